@@ -1,0 +1,280 @@
+import { html, LitElement, nothing } from 'lit'
+import { repeat } from 'lit/directives/repeat.js'
+import type { Poll } from '../../../../server/protocol.ts'
+import { adminStyles } from '../shared/admin.styles.ts'
+import { count, plural } from '../shared/format.ts'
+import { Actions, hostApi } from '../shared/host-api.ts'
+import { pollManagerStyles } from './poll-manager.styles.ts'
+
+export const MIN_OPTIONS = 2
+export const MAX_OPTIONS = 12
+const QUESTION_MAX = 200
+const OPTION_MAX = 100
+
+interface CreatedPoll {
+  id: number
+  question: string
+  options: { id: number; label: string }[]
+}
+
+/**
+ * Polls: write one (2-12 options), open it, watch the votes come in, close it. The
+ * bars come from the admin stream, so they move as the big screen's do.
+ */
+export class PollManager extends LitElement {
+  static properties = {
+    slug: { type: String },
+    polls: { attribute: false },
+    question: { state: true },
+    options: { state: true },
+  }
+
+  declare slug: string
+  declare polls: Poll[]
+  declare question: string
+  declare options: string[]
+
+  private actions = new Actions(this)
+
+  static styles = [adminStyles, pollManagerStyles]
+
+  constructor() {
+    super()
+    this.slug = ''
+    this.polls = []
+    this.question = ''
+    this.options = ['', '', '']
+  }
+
+  private setOption(i: number, value: string) {
+    this.options = this.options.map((o, j) => (j === i ? value : o))
+  }
+
+  private addOption(focus = true) {
+    if (this.options.length >= MAX_OPTIONS) return
+    this.options = [...this.options, '']
+    if (focus) void this.updateComplete.then(() => this.optionInput(this.options.length - 1)?.focus())
+  }
+
+  private removeOption(i: number) {
+    if (this.options.length <= MIN_OPTIONS) return
+    this.options = this.options.filter((_, j) => j !== i)
+  }
+
+  private optionInput(i: number) {
+    return this.renderRoot.querySelector<HTMLInputElement>(`#option-${i}`)
+  }
+
+  /** Enter in an option moves to the next one (adding it if there is room), like a list editor. */
+  private optionKey(e: KeyboardEvent, i: number) {
+    if (e.key !== 'Enter' || e.isComposing) return
+    e.preventDefault()
+    if (i < this.options.length - 1) this.optionInput(i + 1)?.focus()
+    else if (this.options[i].trim()) this.addOption()
+  }
+
+  /** The same limits the server enforces, checked before sending so mistakes show at once. */
+  private validate(): { question: string; options: string[] } | null {
+    const question = this.question.trim()
+    const options = this.options.map((o) => o.trim()).filter(Boolean)
+    const fields: Record<string, string> = {}
+    if (!question) fields.question = 'write the question'
+    else if (question.length > QUESTION_MAX) fields.question = `at most ${QUESTION_MAX} characters`
+    if (options.length < MIN_OPTIONS) fields.options = `give at least ${MIN_OPTIONS} options`
+    const long = options.findIndex((o) => o.length > OPTION_MAX)
+    if (long >= 0) fields[`options.${long}`] = `at most ${OPTION_MAX} characters`
+    const seen = new Set<string>()
+    for (const o of options) {
+      if (seen.has(o.toLowerCase())) fields.options = `“${o}” is there twice`
+      seen.add(o.toLowerCase())
+    }
+    if (Object.keys(fields).length) {
+      this.actions.fail('create', 'Fix the poll before creating it.', fields)
+      return null
+    }
+    return { question, options }
+  }
+
+  private async create(openNow: boolean) {
+    const body = this.validate()
+    if (!body) return
+    const r = await this.actions.run<CreatedPoll>('create', () => hostApi(this.slug, 'POST', '/polls', body))
+    if (!r.ok) return
+    this.question = ''
+    this.options = ['', '', '']
+    if (openNow) {
+      const o = await this.actions.run('create', () => hostApi(this.slug, 'POST', `/polls/${r.body.id}/open`))
+      if (o.ok) this.actions.succeed('create', 'Poll created and open: guests can vote now')
+    } else {
+      this.actions.succeed('create', 'Draft saved: open it when you are ready')
+    }
+  }
+
+  private async setState(poll: Poll, state: 'open' | 'close') {
+    const done = state === 'open' ? 'Open: guests can vote' : 'Closed: the final result stays on screen'
+    await this.actions.run(`poll-${poll.id}`, () => hostApi(this.slug, 'POST', `/polls/${poll.id}/${state}`), done)
+  }
+
+  private renderForm() {
+    const busy = this.actions.busy('create')
+    const qErr = this.actions.fieldError('create', 'question')
+    return html`<section class="card create" aria-labelledby="new-poll">
+      <div class="card-head"><h2 id="new-poll">New poll</h2></div>
+      <form
+        @submit=${(e: Event) => {
+          e.preventDefault()
+          void this.create(true)
+        }}
+        novalidate
+      >
+        <label class="field"
+          >Question
+          <input
+            type="text"
+            name="question"
+            maxlength=${QUESTION_MAX}
+            placeholder="e.g. Encore: which song?"
+            .value=${this.question}
+            aria-invalid=${qErr ? 'true' : 'false'}
+            @input=${(e: Event) => (this.question = (e.target as HTMLInputElement).value)}
+          />
+          ${qErr ? html`<span class="field-error">${qErr}</span>` : nothing}
+        </label>
+        <fieldset class="options" style="border:0;margin:0;padding:0">
+          <legend class="field" style="padding:0;margin-bottom:0.35rem;font-size:0.8125rem;font-weight:600;color:var(--gb-muted)">
+            Options (${MIN_OPTIONS}–${MAX_OPTIONS})
+          </legend>
+          ${this.options.map((value, i) => {
+            const err = this.actions.fieldError('create', `options.${i}`)
+            return html`<div class="option">
+              <span class="n" aria-hidden="true">${i + 1}</span>
+              <input
+                id="option-${i}"
+                type="text"
+                maxlength=${OPTION_MAX}
+                aria-label="Option ${i + 1}"
+                placeholder=${i < 2 ? `Option ${i + 1}` : `Option ${i + 1} (optional)`}
+                .value=${value}
+                aria-invalid=${err ? 'true' : 'false'}
+                @input=${(e: Event) => this.setOption(i, (e.target as HTMLInputElement).value)}
+                @keydown=${(e: KeyboardEvent) => this.optionKey(e, i)}
+              />
+              <button
+                type="button"
+                class="btn btn-ghost remove"
+                aria-label="Remove option ${i + 1}"
+                title="Remove"
+                ?disabled=${this.options.length <= MIN_OPTIONS}
+                @click=${() => this.removeOption(i)}
+              >
+                ×
+              </button>
+            </div>`
+          })}
+          <button
+            type="button"
+            class="btn btn-ghost btn-sm"
+            style="justify-self:start"
+            ?disabled=${this.options.length >= MAX_OPTIONS}
+            @click=${() => this.addOption()}
+          >
+            + Add option
+          </button>
+        </fieldset>
+        <div class="form-actions">
+          <button type="button" class="btn btn-outline" ?disabled=${busy} @click=${() => this.create(false)}>
+            Save as draft
+          </button>
+          <button type="submit" class="btn btn-primary" ?disabled=${busy}>Create &amp; open</button>
+        </div>
+      </form>
+      ${this.actions.feedback('create', {
+        fields: { question: '', options: 'Options', ...Object.fromEntries(this.options.map((_, i) => [`options.${i}`, `Option ${i + 1}`])) },
+      })}
+    </section>`
+  }
+
+  private renderBars(poll: Poll) {
+    const total = poll.options.reduce((n, o) => n + o.votes, 0)
+    const max = Math.max(0, ...poll.options.map((o) => o.votes))
+    return html`<ul class="bars">
+      ${poll.options.map((o) => {
+        const pct = total ? Math.round((o.votes / total) * 100) : 0
+        const lead = total > 0 && o.votes === max
+        return html`<li class="bar ${lead ? 'lead' : ''}" data-option=${o.id} data-votes=${o.votes}>
+          <span class="fill" style="width:${total ? (o.votes / total) * 100 : 0}%"></span>
+          <span class="label wrap">${o.label}</span>
+          <span class="votes num" aria-label="${o.votes} votes">${count(o.votes)}</span>
+          <span class="pct num" aria-hidden="true">${pct}%</span>
+        </li>`
+      })}
+    </ul>`
+  }
+
+  private renderPoll(poll: Poll) {
+    const total = poll.options.reduce((n, o) => n + o.votes, 0)
+    const key = `poll-${poll.id}`
+    const busy = this.actions.busy(key)
+    const state = poll.open ? 'open' : poll.closed ? 'closed' : 'draft'
+    return html`<article class="card poll ${poll.open ? 'is-open' : ''}" data-poll=${poll.id} data-state=${state}>
+      <div class="poll-head">
+        <h3 class="wrap">${poll.question}</h3>
+        <div class="meta">
+          <span class="total num">${plural(total, 'vote')}</span>
+          ${poll.open
+            ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Open</span>`
+            : poll.closed
+              ? html`<span class="badge">Closed</span>`
+              : html`<span class="badge badge-accent">Draft</span>`}
+        </div>
+      </div>
+      ${this.renderBars(poll)}
+      <div class="poll-actions">
+        ${poll.open
+          ? html`<button class="btn btn-outline" ?disabled=${busy} @click=${() => this.setState(poll, 'close')}>
+              ■ Close poll
+            </button>`
+          : poll.closed
+            ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
+                Reopen
+              </button>`
+            : html`<button class="btn btn-good" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
+                ▶ Open poll
+              </button>`}
+      </div>
+      ${this.actions.feedback(key)}
+    </article>`
+  }
+
+  private group(title: string, polls: Poll[], cls = '', badge: unknown = nothing) {
+    if (!polls.length) return nothing
+    return html`<section class="group ${cls}" aria-label=${title}>
+      <div class="group-title"><h2 class="eyebrow">${title}</h2>${badge}</div>
+      <div class="polls">${repeat(polls, (p) => p.id, (p) => this.renderPoll(p))}</div>
+    </section>`
+  }
+
+  render() {
+    const polls = this.polls ?? []
+    const open = polls.filter((p) => p.open)
+    const drafts = polls.filter((p) => !p.open && !p.closed)
+    const past = polls.filter((p) => p.closed).reverse()
+    return html`<div class="layout">
+      ${this.renderForm()}
+      <div>
+        ${polls.length
+          ? html`${this.group('Open now', open, '', html`<span class="badge badge-live">${open.length}</span>`)}
+            ${this.group('Drafts', drafts)} ${this.group('Past polls', past, 'past')}`
+          : html`<p class="empty">No polls yet. Write one on the left; it shows on every phone and the big screen when you open it.</p>`}
+      </div>
+    </div>`
+  }
+}
+
+customElements.define('gb-poll-manager', PollManager)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gb-poll-manager': PollManager
+  }
+}

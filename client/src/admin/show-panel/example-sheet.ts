@@ -1,0 +1,33 @@
+/**
+ * The built-in light show: a 60 s trip round the colour wheel, one colour every 5 s,
+ * every third one breathing. No `flash` at all, so it is safe to start without a
+ * second look (photosensitivity: see client/src/lib/cues.ts).
+ */
+import type { CueSheet } from '../../../../server/protocol.ts'
+
+const COLOURS = [
+  '#ff3b30', // red
+  '#ff6a00', // orange
+  '#ffcc00', // yellow
+  '#a4e400', // lime
+  '#34c759', // green
+  '#00d5b0', // teal
+  '#00b7ff', // sky
+  '#0a5cff', // blue
+  '#6e3bff', // indigo
+  '#bf5af2', // violet
+  '#ff2d9a', // pink
+  '#ff375f', // rose
+]
+
+export const EXAMPLE_STEP_MS = 5000
+
+export const EXAMPLE_CUE_SHEET: CueSheet = {
+  name: 'Colour cycle (60 s)',
+  cues: COLOURS.map((color, i) => ({
+    at: i * EXAMPLE_STEP_MS,
+    color,
+    effect: i % 3 === 2 ? 'pulse' : 'solid',
+    durationMs: EXAMPLE_STEP_MS,
+  })),
+}

@@ -1,0 +1,324 @@
+import { html, LitElement, nothing, type PropertyValues, type ReactiveController, type ReactiveControllerHost } from 'lit'
+import type { CueSheet, Show } from '../../../../server/protocol.ts'
+import { ServerClock } from '../../lib/clock.ts'
+import { CHANGE_GRID_MS, cueStateAt, showEndsAt } from '../../lib/cues.ts'
+import { adminStyles } from '../shared/admin.styles.ts'
+import { clockTime } from '../shared/format.ts'
+import { Actions, hostApi } from '../shared/host-api.ts'
+import { checkCueSheet, MAX_SHEET_BYTES, type SheetCheck } from './check-sheet.ts'
+import { EXAMPLE_CUE_SHEET } from './example-sheet.ts'
+import { showPanelStyles } from './show-panel.styles.ts'
+
+/** The server's clock, synced while the panel is on the page. */
+class ClockController implements ReactiveController {
+  readonly clock = new ServerClock()
+  constructor(host: ReactiveControllerHost) {
+    host.addController(this)
+  }
+  hostConnected() {
+    this.clock.start()
+  }
+  hostDisconnected() {
+    this.clock.stop()
+  }
+}
+
+const START_DELAYS = [
+  { ms: 3000, label: 'in 3 s' },
+  { ms: 5000, label: 'in 5 s' },
+  { ms: 10_000, label: 'in 10 s' },
+  { ms: 30_000, label: 'in 30 s' },
+  { ms: 60_000, label: 'in 1 min' },
+]
+
+const seconds = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`)
+
+/** Cue segments for a strip: each cue's colour over its share of `total` ms. */
+function segments(sheet: CueSheet, total: number) {
+  const cues = [...sheet.cues].sort((a, b) => a.at - b.at)
+  const out: { color: string; pct: number }[] = []
+  let t = 0
+  for (let i = 0; i < cues.length; i++) {
+    const c = cues[i]
+    if (c.at > t) out.push({ color: 'transparent', pct: ((c.at - t) / total) * 100 })
+    const next = cues[i + 1]?.at ?? total
+    const end = Math.min(next, c.durationMs !== undefined ? c.at + c.durationMs : next)
+    out.push({ color: c.color, pct: (Math.max(0, end - c.at) / total) * 100 })
+    t = Math.max(t, end, c.at)
+    if (next > end) {
+      out.push({ color: 'transparent', pct: ((next - end) / total) * 100 })
+      t = next
+    }
+  }
+  return out
+}
+
+/**
+ * The light show: start the built-in colour cycle in one click, or paste/upload a cue
+ * sheet (checked with the server's schema before it is sent), start it a few seconds
+ * ahead so every phone can fetch it, stop it, and watch a preview of the colour the
+ * room shows now, computed with the same function the phones use.
+ */
+export class ShowPanel extends LitElement {
+  static properties = {
+    slug: { type: String },
+    show: { attribute: false },
+    text: { state: true },
+    startIn: { state: true },
+    running: { state: true },
+  }
+
+  declare slug: string
+  declare show: Show | null
+  declare text: string
+  declare startIn: number
+  /** The running show's cue sheet, fetched from its public URL. */
+  declare running: { url: string; sheet: CueSheet | null; error?: string } | null
+
+  private actions = new Actions(this)
+  private clock = new ClockController(this).clock
+  private check: SheetCheck | null = null
+  private frame: ReturnType<typeof setInterval> | null = null
+  private reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches
+
+  static styles = [adminStyles, showPanelStyles]
+
+  constructor() {
+    super()
+    this.slug = ''
+    this.show = null
+    this.text = ''
+    this.startIn = 5000
+    this.running = null
+  }
+
+  connectedCallback() {
+    super.connectedCallback()
+    if (this.show && !this.frame) this.frame = setInterval(() => this.requestUpdate(), CHANGE_GRID_MS)
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback()
+    this.stopFrames()
+  }
+
+  protected willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('text')) this.check = this.text.trim() ? checkCueSheet(this.text) : null
+    if (changed.has('show')) {
+      const url = this.show?.cueSheet ?? null
+      if (!url) {
+        this.running = null
+        this.stopFrames()
+      } else if (this.running?.url !== url) {
+        this.running = { url, sheet: null }
+        void this.fetchSheet(url)
+      }
+      if (url && !this.frame) this.frame = setInterval(() => this.requestUpdate(), CHANGE_GRID_MS)
+    }
+  }
+
+  private stopFrames() {
+    if (this.frame) clearInterval(this.frame)
+    this.frame = null
+  }
+
+  private async fetchSheet(url: string) {
+    try {
+      const res = await fetch(url)
+      if (!res.ok) throw new Error(`the server answered ${res.status}`)
+      const sheet = (await res.json()) as CueSheet
+      if (this.running?.url === url) this.running = { url, sheet }
+    } catch (err) {
+      if (this.running?.url === url) this.running = { url, sheet: null, error: (err as Error).message }
+    }
+  }
+
+  /** Uploads the sheet (content-hashed, so uploading twice is harmless) and starts it. */
+  private async start(key: string, sheet: CueSheet, startInMs: number) {
+    const up = await this.actions.run<{ hash: string; url: string }>(key, () =>
+      hostApi(this.slug, 'POST', '/cue-sheets', sheet),
+    )
+    if (!up.ok) return
+    await this.actions.run<Show>(
+      key,
+      () => hostApi(this.slug, 'PUT', '/show', { cueSheet: up.body.hash, startInMs }),
+      (s) => `“${sheet.name}” starts at ${clockTime(s.startAt)} on every phone and the big screen`,
+    )
+  }
+
+  private stop() {
+    return this.actions.run('stop', () => hostApi(this.slug, 'DELETE', '/show'), 'Show stopped: phones go back to normal')
+  }
+
+  private async upload(e: Event) {
+    const input = e.target as HTMLInputElement
+    const file = input.files?.[0]
+    input.value = ''
+    if (!file) return
+    if (file.size > MAX_SHEET_BYTES) {
+      this.actions.fail('sheet', `“${file.name}” is too big for a cue sheet (over 2 MB).`)
+      return
+    }
+    this.actions.clear('sheet')
+    this.text = await file.text()
+  }
+
+  private renderNow() {
+    const show = this.show
+    const busyStop = this.actions.busy('stop')
+    if (!show) {
+      return html`<section class="card" aria-labelledby="now-title">
+        <div class="card-head"><h2 id="now-title">Light show</h2><span class="spacer"></span><span class="badge">Off</span></div>
+        <div class="now">
+          <div class="swatch" aria-hidden="true"><span></span></div>
+          <div>
+            <h3>No show running</h3>
+            <p class="facts">Phones show the normal guest page. Start a show and every phone in the room turns into one light, in sync.</p>
+          </div>
+        </div>
+        <div class="example">
+          <div class="strip" aria-hidden="true">${EXAMPLE_CUE_SHEET.cues.map((c) => html`<i style="background:${c.color}"></i>`)}</div>
+          <div class="row">
+            <button
+              class="btn btn-primary btn-lg"
+              ?disabled=${this.actions.busy('example')}
+              @click=${() => this.start('example', EXAMPLE_CUE_SHEET, 3000)}
+            >
+              ▶ Start example show
+            </button>
+            <span class="small muted">${EXAMPLE_CUE_SHEET.name}: 12 colours, no flashing. Starts 3 s after you click.</span>
+          </div>
+          ${this.actions.feedback('example')}
+        </div>
+        ${this.actions.feedback('stop')}
+      </section>`
+    }
+    const now = this.clock.now()
+    const sheet = this.running?.sheet ?? null
+    const state = sheet ? cueStateAt(sheet, show.startAt, now, { reducedMotion: this.reducedMotion }) : null
+    const end = sheet ? showEndsAt(sheet, show.startAt) : Number.POSITIVE_INFINITY
+    const before = now < show.startAt
+    const over = now >= end
+    const total = sheet
+      ? Number.isFinite(end)
+        ? end - show.startAt
+        : Math.max(...sheet.cues.map((c) => c.at)) + 10_000
+      : 1
+    const progress = Math.max(0, Math.min(1, (now - show.startAt) / total))
+    let phase: string
+    if (before) phase = `Starts in ${Math.ceil((show.startAt - now) / 1000)} s`
+    else if (over) phase = 'Finished: phones are dark until you stop it or start another'
+    else if (!state) phase = 'Between cues: dark'
+    else phase = `Cue ${state.index + 1} of ${sheet!.cues.length} · ${state.color} · ${state.effect}`
+    const color = state && !over ? state.color : 'transparent'
+    return html`<section class="card" aria-labelledby="now-title">
+      <div class="card-head">
+        <h2 id="now-title">Light show</h2>
+        <span class="spacer"></span>
+        ${before
+          ? html`<span class="badge badge-warn">Starting</span>`
+          : over
+            ? html`<span class="badge">Finished</span>`
+            : html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Running</span>`}
+      </div>
+      <div class="now" data-show-start=${show.startAt}>
+        <div class="swatch ${state ? 'on' : ''}" style="--glow:${color}" role="img" aria-label="Preview: ${color === 'transparent' ? 'dark' : color}">
+          <span data-preview=${color} style="background:${color};opacity:${state ? state.intensity : 0}"></span>
+        </div>
+        <div>
+          <h3 class="wrap">${sheet?.name ?? (this.running?.error ? 'Cue sheet unavailable' : 'Loading cue sheet…')}</h3>
+          <div class="facts">
+            <span>Start: <b class="num">${clockTime(show.startAt)}</b>${sheet && Number.isFinite(end) ? html` · ends <b class="num">${clockTime(end)}</b>` : nothing}</span>
+            <span class="num" role="status">${phase}</span>
+          </div>
+          <button class="btn btn-danger" ?disabled=${busyStop} @click=${this.stop}>■ Stop show</button>
+        </div>
+        ${sheet
+          ? html`<div class="timeline" aria-hidden="true">
+              ${segments(sheet, total).map((s) => html`<i style="width:${s.pct}%;background:${s.color}"></i>`)}
+              <span class="playhead" style="left:${progress * 100}%"></span>
+            </div>`
+          : nothing}
+      </div>
+      ${this.actions.feedback('stop')} ${this.actions.feedback('example')} ${this.actions.feedback('start')}
+    </section>`
+  }
+
+  private renderEditor() {
+    const c = this.check
+    const busy = this.actions.busy('start')
+    return html`<section class="card" aria-labelledby="sheet-title">
+      <div class="card-head"><h2 id="sheet-title">Your cue sheet</h2></div>
+      <div class="tools">
+        <span class="btn btn-outline btn-sm file"
+          >Choose .json file…<input type="file" accept=".json,application/json" aria-label="Upload a cue sheet file" @change=${this.upload}
+        /></span>
+        <button class="btn btn-ghost btn-sm" @click=${() => (this.text = JSON.stringify(EXAMPLE_CUE_SHEET, null, 2))}>
+          Paste the example to edit
+        </button>
+      </div>
+      <label class="sr-only" for="sheet">Cue sheet JSON</label>
+      <textarea
+        id="sheet"
+        spellcheck="false"
+        placeholder=${'{\n  "name": "Encore",\n  "cues": [\n    { "at": 0, "color": "#ff3b30" },\n    { "at": 4000, "color": "#0a84ff", "effect": "pulse" }\n  ]\n}'}
+        .value=${this.text}
+        aria-invalid=${c && !c.ok ? 'true' : 'false'}
+        @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)}
+      ></textarea>
+      ${this.actions.feedback('sheet')}
+      ${c
+        ? c.ok
+          ? html`<p class="fb fb-info" role="status">
+              <span class="check-ok" aria-hidden="true">✓</span>
+              <span
+                >“${c.sheet.name}”: ${c.cues} cues,
+                ${c.durationMs === null ? 'the last colour holds until you stop it' : `lasts ${seconds(c.durationMs)}`}${c.flashes
+                  ? ' · flashes are capped at 3 per second on every phone'
+                  : ''}</span
+              >
+            </p>`
+          : html`<div class="fb fb-error" role="alert" data-feedback="sheet-check">
+              <span aria-hidden="true">⚠</span>
+              <div>
+                Not a valid cue sheet:
+                <ul>
+                  ${c.errors.map((e) => html`<li>${e}</li>`)}
+                </ul>
+              </div>
+            </div>`
+        : nothing}
+      <div class="start">
+        <label class="field"
+          >Start
+          <select .value=${String(this.startIn)} @change=${(e: Event) => (this.startIn = Number((e.target as HTMLSelectElement).value))}>
+            ${START_DELAYS.map((d) => html`<option value=${d.ms} ?selected=${d.ms === this.startIn}>${d.label}</option>`)}
+          </select>
+        </label>
+        <button
+          class="btn btn-primary"
+          ?disabled=${busy || !c?.ok}
+          @click=${() => c?.ok && this.start('start', c.sheet, this.startIn)}
+        >
+          ▶ Upload &amp; start
+        </button>
+        ${this.show ? html`<span class="small muted">Replaces the running show.</span>` : nothing}
+      </div>
+      <p class="small muted" style="margin-top:0.75rem">
+        Times are ms after the start; phones fetch the sheet when the show is announced, so start it a few seconds ahead.
+      </p>
+    </section>`
+  }
+
+  render() {
+    return html`<div class="layout">${this.renderNow()} ${this.renderEditor()}</div>`
+  }
+}
+
+customElements.define('gb-show-panel', ShowPanel)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gb-show-panel': ShowPanel
+  }
+}

@@ -1,0 +1,91 @@
+import { css, html, LitElement } from 'lit'
+import type { ConnectionState } from '../../lib/live-stream.ts'
+import { sharedStyles } from '../shared.styles.ts'
+
+const LABELS: Record<ConnectionState, [short: string, long: string]> = {
+  connecting: ['Connecting…', 'Connecting to the live event'],
+  live: ['Live', 'Live: updates arrive as they happen'],
+  reconnecting: ['Reconnecting…', 'Connection lost, reconnecting. What you do is saved on this phone.'],
+  polling: ['Live · slower', 'Live over a slower fallback: updates every few seconds'],
+}
+
+/**
+ * A small, calm indicator of the live connection: live, reconnecting, or the slower
+ * polling fallback (and "delayed" when the server says its live backend lags).
+ */
+export class ConnectionPill extends LitElement {
+  static properties = {
+    state: { type: String, reflect: true },
+    degraded: { type: Boolean },
+  }
+
+  static styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: inline-block;
+      }
+      .pill {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4375rem;
+        padding: 0.3125rem 0.75rem;
+        border-radius: 999px;
+        background: var(--gb-surface-2);
+        font-size: 0.875rem;
+        font-weight: 600;
+        white-space: nowrap;
+      }
+      .dot {
+        width: 0.5625rem;
+        height: 0.5625rem;
+        border-radius: 50%;
+        background: var(--gb-good);
+        box-shadow: 0 0 0 3px rgba(74, 222, 128, 0.2);
+      }
+      .warn .dot {
+        background: var(--gb-warn);
+        box-shadow: 0 0 0 3px rgba(251, 191, 36, 0.2);
+        animation: breathe 1.6s ease-in-out infinite;
+      }
+      .slow .dot {
+        background: #60a5fa;
+        box-shadow: 0 0 0 3px rgba(96, 165, 250, 0.2);
+      }
+      @keyframes breathe {
+        50% {
+          opacity: 0.35;
+        }
+      }
+    `,
+  ]
+
+  declare state: ConnectionState
+  declare degraded: boolean
+
+  constructor() {
+    super()
+    this.state = 'connecting'
+    this.degraded = false
+  }
+
+  render() {
+    let [short, long] = LABELS[this.state]
+    let tone = this.state === 'live' ? 'ok' : this.state === 'polling' ? 'slow' : 'warn'
+    if (this.degraded && (this.state === 'live' || this.state === 'polling')) {
+      short = 'Live · delayed'
+      long = 'Live, but the server is catching up: counts may lag for a moment'
+      tone = 'warn'
+    }
+    return html`<span class="pill ${tone}" role="status" title=${long} data-state=${this.state}>
+      <span class="dot" aria-hidden="true"></span><span aria-hidden="true">${short}</span><span class="sr-only">${long}</span>
+    </span>`
+  }
+}
+customElements.define('gb-connection-pill', ConnectionPill)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gb-connection-pill': ConnectionPill
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The Postgres data model. Postgres is the system of record; the counter layer
+ * (server/live) holds the hot copy and the write queue that the flusher drains here.
+ *
+ * A wristband is identified inside an event by its public number, so guest rows
+ * (check-ins, votes, messages, winners) key on (event_id, number) and every flush is
+ * an idempotent upsert on that key.
+ */
+import { sql } from 'drizzle-orm'
+import type { Show } from '../server/protocol.ts'
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+
+export const eventStatuses = ['live', 'paused', 'ended'] as const
+export type EventStatus = (typeof eventStatuses)[number]
+
+export interface EventSettings {
+  /** Longest danmaku, in characters. */
+  maxMessageLength: number
+  /** Messages one wristband may send per `messageWindowSeconds`. */
+  messagesPerWindow: number
+  messageWindowSeconds: number
+  /** Hold every message for a host to approve before it reaches the screen. */
+  premoderate: boolean
+  /** Case-insensitive words that get a message refused. */
+  blockedWords: string[]
+}
+
+export const defaultEventSettings: EventSettings = {
+  maxMessageLength: 80,
+  messagesPerWindow: 5,
+  messageWindowSeconds: 30,
+  premoderate: false,
+  blockedWords: [],
+}
+
+export const events = pgTable('events', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  status: text('status').$type<EventStatus>().notNull().default('live'),
+  message: text('message').notNull().default(''),
+  settings: jsonb('settings').$type<EventSettings>().notNull(),
+  /** sha256 of the host secret; the secret itself is only ever printed once. */
+  hostSecretHash: text('host_secret_hash').notNull(),
+  /** The running light show, if any: cue sheet URL and its absolute start time. */
+  show: jsonb('show').$type<Show | null>(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+export const wristbandBatches = pgTable(
+  'wristband_batches',
+  {
+    id: serial('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    firstNumber: integer('first_number').notNull(),
+    count: integer('count').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('wristband_batches_event_label').on(t.eventId, t.label)],
+)
+
+export const wristbands = pgTable(
+  'wristbands',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    /** The secret code, kept so a lost sheet can be reprinted. */
+    code: text('code').notNull(),
+    /** What the counter layer looks codes up by (see server/wristband-code.ts). */
+    codeHash: text('code_hash').notNull(),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => wristbandBatches.id, { onDelete: 'cascade' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.number] }),
+    uniqueIndex('wristbands_event_code_hash').on(t.eventId, t.codeHash),
+  ],
+)
+
+export const checkins = pgTable(
+  'checkins',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.number] })],
+)
+
+export const pollStates = ['draft', 'open', 'closed'] as const
+export type PollState = (typeof pollStates)[number]
+
+export const polls = pgTable(
+  'polls',
+  {
+    id: serial('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    question: text('question').notNull(),
+    state: text('state').$type<PollState>().notNull().default('draft'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('polls_event').on(t.eventId)],
+)
+
+export const pollOptions = pgTable(
+  'poll_options',
+  {
+    id: serial('id').primaryKey(),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [index('poll_options_poll').on(t.pollId)],
+)
+
+export const votes = pgTable(
+  'votes',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    eventId: integer('event_id').notNull(),
+    optionId: integer('option_id').notNull(),
+    /** Per-event revision from the counter layer: a replayed older vote never overwrites a newer one. */
+    rev: bigint('rev', { mode: 'number' }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.number] })],
+)
+
+export const messageStates = ['visible', 'held', 'hidden'] as const
+export type MessageState = (typeof messageStates)[number]
+
+export const messages = pgTable(
+  'messages',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    /** Assigned by the counter layer, increasing per event. */
+    id: bigint('id', { mode: 'number' }).notNull(),
+    number: integer('number').notNull(),
+    text: text('text').notNull(),
+    state: text('state').$type<MessageState>().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.id] })],
+)
+
+export interface RaffleRules {
+  /** Leave out wristbands that already won a raffle of this event. */
+  excludePreviousWinners: boolean
+}
+
+export const raffles = pgTable(
+  'raffles',
+  {
+    id: serial('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    winners: integer('winners').notNull(),
+    rules: jsonb('rules').$type<RaffleRules>().notNull(),
+    drawnAt: timestamp('drawn_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('raffles_event').on(t.eventId)],
+)
+
+export const raffleWinners = pgTable(
+  'raffle_winners',
+  {
+    raffleId: integer('raffle_id')
+      .notNull()
+      .references(() => raffles.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.raffleId, t.number] })],
+)
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    detail: jsonb('detail').notNull().default(sql`'{}'::jsonb`),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_event').on(t.eventId, t.at)],
+)
+
+/** Deployment-wide secrets (the cookie signing key), created once, shared by every instance. */
+export const appSecrets = pgTable('app_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+export const showCueSheets = pgTable('cue_sheets', {
+  hash: text('hash').primaryKey(),
+  eventId: integer('event_id')
+    .notNull()
+    .references(() => events.id, { onDelete: 'cascade' }),
+  body: jsonb('body').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+})

@@ -1,0 +1,74 @@
+/**
+ * Starts one Glowband instance: `bun server/index.ts [--demo]`.
+ * With --demo it makes sure a demo event exists and prints its three URLs.
+ */
+import { createApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { ensureDemoEvent } from './demo.ts'
+import { claimDataDir, localUrl } from './operator.ts'
+import { createRuntime } from './runtime.ts'
+
+let config
+try {
+  config = loadConfig()
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message)
+    process.exit(2)
+  }
+  throw err
+}
+
+// Embedded mode: the database files are this process's alone; the CLI goes through the API.
+const owner =
+  config.mode === 'embedded' && config.dataDir !== ':memory:'
+    ? await claimDataDir(config.dataDir, (m) => console.error(m)).catch((err: Error) => {
+        console.error(err.message)
+        process.exit(1)
+      })
+    : null
+const rt = await createRuntime(config)
+// The demo event exists before the first request: /healthz answering means it is there.
+const demo = process.argv.includes('--demo') ? await ensureDemoEvent(rt) : null
+const app = createApp(rt)
+app.listen({
+  port: config.PORT,
+  hostname: config.HOST,
+  // Finite, not 0: a half-open socket is reaped; SSE heartbeats keep live streams well inside it.
+  idleTimeout: Math.min(255, Math.ceil((config.HEARTBEAT_MS * 2) / 1000) + 10),
+  maxRequestBodySize: 4 * 1024 * 1024,
+  reusePort: true,
+})
+rt.start()
+owner?.publish(rt, localUrl(config.HOST, app.server!.port!))
+rt.log.info('listening', { port: app.server?.port, mode: config.mode, publicUrl: config.publicUrl })
+
+if (demo) {
+  console.log(
+    [
+      '',
+      `  Glowband is running (${config.mode} mode) with the demo event "${demo.name}".`,
+      '',
+      `  Guest page:  ${demo.guestUrl}`,
+      `  Big screen:  ${demo.screenUrl}`,
+      `  Host admin:  ${demo.adminUrl}`,
+      '',
+      `  Try a wristband: ${demo.sampleWristbandUrl}`,
+      '',
+    ].join('\n'),
+  )
+}
+
+let stopping = false
+const shutdown = async (signal: string) => {
+  if (stopping) return
+  stopping = true
+  rt.log.info('shutting down', { signal })
+  // Stop taking new connections first, then drain what is open.
+  app.server?.stop(false)
+  await rt.stop()
+  owner?.release()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

@@ -1,0 +1,16 @@
+/** Constants both counter-layer backends share, so they behave the same. */
+
+/** How long an actionId is remembered: a retry within this window changes nothing. */
+export const ACTION_TTL_MS = 24 * 60 * 60 * 1000
+/** Danmaku kept in the feed the ticker reads from (more than one tick's worth at any sane rate). */
+export const FEED_KEPT = 500
+/**
+ * Messages the counter layer remembers for moderation. Older ones are in Postgres; a
+ * host hides what is on screen, which is always among the most recent.
+ */
+export const MESSAGES_KEPT = 10_000
+/** Entries in the host's recent check-ins and moderation lists. */
+export const ADMIN_LIST_KEPT = 50
+
+/** Fixed-window rate limiting: the window a timestamp falls in. */
+export const windowBucket = (now: number, windowMs: number) => Math.floor(now / windowMs)

@@ -1,0 +1,293 @@
+/**
+ * The Lua scripts of the Redis counter layer (redis.ts). Each guest action, moderation,
+ * delta append and lease step is one script, so it is atomic without WATCH/retry.
+ *
+ * Conventions shared by all scripts:
+ * - Every key a script touches belongs to one event's hash tag (`{e<id>}`), so the
+ *   scripts run unchanged on Redis Cluster. Most keys arrive in KEYS; the per-poll keys
+ *   of readLive/votesOf/loadEvent are derived from a base passed in ARGV (same slot).
+ * - Numbers arrive as strings formatted by JavaScript (String(n)) and are spliced into
+ *   JSON verbatim, so queue items read back exactly as the memory backend builds them.
+ *   Text arrives already JSON-encoded (JSON.stringify) for the same reason.
+ * - Ids made here (message id, vote rev, feed cursor) come from INCR and are printed
+ *   with %d: Lua's tostring would switch to exponent notation above 1e14.
+ */
+
+import { createHash } from 'node:crypto'
+
+/** Script body plus its SHA1, for EVALSHA with an EVAL fallback. */
+export interface LuaScript {
+  name: string
+  lua: string
+  sha: string
+}
+
+const lua = (name: string, body: string): LuaScript => ({
+  name,
+  lua: body,
+  sha: createHash('sha1').update(body).digest('hex'),
+})
+
+/**
+ * Check-in by code hash.
+ * KEYS: codes, revoked, checkins, recent, q   ARGV: codeHash, at, recentKept
+ * Returns {0} (unknown or revoked) or {1, number, first(0|1)}.
+ */
+export const CHECKIN = lua(
+  'checkin',
+  `
+local n = redis.call('HGET', KEYS[1], ARGV[1])
+if not n or redis.call('SISMEMBER', KEYS[2], n) == 1 then return {0} end
+if redis.call('SADD', KEYS[3], n) == 0 then return {1, n, 0} end
+redis.call('LPUSH', KEYS[4], '{"number":' .. n .. ',"at":' .. ARGV[2] .. '}')
+redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[3]) - 1)
+redis.call('XADD', KEYS[5], '*', 'j', '{"t":"checkin","number":' .. n .. ',"at":' .. ARGV[2] .. '}')
+return {1, n, 1}
+`,
+)
+
+/**
+ * Vote, with the same check order as memory.ts: wristband, actionId, poll, option,
+ * then (only when the choice changes) the fixed-window rate limit.
+ * KEYS: numbers, revoked, action, polls, counts, voters, rate, rev, q
+ * ARGV: number, pollId, optionId, limitCount, windowMs, actionTtlMs, at
+ * Returns 'ok' | 'duplicate' | an error code.
+ */
+export const VOTE = lua(
+  'vote',
+  `
+local n = ARGV[1]
+if redis.call('SISMEMBER', KEYS[1], n) == 0 or redis.call('SISMEMBER', KEYS[2], n) == 1 then return 'revoked' end
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
+local def = redis.call('HGET', KEYS[4], ARGV[2])
+if not def then return 'unknown_poll' end
+local poll = cjson.decode(def)
+if poll.open ~= true then return 'poll_not_open' end
+local option = tonumber(ARGV[3])
+local found = false
+for _, o in ipairs(poll.options) do
+  if o.id == option then found = true break end
+end
+if not found then return 'unknown_option' end
+local previous = redis.call('HGET', KEYS[6], n)
+if not previous or tonumber(previous) ~= option then
+  local used = tonumber(redis.call('GET', KEYS[7]) or '0')
+  if used >= tonumber(ARGV[4]) then return 'rate_limited' end
+  redis.call('INCR', KEYS[7])
+  redis.call('PEXPIRE', KEYS[7], ARGV[5])
+  if previous then redis.call('HINCRBY', KEYS[5], previous, -1) end
+  redis.call('HINCRBY', KEYS[5], ARGV[3], 1)
+  redis.call('HSET', KEYS[6], n, ARGV[3])
+  local rev = string.format('%d', redis.call('INCR', KEYS[8]))
+  redis.call('XADD', KEYS[9], '*', 'j', '{"t":"vote","pollId":' .. ARGV[2] .. ',"number":' .. n ..
+    ',"optionId":' .. ARGV[3] .. ',"rev":' .. rev .. ',"at":' .. ARGV[7] .. '}')
+end
+redis.call('SET', KEYS[3], 'v', 'PX', ARGV[6])
+return 'ok'
+`,
+)
+
+/**
+ * Message (danmaku). Held ones go to the held set, visible ones to the feed.
+ * KEYS: numbers, revoked, action, rate, msgseq, msgs, mstate, held, feedseq, feed, q
+ * ARGV: number, textJson, held(0|1), limitCount, windowMs, actionTtlMs, at, feedKept
+ * Returns {'ok', id} | {'dup', stored} | 'revoked' | 'rate_limited'.
+ * The actionId key stores "<id>:<held>"; a vote's actionId key stores "v".
+ */
+export const MESSAGE = lua(
+  'message',
+  `
+local n = ARGV[1]
+if redis.call('SISMEMBER', KEYS[1], n) == 0 or redis.call('SISMEMBER', KEYS[2], n) == 1 then return 'revoked' end
+local seen = redis.call('GET', KEYS[3])
+if seen then return {'dup', seen} end
+local used = tonumber(redis.call('GET', KEYS[4]) or '0')
+if used >= tonumber(ARGV[4]) then return 'rate_limited' end
+redis.call('INCR', KEYS[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[5])
+local id = string.format('%d', redis.call('INCR', KEYS[5]))
+local held = ARGV[3] == '1'
+local state = held and 'held' or 'visible'
+redis.call('HSET', KEYS[6], id, '{"number":' .. n .. ',"text":' .. ARGV[2] .. ',"at":' .. ARGV[7] .. '}')
+redis.call('HSET', KEYS[7], id, state)
+if held then
+  redis.call('ZADD', KEYS[8], id, id)
+else
+  redis.call('ZADD', KEYS[10], redis.call('INCR', KEYS[9]), id)
+  redis.call('ZREMRANGEBYRANK', KEYS[10], 0, -(tonumber(ARGV[8]) + 1))
+end
+redis.call('XADD', KEYS[11], '*', 'j', '{"t":"message","id":' .. id .. ',"number":' .. n .. ',"text":' .. ARGV[2] ..
+  ',"state":"' .. state .. '","at":' .. ARGV[7] .. '}')
+redis.call('SET', KEYS[3], id .. ':' .. ARGV[3], 'PX', ARGV[6])
+return {'ok', id}
+`,
+)
+
+/**
+ * Hide or approve a message. Approving a held one puts it on the feed; a no-op change
+ * is not queued.
+ * KEYS: mstate, held, feedseq, feed, q   ARGV: id, state, at, feedKept
+ * Returns 0 (unknown id) or 1.
+ */
+export const MODERATE = lua(
+  'moderate',
+  `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+if current == ARGV[2] then return 1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if current == 'held' then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  if ARGV[2] == 'visible' then
+    redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[3]), ARGV[1])
+    redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[4]) + 1))
+  end
+end
+redis.call('XADD', KEYS[5], '*', 'j', '{"t":"moderate","id":' .. ARGV[1] .. ',"state":"' .. ARGV[2] ..
+  '","at":' .. ARGV[3] .. '}')
+return 1
+`,
+)
+
+/**
+ * Everything the ticker reads, in one consistent view. Replies with nested arrays rather
+ * than cjson, so stored JSON (poll defs, raffles, show) passes through untouched and empty
+ * lists stay lists.
+ * KEYS: meta, checkins, feedseq, polls, feed, msgs, mstate, raffles, held, recent
+ * ARGV: base (key prefix of the event, for counts:<pollId>), feedCursor, listKept, askHidden...
+ * Reply: {status, message, checkins, feedCursor, {{pollJson, {opt, n, ...}}, ...},
+ *         {feedId, msgJson, ...}, {hiddenId, ...}, {raffleJson, ...}, show, {heldId, msgJson, ...},
+ *         {recentJson, ...}}
+ */
+export const READ_LIVE = lua(
+  'readLive',
+  `
+local meta = redis.call('HMGET', KEYS[1], 'status', 'message', 'show')
+local function sortedValues(key)
+  local raw = redis.call('HGETALL', key)
+  local rows = {}
+  for i = 1, #raw, 2 do rows[#rows + 1] = {tonumber(raw[i]), raw[i], raw[i + 1]} end
+  table.sort(rows, function(a, b) return a[1] < b[1] end)
+  return rows
+end
+local polls = {}
+for _, p in ipairs(sortedValues(KEYS[4])) do
+  polls[#polls + 1] = {p[3], redis.call('HGETALL', ARGV[1] .. 'counts:' .. p[2])}
+end
+local ids = redis.call('ZRANGEBYSCORE', KEYS[5], '(' .. ARGV[2], '+inf')
+local feed = {}
+for _, id in ipairs(ids) do
+  feed[#feed + 1] = id
+  feed[#feed + 1] = redis.call('HGET', KEYS[6], id)
+end
+local hidden = {}
+for i = 4, #ARGV do
+  if redis.call('HGET', KEYS[7], ARGV[i]) == 'hidden' then hidden[#hidden + 1] = ARGV[i] end
+end
+for _, id in ipairs(ids) do
+  if redis.call('HGET', KEYS[7], id) == 'hidden' then hidden[#hidden + 1] = id end
+end
+local raffles = {}
+for _, r in ipairs(sortedValues(KEYS[8])) do raffles[#raffles + 1] = r[3] end
+local kept = tonumber(ARGV[3])
+local held = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[9], -kept, -1)) do
+  held[#held + 1] = id
+  held[#held + 1] = redis.call('HGET', KEYS[6], id)
+end
+return {meta[1], meta[2], redis.call('SCARD', KEYS[2]), redis.call('GET', KEYS[3]) or '0', polls, feed, hidden,
+  raffles, meta[3], held, redis.call('LRANGE', KEYS[10], 0, kept - 1)}
+`,
+)
+
+/**
+ * One wristband's current votes.
+ * KEYS: polls   ARGV: base, number   Returns {pollId, optionId, ...}.
+ */
+export const VOTES_OF = lua(
+  'votesOf',
+  `
+local out = {}
+for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local o = redis.call('HGET', ARGV[1] .. 'voters:' .. id, ARGV[2])
+  if o then
+    out[#out + 1] = id
+    out[#out + 1] = o
+  end
+end
+return out
+`,
+)
+
+/**
+ * First step of loadEvent, run inside its MULTI: drops the old live state (including the
+ * per-poll keys, which only the old poll list names) and settles the counters. UNLINK, as
+ * 100,000-wristband hashes are freed in the background rather than blocking Redis.
+ * The feed cursor survives a reload (else from the ticker's stored state) so the ticker
+ * never re-reads or skips danmaku; message id and vote rev never go backwards.
+ * KEYS: polls, feedseq, state, msgseq, rev, then every other state key to delete
+ * ARGV: base, maxMessageId, maxRev
+ */
+export const LOAD_RESET = lua(
+  'loadReset',
+  `
+for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
+  redis.call('UNLINK', ARGV[1] .. 'counts:' .. id, ARGV[1] .. 'voters:' .. id)
+end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  local cursor = 0
+  local raw = redis.call('GET', KEYS[3])
+  if raw then
+    local ok, state = pcall(cjson.decode, raw)
+    if ok and type(state) == 'table' and type(state.feedCursor) == 'number' then cursor = state.feedCursor end
+  end
+  redis.call('SET', KEYS[2], string.format('%d', cursor))
+end
+if tonumber(redis.call('GET', KEYS[4]) or '0') < tonumber(ARGV[2]) then redis.call('SET', KEYS[4], ARGV[2]) end
+if tonumber(redis.call('GET', KEYS[5]) or '0') < tonumber(ARGV[3]) then redis.call('SET', KEYS[5], ARGV[3]) end
+redis.call('UNLINK', KEYS[1])
+for i = 6, #KEYS do redis.call('UNLINK', KEYS[i]) end
+return 1
+`,
+)
+
+/**
+ * Appends one delta, fenced by the ticker lease and by the sequence.
+ * KEYS: lease, logseq, log, state   ARGV: owner, seq, deltaJson, stateJson, retention
+ * Returns 1 if appended, else 0.
+ */
+export const APPEND_DELTA = lua(
+  'appendDelta',
+  `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) ~= tonumber(redis.call('GET', KEYS[2]) or '0') + 1 then return 0 end
+redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[5], ARGV[2] .. '-1', 'd', ARGV[3])
+redis.call('SET', KEYS[4], ARGV[4])
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
+`,
+)
+
+/**
+ * Acquires or renews a lease. KEYS: lease   ARGV: owner, ttlMs   Returns 1 if held.
+ */
+export const ACQUIRE_LEASE = lua(
+  'acquireLease',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+`,
+)
+
+/** Releases a lease only if `owner` holds it. KEYS: lease   ARGV: owner */
+export const RELEASE_LEASE = lua(
+  'releaseLease',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`,
+)

@@ -1,0 +1,139 @@
+/**
+ * Builds one server instance's parts from its configuration: the database, the counter
+ * layer (Redis or in-process), the services, the flusher, the tickers and the hub, and
+ * owns their start and orderly stop.
+ */
+import Redis from 'ioredis'
+import type { Config } from './config.ts'
+import { type DatabaseHandle, openPglite, openPostgres } from './db.ts'
+import { EventDirectory } from './events.ts'
+import { Flusher } from './flusher.ts'
+import { GuestService } from './guest.ts'
+import { HostService } from './host.ts'
+import { Hub } from './hub.ts'
+import { MemoryLiveStore } from './live/memory.ts'
+import type { LiveStore } from './live/types.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { loadSigningKey, Signer } from './session.ts'
+import { Tickers } from './ticker.ts'
+
+export interface Runtime {
+  config: Config
+  log: Logger
+  database: DatabaseHandle
+  store: LiveStore
+  directory: EventDirectory
+  guests: GuestService
+  hosts: HostService
+  flusher: Flusher
+  tickers: Tickers
+  hub: Hub
+  signer: Signer
+  startedAt: number
+  /** Starts the background loops (flusher, tickers, event refresh). */
+  start(): void
+  /** Stops accepting, tells subscribers to reconnect elsewhere, flushes, closes. */
+  stop(): Promise<void>
+}
+
+/** How often each instance re-reads which events are open (and rebuilds lost live state). */
+const EVENT_REFRESH_MS = 1000
+
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    // Fail commands at once while Redis is down, so guests get a 503 to retry rather than a hang.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  })
+  redis.on('error', () => {
+    // ioredis reports every failed reconnect; /healthz and the logs of the callers say enough.
+  })
+  await redis.connect()
+  return redis
+}
+
+export async function createRuntime(config: Config, logger?: Logger): Promise<Runtime> {
+  const log = logger ?? createLogger(config.LOG_LEVEL, { instance: config.INSTANCE_ID })
+  let database: DatabaseHandle
+  let store: LiveStore
+  if (config.mode === 'cluster') {
+    database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
+    const redis = await connectRedis(config.REDIS_URL!)
+    // Loaded only in cluster mode, so embedded mode never touches the Redis code.
+    const { RedisLiveStore } = await import('./live/redis.ts')
+    store = new RedisLiveStore(redis, { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
+  } else {
+    database = await openPglite(config.DATA_DIR === ':memory:' ? null : config.dataDir)
+    store = new MemoryLiveStore(config.LOG_RETENTION)
+  }
+  const db = database.db
+  const directory = new EventDirectory(db, store, log)
+  const flusher = new Flusher(db, store, log, {
+    consumer: config.INSTANCE_ID,
+    intervalMs: config.FLUSH_MS,
+    batchSize: config.FLUSH_BATCH,
+    leaseMs: Math.max(config.LEASE_MS, 5000),
+    reclaimIdleMs: 15_000,
+  })
+  directory.drain = (eventId) => flusher.drain(eventId)
+  const tickers = new Tickers(store, log, { owner: config.INSTANCE_ID, tickMs: config.TICK_MS, leaseMs: config.LEASE_MS })
+  const hub = new Hub(store, log, {
+    heartbeatMs: config.HEARTBEAT_MS,
+    ringSize: config.LOG_RETENTION,
+    staleCloseMs: config.STALE_SUBSCRIBER_MS,
+    retryMs: 2000,
+    backlogBytes: config.SUBSCRIBER_BACKLOG_BYTES,
+  })
+  const signer = new Signer(await loadSigningKey(db))
+  let refresh: ReturnType<typeof setInterval> | null = null
+
+  const refreshEvents = async () => {
+    try {
+      const open = await directory.open()
+      tickers.setEvents(open.map((e) => e.id))
+      for (const e of open) await directory.ensureLoaded(e.id)
+    } catch (err) {
+      log.debug('event refresh failed', { error: String(err) })
+    }
+  }
+
+  const runtime: Runtime = {
+    config,
+    log,
+    database,
+    store,
+    directory,
+    guests: new GuestService(db, store, directory),
+    hosts: new HostService(db, store, directory),
+    flusher,
+    tickers,
+    hub,
+    signer,
+    startedAt: Date.now(),
+    start() {
+      flusher.start()
+      tickers.start()
+      void refreshEvents()
+      refresh = setInterval(refreshEvents, EVENT_REFRESH_MS)
+    },
+    async stop() {
+      if (refresh) clearInterval(refresh)
+      await tickers.stop()
+      await hub.close(Math.min(config.SHUTDOWN_GRACE_MS, 2000))
+      await flusher.stop()
+      // Whatever is still queued goes to Postgres now (cluster mode keeps it in Redis anyway).
+      for (const eventId of await store.activeEvents().catch(() => [])) {
+        await flusher.drain(eventId, config.SHUTDOWN_GRACE_MS).catch((err) => {
+          log.warn('queue not drained at shutdown', { eventId, error: String(err) })
+        })
+      }
+      await store.close()
+      await database.close()
+    },
+  }
+  // Open events come back into the counter layer before the first request.
+  await refreshEvents()
+  return runtime
+}

@@ -1,0 +1,168 @@
+/**
+ * The nastiest way for a big screen to go stale: its SSE connection stays open but
+ * nothing comes through any more (a NAT or venue Wi-Fi dropping it silently; the
+ * server's heartbeats are SSE comments, which EventSource never surfaces). The screen
+ * must notice on its own, catch up, and say that its live feed is lagging.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Socket, TCPSocketListener } from 'bun'
+import type { Browser, Page } from 'playwright-core'
+import { chromiumAvailable, FULL_HD, launchBrowser, screenshot } from '../support/browser.ts'
+import { type ServerProcess, startServerProcess } from '../support/process.ts'
+
+interface Pair {
+  client: Socket<Pair>
+  upstream: Socket<unknown> | null
+  pending: Uint8Array[]
+  stream: boolean
+  frozen: boolean
+}
+
+/** Forwards to the server; `freezeStreams()` keeps the open SSE connections open but lets nothing more through them. */
+class FreezingProxy {
+  private listener: TCPSocketListener<Pair> | null = null
+  private pairs = new Set<Pair>()
+
+  constructor(private upstreamPort: number) {}
+
+  get port() {
+    return this.listener!.port
+  }
+
+  start() {
+    const self = this
+    this.listener = Bun.listen<Pair>({
+      hostname: '127.0.0.1',
+      port: 0,
+      socket: {
+        open(client) {
+          const pair: Pair = { client, upstream: null, pending: [], stream: false, frozen: false }
+          client.data = pair
+          self.pairs.add(pair)
+          Bun.connect({
+            hostname: '127.0.0.1',
+            port: self.upstreamPort,
+            socket: {
+              open(up) {
+                pair.upstream = up
+                for (const chunk of pair.pending) up.write(chunk)
+                pair.pending = []
+              },
+              data(_up, chunk) {
+                if (!pair.frozen) pair.client.write(chunk)
+              },
+              close() {
+                pair.client.end()
+                self.pairs.delete(pair)
+              },
+            },
+          }).catch(() => client.terminate())
+        },
+        data(client, chunk) {
+          if (/^GET [^ ]*\/stream/.test(chunk.toString('latin1', 0, 200))) client.data.stream = true
+          if (client.data.upstream) client.data.upstream.write(chunk)
+          else client.data.pending.push(new Uint8Array(chunk))
+        },
+        close(client) {
+          client.data?.upstream?.end()
+          if (client.data) self.pairs.delete(client.data)
+        },
+      },
+    })
+    return this
+  }
+
+  freezeStreams() {
+    for (const p of this.pairs) if (p.stream) p.frozen = true
+  }
+
+  stop() {
+    this.listener?.stop(true)
+  }
+}
+
+const deep = (path: string[]) => {
+  let roots: (Document | ShadowRoot)[] = [document]
+  for (let i = 0; i < path.length; i++) {
+    const found = roots.flatMap((r) => [...r.querySelectorAll<HTMLElement>(path[i])])
+    if (i === path.length - 1) return found[0] ?? null
+    roots = found.map((el) => el.shadowRoot).filter((r): r is ShadowRoot => !!r)
+  }
+  return null
+}
+
+describe('a big screen whose stream dies silently', () => {
+  const skip = !chromiumAvailable()
+  let server: ServerProcess
+  let proxy: FreezingProxy
+  let browser: Browser
+  let page: Page
+  let dataDir: string
+
+  beforeAll(async () => {
+    if (skip) return
+    dataDir = mkdtempSync(join(tmpdir(), 'gb-screen-stall-'))
+    server = await startServerProcess({ DATA_DIR: dataDir, TICK_MS: '50', FLUSH_MS: '20' }, { args: ['--demo'] })
+    proxy = new FreezingProxy(server.port).start()
+    browser = await launchBrowser()
+    page = await browser.newPage({ viewport: FULL_HD })
+  }, 60_000)
+
+  afterAll(async () => {
+    if (skip) return
+    await browser?.close()
+    proxy?.stop()
+    await server?.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }, 30_000)
+
+  test.skipIf(skip)(
+    'notices, catches up and says the live feed is lagging',
+    async () => {
+      const { sampleCode } = JSON.parse(readFileSync(join(dataDir, 'demo.host-secret'), 'utf8'))
+      await page.goto(`http://127.0.0.1:${proxy.port}/e/demo/screen`)
+      await page.waitForFunction(`!!(${deep})(['gb-screen-app', 'gb-poll-bars', 'li'])`)
+
+      proxy.freezeStreams()
+      const checkin = await fetch(`${server.url}/api/events/demo/checkin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: sampleCode }),
+      })
+      const cookie = checkin.headers.get('set-cookie')!.split(';')[0]
+      const poll = (await (await fetch(`${server.url}/api/events/demo/snapshot`)).json()).snapshot.polls[0]
+      const vote = await fetch(`${server.url}/api/events/demo/votes`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ pollId: poll.id, optionId: poll.options[0].id }),
+      })
+      expect(vote.status).toBe(202)
+      const votes = `Number((${deep})(['gb-screen-app', 'gb-poll-bars', 'li[data-option="${poll.options[0].id}"]'])?.dataset.votes)`
+      // Frozen: the screen's SSE connection is open, and says nothing.
+      await Bun.sleep(2000)
+      expect(await page.evaluate(votes)).toBe(0)
+
+      // Within the quiet-check interval the screen asks the snapshot endpoint, sees it is behind, catches up.
+      const t0 = performance.now()
+      await page.waitForFunction(`${votes} === 1`, undefined, { timeout: 20_000 })
+      console.log(`silent stall caught up after ${Math.round(performance.now() - t0 + 2000)} ms`)
+      const badge = await page.evaluate(`(${deep})(['gb-screen-app', 'gb-connection-badge', '.badge'])?.textContent`)
+      expect(String(badge)).toContain('delayed')
+      await screenshot(page, 'screen-stalled-caught-up')
+
+      // It also replaced the dead connection: the next change arrives through the stream again, in well under the check interval.
+      const vote2 = await fetch(`${server.url}/api/events/demo/votes`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ pollId: poll.id, optionId: poll.options[1].id }),
+      })
+      expect(vote2.status).toBe(202)
+      const votes2 = `Number((${deep})(['gb-screen-app', 'gb-poll-bars', 'li[data-option="${poll.options[1].id}"]'])?.dataset.votes)`
+      await page.waitForFunction(`${votes2} === 1`, undefined, { timeout: 3000 })
+    },
+    45_000,
+  )
+})
