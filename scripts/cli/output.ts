@@ -145,6 +145,9 @@ export async function writeBatchFiles(
       const body = ext === 'png' ? qrPng(qr) : qrSvg(qr, { title: w.url })
       await Bun.write(join(dir, ext, fileName(w, ext)), body)
       images.update(i + 1)
+      // Small writes settle as microtasks: without a real turn of the event loop now and
+      // then, a Ctrl-C would not be handled until every image is written.
+      if (i % 64 === 63) await new Promise((next) => setImmediate(next))
     }
     images.finish()
   }

@@ -213,6 +213,8 @@ export async function runWristbandsCreate(argv: string[]): Promise<number> {
         files = await writeBatchFiles(staging.path, wristbands, info, { png: !!args.values.png, svg: !!args.values.svg }, progress)
         target ??= freeDir(defaultDir(`-${range(batch.firstNumber, count)}`))
         staging.commit(target)
+        // From here on the files are in place: a late Ctrl-C must not say they were not written.
+        stopHandling()
       } catch (err) {
         staging.discard()
         throw new CliError(

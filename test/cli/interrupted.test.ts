@@ -55,8 +55,10 @@ describe('an interrupted wristbands run', () => {
     expect(hidden()).toEqual([])
   }, 120_000)
 
-  test('killed while writing the sheets: the whole batch is saved, no files appear, and export writes them', async () => {
-    const { stderr } = await killWhen('sheets: ', ['--count', '2200', '--batch', 'killed-in-files', '--out', join(outDir, 'killed-in-files')])
+  test('killed while writing the files: the whole batch is saved, no files appear, and export writes them', async () => {
+    // The sheets take a fraction of a second; the PNGs after them take seconds, so the kill
+    // surely lands while files are still being written.
+    const { stderr } = await killWhen('png: ', ['--count', '2200', '--png', '--batch', 'killed-in-files', '--out', join(outDir, 'killed-in-files')])
     expect(stderr).toContain('database: 100% (2,200 of 2,200)')
     expect(visible()).toEqual(['after'])
     expect(hidden()).toHaveLength(1)
@@ -73,8 +75,8 @@ describe('an interrupted wristbands run', () => {
     expect(hidden()).toEqual([])
   }, 180_000)
 
-  test('Ctrl-C while writing the sheets: it cleans up and says how to write the files', async () => {
-    const { stderr, code } = await killWhen('sheets: ', ['--count', '2200', '--batch', 'ctrl-c', '--out', join(outDir, 'ctrl-c')], 'SIGINT')
+  test('Ctrl-C while writing the files: it cleans up and says how to write the files', async () => {
+    const { stderr, code } = await killWhen('png: ', ['--count', '6000', '--png', '--batch', 'ctrl-c', '--out', join(outDir, 'ctrl-c')], 'SIGINT')
     expect(code).toBe(130)
     expect(stderr).toContain('interrupted: the batch "ctrl-c" is saved, but its files were not written.')
     expect(stderr).toContain('glowband wristbands export --event gala --batch ctrl-c')
