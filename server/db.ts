@@ -15,6 +15,9 @@ import postgres from 'postgres'
 import * as schema from '../db/schema.ts'
 import { withTimeout } from './timeout.ts'
 
+/** 0.1, 0.2, 0.4 ... at most 1 s, with jitter so instances do not reconnect in step. */
+const reconnectDelaySeconds = (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 1)
+
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
 
 export interface DatabaseHandle {
@@ -55,6 +58,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<DatabaseHandl
     onnotice: () => {},
     connect_timeout: opts.connectTimeoutSeconds ?? 10,
     idle_timeout: 60,
+    // postgres.js waits up to 20 s between reconnects after repeated failures, so writes
+    // would wait that long after an outage ends; the flusher already backs off itself.
+    backoff: reconnectDelaySeconds,
   })
   const db = drizzlePostgres(client, { schema }) as unknown as Database
   return {

@@ -87,7 +87,13 @@ describe('failure contract', async () => {
     expect(await votesInPostgres(db.url, poll.id)).toBe(0)
 
     proxy.refuse(false)
+    // Within the flusher's longest backoff (5 s) and a reconnect, not postgres.js's default
+    // reconnect delay, which grows to 20 s over an outage.
+    const back = performance.now()
     await until(async () => (await votesInPostgres(db.url, poll.id)) === 40, 20_000, 200)
+    const recoveryMs = performance.now() - back
+    console.log(`all votes in Postgres ${Math.round(recoveryMs)} ms after it came back`)
+    expect(recoveryMs).toBeLessThan(8000)
   }, 60_000)
 
   test.skipIf(skip)('Redis down: 503 with Retry-After, a degraded stream, and counters rebuilt from Postgres', async () => {
