@@ -46,6 +46,9 @@ export async function connectRedis(url: string): Promise<Redis> {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 100, 2000),
+    // The commands of one event-loop turn go out in one socket write: under a vote spike
+    // that saves about a third of the client's CPU per command (docs/benchmarks.md).
+    enableAutoPipelining: true,
   })
   redis.on('error', () => {
     // ioredis reports every failed reconnect; /healthz and the logs of the callers say enough.
