@@ -5,8 +5,12 @@ export const ACTION_TTL_MS = 24 * 60 * 60 * 1000
 /** Danmaku kept in the feed the ticker reads from (more than one tick's worth at any sane rate). */
 export const FEED_KEPT = 500
 /**
- * Messages the counter layer remembers for moderation. Older ones are in Postgres; a
- * host hides what is on screen, which is always among the most recent.
+ * Messages the counter layer remembers for moderation, per event, in both backends (the
+ * memory store's map, the Redis store's `msgs`/`mstate` hashes indexed by `mids`). Older
+ * ones are only in Postgres: hiding one answers "not found" (404), as a host hides what is
+ * on screen, which is always among the most recent. Held messages stay until moderated,
+ * and visible ones stay readable while on the feed, whatever their age.
+ * Stores take a smaller `messagesKept` option for tests.
  */
 export const MESSAGES_KEPT = 10_000
 /** Entries in the host's recent check-ins and moderation lists. */

@@ -40,7 +40,7 @@ interface EventLive {
   polls: Map<number, PollDef>
   counts: Map<number, Map<number, number>>
   voters: Map<number, Map<number, number>>
-  /** Recent messages by id, oldest first (Map order), at most MESSAGES_KEPT. */
+  /** Recent messages by id, oldest first (Map order), at most `messagesKept`. */
   messages: Map<number, StoredMessage>
   /** Messages waiting for a host, kept apart so a tick never scans the whole history. */
   held: Map<number, StoredMessage>
@@ -59,17 +59,22 @@ interface QueueRecord {
   claimedAt: number
 }
 
+export interface MemoryLiveStoreOptions {
+  /** Messages remembered per event (default MESSAGES_KEPT; tests use a small one). */
+  messagesKept?: number
+}
+
 interface EventLog {
   entries: LogEntry[]
   state: TickerState | null
   waiters: Set<() => void>
 }
 
-/** Stores a message, forgetting the oldest beyond MESSAGES_KEPT (held ones stay in `held`). */
-function remember(e: EventLive, id: number, m: StoredMessage) {
+/** Stores a message, forgetting the oldest beyond `kept` (held ones stay in `held`). */
+function remember(e: EventLive, id: number, m: StoredMessage, kept: number) {
   e.messages.set(id, m)
   if (m.state === 'held') e.held.set(id, m)
-  if (e.messages.size > MESSAGES_KEPT) e.messages.delete(e.messages.keys().next().value!)
+  if (e.messages.size > kept) e.messages.delete(e.messages.keys().next().value!)
 }
 
 const blankEvent = (): EventLive => ({
@@ -102,8 +107,13 @@ export class MemoryLiveStore implements LiveStore {
   /** actionId dedupe and rate-limit windows: key -> [value, expiresAt] */
   private expiring = new Map<string, [unknown, number]>()
   private sweeper: ReturnType<typeof setInterval>
+  private readonly messagesKept: number
 
-  constructor(private retention = 2000) {
+  constructor(
+    private retention = 2000,
+    opts: MemoryLiveStoreOptions = {},
+  ) {
+    this.messagesKept = Math.max(1, Math.floor(opts.messagesKept ?? MESSAGES_KEPT))
     this.sweeper = setInterval(() => this.sweep(), 60_000)
     this.sweeper.unref?.()
   }
@@ -184,7 +194,7 @@ export class MemoryLiveStore implements LiveStore {
       counts.set(v.optionId, (counts.get(v.optionId) ?? 0) + 1)
     }
     for (const m of [...seed.messages].sort((a, b) => a.id - b.id)) {
-      remember(e, m.id, { number: m.number, text: m.text, state: m.state, at: m.at })
+      remember(e, m.id, { number: m.number, text: m.text, state: m.state, at: m.at }, this.messagesKept)
     }
     // The feed restarts empty: the ticker's snapshot already shows what was visible.
     e.messageSeq = seed.maxMessageId
@@ -316,7 +326,7 @@ export class MemoryLiveStore implements LiveStore {
     if (this.overLimit(`rm:${eventId}:${m.number}`, m.limit, m.now)) return { ok: false, error: 'rate_limited' }
     const id = ++e.messageSeq
     const state = m.held ? 'held' : 'visible'
-    remember(e, id, { number: m.number, text: m.text, state, at: m.now })
+    remember(e, id, { number: m.number, text: m.text, state, at: m.now }, this.messagesKept)
     if (!m.held) {
       e.feed.push({ cursor: ++e.feedCursor, d: { id, text: m.text, number: m.number } })
       if (e.feed.length > FEED_KEPT) e.feed.splice(0, e.feed.length - FEED_KEPT)

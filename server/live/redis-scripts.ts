@@ -29,6 +29,40 @@ const lua = (name: string, body: string): LuaScript => ({
 })
 
 /**
+ * Lua helpers for the bounded message history, spliced into MESSAGE and MODERATE.
+ *
+ * A message's parts live as long as something still refers to it, as in memory.ts:
+ * - `mids` (ids scored by id) indexes the newest MESSAGES_KEPT, like the memory store's
+ *   `messages` map; `held` keeps held ones whatever their age, like its `held` map.
+ * - `mstate` (id -> state) exists while the id is in `mids` or `held`: that is what
+ *   moderate and the hidden check see, so an older id answers "unknown" on both backends.
+ * - `msgs` (id -> JSON) exists while the id is in `mids`, `held` or `feed`, so the feed
+ *   (which memory.ts keeps as copies) still reads the text of an old approved message.
+ * `release(id)` runs after an id leaves one of those sets and deletes what nothing needs.
+ * `trimFeed` and `trimMessages` drop the oldest beyond their limit and release them.
+ * Both take the keys as arguments: mids, held, feed, mstate, msgs.
+ */
+const MESSAGE_HELPERS = `
+local function release(id, mids, held, feed, mstate, msgs)
+  if redis.call('ZSCORE', mids, id) or redis.call('ZSCORE', held, id) then return end
+  redis.call('HDEL', mstate, id)
+  if not redis.call('ZSCORE', feed, id) then redis.call('HDEL', msgs, id) end
+end
+local function trimFeed(kept, mids, held, feed, mstate, msgs)
+  local over = redis.call('ZRANGE', feed, 0, -(kept + 1))
+  if #over == 0 then return end
+  redis.call('ZREMRANGEBYRANK', feed, 0, -(kept + 1))
+  for _, id in ipairs(over) do release(id, mids, held, feed, mstate, msgs) end
+end
+local function trimMessages(kept, mids, held, feed, mstate, msgs)
+  local extra = redis.call('ZCARD', mids) - kept
+  if extra <= 0 then return end
+  local popped = redis.call('ZPOPMIN', mids, extra)
+  for i = 1, #popped, 2 do release(popped[i], mids, held, feed, mstate, msgs) end
+end
+`
+
+/**
  * Check-in by code hash.
  * KEYS: codes, revoked, checkins, recent, q   ARGV: codeHash, at, recentKept
  * Returns {0} (unknown or revoked) or {1, number, first(0|1)}.
@@ -88,15 +122,16 @@ return 'ok'
 )
 
 /**
- * Message (danmaku). Held ones go to the held set, visible ones to the feed.
- * KEYS: numbers, revoked, action, rate, msgseq, msgs, mstate, held, feedseq, feed, q
- * ARGV: number, textJson, held(0|1), limitCount, windowMs, actionTtlMs, at, feedKept
+ * Message (danmaku). Held ones go to the held set, visible ones to the feed; the oldest
+ * beyond messagesKept leave the live history (see MESSAGE_HELPERS).
+ * KEYS: numbers, revoked, action, rate, msgseq, msgs, mstate, held, feedseq, feed, q, mids
+ * ARGV: number, textJson, held(0|1), limitCount, windowMs, actionTtlMs, at, feedKept, messagesKept
  * Returns {'ok', id} | {'dup', stored} | 'revoked' | 'rate_limited'.
  * The actionId key stores "<id>:<held>"; a vote's actionId key stores "v".
  */
 export const MESSAGE = lua(
   'message',
-  `
+  `${MESSAGE_HELPERS}
 local n = ARGV[1]
 if redis.call('SISMEMBER', KEYS[1], n) == 0 or redis.call('SISMEMBER', KEYS[2], n) == 1 then return 'revoked' end
 local seen = redis.call('GET', KEYS[3])
@@ -110,12 +145,14 @@ local held = ARGV[3] == '1'
 local state = held and 'held' or 'visible'
 redis.call('HSET', KEYS[6], id, '{"number":' .. n .. ',"text":' .. ARGV[2] .. ',"at":' .. ARGV[7] .. '}')
 redis.call('HSET', KEYS[7], id, state)
+redis.call('ZADD', KEYS[12], id, id)
 if held then
   redis.call('ZADD', KEYS[8], id, id)
 else
   redis.call('ZADD', KEYS[10], redis.call('INCR', KEYS[9]), id)
-  redis.call('ZREMRANGEBYRANK', KEYS[10], 0, -(tonumber(ARGV[8]) + 1))
+  trimFeed(tonumber(ARGV[8]), KEYS[12], KEYS[8], KEYS[10], KEYS[7], KEYS[6])
 end
+trimMessages(tonumber(ARGV[9]), KEYS[12], KEYS[8], KEYS[10], KEYS[7], KEYS[6])
 redis.call('XADD', KEYS[11], '*', 'j', '{"t":"message","id":' .. id .. ',"number":' .. n .. ',"text":' .. ARGV[2] ..
   ',"state":"' .. state .. '","at":' .. ARGV[7] .. '}')
 redis.call('SET', KEYS[3], id .. ':' .. ARGV[3], 'PX', ARGV[6])
@@ -125,13 +162,14 @@ return {'ok', id}
 
 /**
  * Hide or approve a message. Approving a held one puts it on the feed; a no-op change
- * is not queued.
- * KEYS: mstate, held, feedseq, feed, q   ARGV: id, state, at, feedKept
+ * is not queued. An id no longer in the live history (or never known) is unknown.
+ * A held message older than the history leaves live state once moderated (release).
+ * KEYS: mstate, held, feedseq, feed, q, msgs, mids   ARGV: id, state, at, feedKept
  * Returns 0 (unknown id) or 1.
  */
 export const MODERATE = lua(
   'moderate',
-  `
+  `${MESSAGE_HELPERS}
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current then return 0 end
 if current == ARGV[2] then return 1 end
@@ -140,8 +178,9 @@ if current == 'held' then
   redis.call('ZREM', KEYS[2], ARGV[1])
   if ARGV[2] == 'visible' then
     redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[3]), ARGV[1])
-    redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[4]) + 1))
+    trimFeed(tonumber(ARGV[4]), KEYS[7], KEYS[2], KEYS[4], KEYS[1], KEYS[6])
   end
+  release(ARGV[1], KEYS[7], KEYS[2], KEYS[4], KEYS[1], KEYS[6])
 end
 redis.call('XADD', KEYS[5], '*', 'j', '{"t":"moderate","id":' .. ARGV[1] .. ',"state":"' .. ARGV[2] ..
   '","at":' .. ARGV[3] .. '}')

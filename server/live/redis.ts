@@ -4,7 +4,7 @@
  */
 import Redis from 'ioredis'
 import type { AdminView, Danmaku, Poll, Raffle, Show, Status } from '../protocol.ts'
-import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, windowBucket } from './limits.ts'
+import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from './limits.ts'
 import {
   ACQUIRE_LEASE,
   APPEND_DELTA,
@@ -40,6 +40,8 @@ export interface RedisLiveStoreOptions {
   prefix: string
   /** Delta log entries kept per event. */
   retention: number
+  /** Messages remembered per event (default MESSAGES_KEPT; tests use a small one). */
+  messagesKept?: number
 }
 
 /** Consumer group of the write queue. */
@@ -53,7 +55,7 @@ const IDLE_BLOCKING_KEPT = 16
 const PING_TIMEOUT_MS = 2000
 
 /** The per-event keys loadEvent drops and rewrites (besides `polls` and the per-poll keys). */
-const STATE_KEYS = ['meta', 'codes', 'numbers', 'revoked', 'checkins', 'recent', 'msgs', 'mstate', 'held', 'feed', 'raffles', 'loaded']
+const STATE_KEYS = ['meta', 'codes', 'numbers', 'revoked', 'checkins', 'recent', 'msgs', 'mstate', 'mids', 'held', 'feed', 'raffles', 'loaded']
 
 type StreamRow = [id: string, fields: string[] | null]
 
@@ -94,8 +96,10 @@ const checkExec = (results: [Error | null, unknown][] | null) => {
  * so each event's scripts and MULTIs stay on one slot): `meta` (status, message, show),
  * `codes` (codeHash -> number), `numbers`, `revoked`, `checkins` (sets), `recent` (list),
  * `polls` (id -> PollDef JSON), `counts:<poll>`, `voters:<poll>`, `msgs` (id -> JSON of the
- * immutable part), `mstate` (id -> state), `held` and `feed` (sorted sets of message ids,
- * scored by id and feed cursor), `feedseq`, `msgseq`, `rev`, `raffles`, `q` (write queue
+ * immutable part), `mstate` (id -> state), `mids`, `held` and `feed` (sorted sets of message
+ * ids: the newest `messagesKept` and the held ones scored by id, the feed by feed cursor;
+ * `msgs`/`mstate` hold only what those refer to, see MESSAGE_HELPERS in redis-scripts.ts),
+ * `feedseq`, `msgseq`, `rev`, `raffles`, `q` (write queue
  * stream, group `flushers`), `log` (delta log stream, ids `<seq>-1`), `logseq`, `state`,
  * `loaded`, `lease` (the `ticker:N` lease), `a:<number>:<actionId>` and `rv|rm:<number>:<bucket>`.
  * Other leases live at `<prefix>:lease:<name>`; `<prefix>:events` lists known events.
@@ -114,6 +118,7 @@ export class RedisLiveStore implements LiveStore {
   readonly kind = 'redis' as const
   private readonly prefix: string
   private readonly retention: number
+  private readonly messagesKept: number
   /** Events whose consumer group this process has made sure of. */
   private groups = new Set<number>()
   private idle: Redis[] = []
@@ -126,6 +131,7 @@ export class RedisLiveStore implements LiveStore {
   ) {
     this.prefix = opts.prefix
     this.retention = Math.max(1, Math.floor(opts.retention))
+    this.messagesKept = Math.max(1, Math.floor(opts.messagesKept ?? MESSAGES_KEPT))
   }
 
   /** Connects to `url` with fail-fast settings and returns a store owning that client. */
@@ -228,7 +234,11 @@ export class RedisLiveStore implements LiveStore {
         m.hset(k(`voters:${pollId}`), ...part.flatMap(([n, o]) => [String(n), String(o)]))
       }
     }
-    for (const part of chunks([...seed.messages].sort((a, b) => a.id - b.id))) {
+    // As memory.ts: the newest messagesKept, plus every held one whatever its age.
+    const sortedMessages = [...seed.messages].sort((a, b) => a.id - b.id)
+    const newest = sortedMessages.length - this.messagesKept
+    const live = sortedMessages.filter((x, i) => i >= newest || x.state === 'held')
+    for (const part of chunks(live)) {
       m.hset(
         k('msgs'),
         ...part.flatMap((x) => [String(x.id), JSON.stringify({ number: x.number, text: x.text, at: x.at })]),
@@ -236,6 +246,9 @@ export class RedisLiveStore implements LiveStore {
       m.hset(k('mstate'), ...part.flatMap((x) => [String(x.id), x.state]))
       const held = part.filter((x) => x.state === 'held')
       if (held.length) m.zadd(k('held'), ...held.flatMap((x) => [x.id, String(x.id)]))
+    }
+    for (const part of chunks(sortedMessages.slice(Math.max(0, newest)))) {
+      m.zadd(k('mids'), ...part.flatMap((x) => [x.id, String(x.id)]))
     }
     for (const r of seed.raffles) m.hset(k('raffles'), String(r.id), JSON.stringify(r))
     m.set(k('loaded'), '1')
@@ -297,7 +310,7 @@ export class RedisLiveStore implements LiveStore {
     const k = (name: string) => this.key(eventId, name)
     const r = await this.run(
       MODERATE,
-      [k('mstate'), k('held'), k('feedseq'), k('feed'), k('q')],
+      [k('mstate'), k('held'), k('feedseq'), k('feed'), k('q'), k('msgs'), k('mids')],
       [String(messageId), state, String(now), FEED_KEPT],
     )
     return r === 1
@@ -379,6 +392,7 @@ export class RedisLiveStore implements LiveStore {
         k('feedseq'),
         k('feed'),
         k('q'),
+        k('mids'),
       ],
       [
         String(m.number),
@@ -389,6 +403,7 @@ export class RedisLiveStore implements LiveStore {
         ACTION_TTL_MS,
         String(m.now),
         FEED_KEPT,
+        this.messagesKept,
       ],
     )) as string | [string, string]
     if (r === 'revoked' || r === 'rate_limited') return { ok: false, error: r }

@@ -2,7 +2,7 @@
 import { MemoryLiveStore } from '../../server/live/memory.ts'
 import { describeLiveStore } from './store-suite.ts'
 
-describeLiveStore('memory', async ({ retention }) => {
-  const store = new MemoryLiveStore(retention)
+describeLiveStore('memory', async ({ retention, messagesKept }) => {
+  const store = new MemoryLiveStore(retention, { messagesKept })
   return { store, cleanup: () => store.close() }
 })

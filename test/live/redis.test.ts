@@ -9,7 +9,7 @@ import Redis from 'ioredis'
 import { MemoryLiveStore } from '../../server/live/memory.ts'
 import { RedisLiveStore } from '../../server/live/redis.ts'
 import type { EventSeed, LiveStore, PollDef } from '../../server/live/types.ts'
-import { describeLiveStore } from './store-suite.ts'
+import { describeLiveStore, type Footprint } from './store-suite.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -47,20 +47,47 @@ async function keysOf(prefix: string) {
   return out.sort()
 }
 
+/** Lasting keys of one event (not the expiring actionId and rate-window ones), with length and bytes. */
+async function footprintOf(prefix: string, eventId: number): Promise<Footprint> {
+  const base = `${prefix}:{e${eventId}}:`
+  const out: Footprint = {}
+  for (const key of await keysOf(base.slice(0, -1))) {
+    const name = key.slice(base.length)
+    if (/^(a|rv|rm):/.test(name)) continue
+    const type = await admin.type(key)
+    const length =
+      type === 'hash'
+        ? await admin.hlen(key)
+        : type === 'zset'
+          ? await admin.zcard(key)
+          : type === 'set'
+            ? await admin.scard(key)
+            : type === 'list'
+              ? await admin.llen(key)
+              : type === 'stream'
+                ? await admin.xlen(key)
+                : 1
+    const bytes = Number(await admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'))
+    out[name] = { length, bytes }
+  }
+  return out
+}
+
 const newPrefix = () => `gbtest-${randomBytes(5).toString('hex')}`
 
 if (reachable) {
   afterAll(() => admin.disconnect())
 
-  describeLiveStore('redis', async ({ retention }) => {
+  describeLiveStore('redis', async ({ retention, messagesKept }) => {
     const prefix = newPrefix()
-    const store = await RedisLiveStore.connect(REDIS_URL, { prefix, retention })
+    const store = await RedisLiveStore.connect(REDIS_URL, { prefix, retention, messagesKept })
     return {
       store,
       cleanup: async () => {
         await store.close()
         await dropPrefix(prefix)
       },
+      footprint: (eventId) => footprintOf(prefix, eventId),
     }
   })
 
@@ -139,10 +166,15 @@ if (reachable) {
     }
   })
 
-  test('redis: a random workload gets exactly the answers of the memory backend', async () => {
+  /**
+   * Runs a seeded random workload on both backends, step by step. With a small
+   * `messagesKept`, most moderation and hidden checks meet messages already dropped
+   * from the live history (and held or fed ones that outlive it).
+   */
+  const randomWorkload = async (messagesKept?: number) => {
     const prefix = newPrefix()
-    const redis = await RedisLiveStore.connect(REDIS_URL, { prefix, retention: 50 })
-    const memory = new MemoryLiveStore(50)
+    const redis = await RedisLiveStore.connect(REDIS_URL, { prefix, retention: 50, messagesKept })
+    const memory = new MemoryLiveStore(50, { messagesKept })
     const E = 1
     const T0 = 1_700_000_000_000
     // mulberry32: seeded, so a failure replays exactly.
@@ -285,12 +317,25 @@ if (reachable) {
         )
         return entries.map((e) => e.item)
       })
+      // Redis holds exactly what something refers to: a state for the history and the held
+      // ones, a text for those and the feed. Nothing else is left behind.
+      const key = (name: string) => `${prefix}:{e${E}}:${name}`
+      const ids = async (name: string) => await admin.zrange(key(name), 0, -1)
+      const [mids, held, feed] = [await ids('mids'), await ids('held'), await ids('feed')]
+      const sorted = (list: string[]) => [...new Set(list)].map(Number).sort((a, b) => a - b)
+      expect(sorted(await admin.hkeys(key('mstate')))).toEqual(sorted([...mids, ...held]))
+      expect(sorted(await admin.hkeys(key('msgs')))).toEqual(sorted([...mids, ...held, ...feed]))
+      if (messagesKept) expect(mids.length).toBe(messagesKept)
     } finally {
       await redis.close()
       await memory.close()
       await dropPrefix(prefix)
     }
-  })
+  }
+
+  test('redis: a random workload gets exactly the answers of the memory backend', () => randomWorkload())
+
+  test('redis: the same random workload with a message history of 20, most of it dropped', () => randomWorkload(20))
 } else {
   test.skip('redis live store (Redis unreachable)', () => {})
 }

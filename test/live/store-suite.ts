@@ -7,11 +7,26 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT } from '../../server/live/limits.ts'
 import type { EventSeed, LiveStore, PollDef, QueueItem, TickerState, WristbandEntry } from '../../server/live/types.ts'
 import { emptySnapshot } from '../../server/protocol.ts'
+import { emptyLiveRead } from '../support/live-read.ts'
 
 export interface StoreUnderTest {
   store: LiveStore
   /** Removes whatever the store wrote and closes it. */
   cleanup: () => Promise<void>
+  /**
+   * Where the backend can tell: what it holds for one event, by key, with each key's length
+   * (entries) and memory use in bytes. Only lasting keys: actionId and rate-window keys
+   * expire by themselves. The Redis backend reports; the memory one does not.
+   */
+  footprint?: (eventId: number) => Promise<Footprint>
+}
+
+export type Footprint = Record<string, { length: number; bytes: number }>
+
+/** What `make` is given; `messagesKept` (the message history) defaults to MESSAGES_KEPT. */
+export interface StoreOptions {
+  retention: number
+  messagesKept?: number
 }
 
 /** Every store of the suite is made with this log retention. */
@@ -85,23 +100,10 @@ const tickerState = (seq: number, feedCursor = seq * 10): TickerState => ({
   feedCursor,
 })
 
-const blankLive = () => ({
-  status: 'live',
-  message: '',
-  checkins: 0,
-  polls: [],
-  feed: [],
-  feedCursor: 0,
-  hidden: [],
-  raffles: [],
-  show: null,
-  admin: { held: [], recentCheckins: [] },
-})
-
 const optionVotes = (live: Awaited<ReturnType<LiveStore['readLive']>>, pollId: number) =>
   live.polls.find((p) => p.id === pollId)?.options.map((o) => o.votes)
 
-export function describeLiveStore(name: string, make: (opts: { retention: number }) => Promise<StoreUnderTest>) {
+export function describeLiveStore(name: string, make: (opts: StoreOptions) => Promise<StoreUnderTest>) {
   describe(`LiveStore conformance: ${name}`, () => {
     let store: LiveStore
     let cleanup: () => Promise<void>
@@ -130,7 +132,7 @@ export function describeLiveStore(name: string, make: (opts: { retention: number
     test('an unknown event reads as blank, with arrays for every list', async () => {
       expect(await store.isLoaded(E)).toBe(false)
       const live = await store.readLive(E, 0, [])
-      expect(live).toEqual(blankLive() as never)
+      expect(live).toEqual(emptyLiveRead())
       for (const list of [live.polls, live.feed, live.hidden, live.raffles, live.admin.held, live.admin.recentCheckins]) {
         expect(Array.isArray(list)).toBe(true)
       }
@@ -512,6 +514,136 @@ export function describeLiveStore(name: string, make: (opts: { retention: number
       const live = await store.readLive(E, 2, [1, 2])
       expect(live.feed.map((d) => d.id)).toEqual([3, 4])
       expect(live.hidden).toEqual([1, 3])
+    })
+
+    // ---- bounded message history ----
+
+    /** A store of its own with a small message history; removed by the returned cleanup. */
+    const withHistory = async (messagesKept: number, body: (s: StoreUnderTest) => Promise<void>) => {
+      const small = await make({ retention: SUITE_RETENTION, messagesKept })
+      try {
+        await body(small)
+      } finally {
+        await small.cleanup()
+      }
+    }
+    const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+    const MANY = { count: 1_000_000, windowMs: 60_000 }
+
+    test('message history keeps exactly the newest messagesKept, and backend memory stops growing', async () => {
+      const N = 50
+      await withHistory(N, async ({ store: s, footprint }) => {
+        await s.loadEvent(E, baseSeed({ wristbands: bands(1, 2) }))
+        // Same-length texts, so a later batch takes exactly the room of an earlier one.
+        const text = (id: number) => `m${String(id).padStart(6, '0')}`
+        const send = async (from: number, to: number) => {
+          for (const id of ids(from, to)) {
+            expect(await s.message(E, msg(1, text(id), { limit: MANY }))).toEqual({ ok: true, id, held: false, duplicate: false })
+          }
+        }
+        /** Ids moderate still knows. Approving a visible message is a no-op: it changes and queues nothing. */
+        const known = async (upTo: number) => {
+          const out: number[] = []
+          for (const id of ids(1, upTo)) if (await s.moderate(E, id, 'visible', T0)) out.push(id)
+          return out
+        }
+        const drainAll = async () => {
+          const entries = await s.readQueue(E, 'drainer', 100_000, 60_000)
+          await s.ackQueue(
+            E,
+            entries.map((e) => e.id),
+          )
+          return entries.length
+        }
+        // Past both the history and the feed, twice over: the second batch must take no more room.
+        const batch = FEED_KEPT + 2 * N
+        await send(1, batch)
+        expect(await known(batch)).toEqual(ids(batch - N + 1, batch))
+        expect(await drainAll()).toBe(batch)
+        const before = await footprint?.(E)
+        await send(batch + 1, 2 * batch)
+        const total = 2 * batch
+        expect(await known(total)).toEqual(ids(total - N + 1, total))
+        expect(await drainAll()).toBe(batch)
+
+        // A dropped message is unknown (the API answers 404), the oldest kept one is not.
+        expect(await s.moderate(E, total - N, 'hidden', T0 + 1)).toBe(false)
+        expect(await s.moderate(E, total - N + 1, 'hidden', T0 + 2)).toBe(true)
+        expect(await s.moderate(E, total, 'hidden', T0 + 3)).toBe(true)
+        expect(await drainAll()).toBe(2)
+        let live = await s.readLive(E, total - 3, [1, total - N, total - N + 1])
+        expect(live.feed.map((d) => d.id)).toEqual([total - 2, total - 1, total])
+        expect(live.hidden).toEqual([total - N + 1, total])
+        // The feed still reads whole, texts included, beyond the history.
+        live = await s.readLive(E, 0, [])
+        expect(live.feed.length).toBe(FEED_KEPT)
+        expect(live.feed[0]).toEqual({ id: total - FEED_KEPT + 1, text: text(total - FEED_KEPT + 1), number: 1 })
+        expect(live.feedCursor).toBe(total)
+
+        if (before) {
+          const after = await footprint!(E)
+          expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort())
+          for (const [key, { length, bytes }] of Object.entries(after)) {
+            expect({ key, length }).toEqual({ key, length: before[key].length })
+            expect(length).toBeLessThanOrEqual(Math.max(N, FEED_KEPT))
+            // The write queue is a stream: deleted entries may leave an emptied node behind.
+            if (key !== 'q') expect({ key, bytes: Math.min(bytes, before[key].bytes * 1.05 + 64) }).toEqual({ key, bytes })
+          }
+        }
+      })
+    })
+
+    test('message history: a held message outlives it until moderated; rebuild keeps the same bound', async () => {
+      const N = 10
+      await withHistory(N, async ({ store: s, footprint }) => {
+        await s.loadEvent(E, baseSeed({ wristbands: bands(1, 3) }))
+        await s.message(E, msg(2, 'old held', { held: true, now: T0 + 1 })) // id 1
+        await s.message(E, msg(3, 'old visible', { now: T0 + 2 })) // id 2, cursor 1
+        for (const id of ids(3, N + 5)) await s.message(E, msg(1, `m${id}`, { now: T0 + id }))
+        // id 2 left the history (still on the feed); held id 1 waits for the host.
+        expect(await s.moderate(E, 2, 'hidden', T0 + 50)).toBe(false)
+        let live = await s.readLive(E, 0, [1, 2])
+        expect(live.feed[0]).toEqual({ id: 2, text: 'old visible', number: 3 })
+        expect(live.hidden).toEqual([])
+        expect(live.admin.held).toEqual([{ id: 1, text: 'old held', number: 2, at: T0 + 1 }])
+        // Approving it puts it on the feed, text included...
+        const cursor = live.feedCursor
+        expect(await s.moderate(E, 1, 'visible', T0 + 51)).toBe(true)
+        live = await s.readLive(E, cursor, [1])
+        expect(live.feed).toEqual([{ id: 1, text: 'old held', number: 2 }])
+        expect(live.hidden).toEqual([])
+        expect(live.admin.held).toEqual([])
+        // ...after which it is as old as it is: out of the live state.
+        expect(await s.moderate(E, 1, 'hidden', T0 + 52)).toBe(false)
+        const queued = (await s.readQueue(E, 'drainer', 100_000, 60_000)).map((e) => e.item)
+        expect(queued.filter((i) => i.t === 'moderate')).toEqual([{ t: 'moderate', id: 1, state: 'visible', at: T0 + 51 }])
+
+        // Rebuilt from Postgres rows (3N of them): the newest N plus the old held one.
+        const rows = ids(1, 3 * N).map((id) => ({
+          id,
+          number: 1,
+          text: `row ${id}`,
+          state: id === 1 ? ('held' as const) : id === 2 || id === 3 * N ? ('hidden' as const) : ('visible' as const),
+          at: T0 + id,
+        }))
+        await s.loadEvent(E, baseSeed({ wristbands: bands(1, 3), messages: [...rows].reverse(), maxMessageId: 3 * N }))
+        live = await s.readLive(E, 0, [2, 2 * N, 3 * N])
+        expect(live.feed).toEqual([])
+        expect(live.hidden).toEqual([3 * N])
+        expect(live.admin.held).toEqual([{ id: 1, text: 'row 1', number: 1, at: T0 + 1 }])
+        if (footprint) {
+          for (const [key, { length }] of Object.entries(await footprint(E))) {
+            if (key !== 'q') expect({ key, length: Math.min(length, N + 1) }).toEqual({ key, length })
+          }
+        }
+        const known: number[] = []
+        for (const id of ids(1, 3 * N)) if (await s.moderate(E, id, id === 3 * N ? 'hidden' : 'visible', T0)) known.push(id)
+        expect(known).toEqual([1, ...ids(2 * N + 1, 3 * N)])
+        // New messages continue above the rows and push the oldest out.
+        expect(await s.message(E, msg(1, 'next'))).toMatchObject({ ok: true, id: 3 * N + 1 })
+        expect(await s.moderate(E, 2 * N + 1, 'hidden', T0)).toBe(false)
+        expect(await s.moderate(E, 2 * N + 2, 'hidden', T0)).toBe(true)
+      })
     })
 
     // ---- write queue ----
