@@ -13,12 +13,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from
 import { cpus, release, totalmem } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { pingBackends } from '../scratch-backends.ts'
 import { renderCharts } from './charts.ts'
 import { formatTable, markdownTable, ratios, tableRows } from './report.ts'
 import { type Profile, runTarget, type TargetResult } from './run-target.ts'
 import { ROOT, type Target } from './targets/common.ts'
 import { startBare } from './targets/bare.ts'
-import { startCluster, startEmbedded } from './targets/glowband.ts'
+import { ADMIN_DATABASE_URL, BENCH_REDIS_URL, startCluster, startEmbedded } from './targets/glowband.ts'
 import { NGINX, startNchan } from './targets/nchan.ts'
 
 const ALL = ['glowband-cluster', 'glowband-embedded', 'bare', 'nchan']
@@ -116,16 +117,7 @@ function machine() {
 async function clusterAvailable(): Promise<string | null> {
   if (!existsSync(join(ROOT, 'server/live/redis.ts'))) return 'server/live/redis.ts does not exist yet'
   try {
-    const { default: postgres } = await import('postgres')
-    const { ADMIN_DATABASE_URL, BENCH_REDIS_URL } = await import('./targets/glowband.ts')
-    const sql = postgres(ADMIN_DATABASE_URL, { max: 1, connect_timeout: 3, onnotice: () => {} })
-    await sql`select 1`
-    await sql.end()
-    const { default: Redis } = await import('ioredis')
-    const redis = new Redis(BENCH_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 })
-    await redis.connect()
-    await redis.ping()
-    redis.disconnect()
+    await pingBackends(ADMIN_DATABASE_URL, BENCH_REDIS_URL)
     return null
   } catch (err) {
     return `Postgres or Redis unreachable: ${err}`

@@ -15,8 +15,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import postgres from 'postgres'
-import { dropRedisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL } from '../../test/support/backends.ts'
+import { LOCAL_DATABASE_URL, LOCAL_REDIS_URL, type ScratchBackends, scratchBackends } from '../scratch-backends.ts'
 
 const { values } = parseArgs({
   options: {
@@ -55,14 +54,15 @@ console.log(`wristbands benchmark: ${count.toLocaleString('en')} wristbands, ${m
 console.log(`machine: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, bun ${Bun.version}`)
 
 let server: ReturnType<typeof Bun.spawn> | null = null
-const scratch = `gb_bench_${process.pid}`
+let scratch: ScratchBackends | null = null
 if (values.cluster) {
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${scratch}`)
-  await admin.end()
-  const url = new URL(TEST_DATABASE_URL)
-  url.pathname = `/${scratch}`
-  Object.assign(env, { DATABASE_URL: url.toString(), REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: scratch })
+  // The test suite's variables and defaults (docs/benchmarks.md).
+  scratch = await scratchBackends(
+    process.env.TEST_DATABASE_URL ?? LOCAL_DATABASE_URL,
+    process.env.TEST_REDIS_URL ?? LOCAL_REDIS_URL,
+    'gb_bench',
+  )
+  Object.assign(env, scratch.env)
 }
 try {
   const setup = await run(['event', 'create', '--name', 'Benchmark Night', '--slug', 'bench'])
@@ -100,12 +100,7 @@ try {
 } finally {
   server?.kill('SIGTERM')
   await server?.exited
-  if (values.cluster) {
-    await dropRedisPrefix(scratch)
-    const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`drop database if exists ${scratch} with (force)`)
-    await admin.end()
-  }
+  await scratch?.drop()
   if (!values.keep) rmSync(work, { recursive: true, force: true })
   else console.log(`kept ${work}`)
 }

@@ -3,11 +3,12 @@
  * checked-in guests (their cookies), host and guest calls, and headless Chromium with
  * precise memory info and an exposed `gc()` (for heap measurements).
  */
+import { afterAll, beforeAll } from 'bun:test'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { CHROMIUM, FULL_HD } from '../support/browser.ts'
+import { CHROMIUM, chromiumAvailable, FULL_HD } from '../support/browser.ts'
 import { ROOT, type ServerProcess, startServerProcess } from '../support/process.ts'
 
 export const SLUG = 'demo'
@@ -47,6 +48,8 @@ export class ScreenHarness {
   poll!: Poll
   /** Cookie headers of checked-in guests. */
   guests: string[] = []
+  /** The 1080p screen a suite from `screenSuite` watches. */
+  screen!: Page
   private killedOnPurpose = false
   private readonly env = { DATA_DIR: this.dataDir, TICK_MS: '50', FLUSH_MS: '20' }
 
@@ -164,6 +167,25 @@ export class ScreenHarness {
     await page.evaluate(() => document.fonts.ready)
     return page
   }
+}
+
+/**
+ * The setup every big-screen suite shares, registered in the calling describe: the
+ * server with `guests` checked in and one 1080p screen open (`h.screen`), stopped
+ * afterwards. Without Chromium `skip` is true and nothing starts.
+ */
+export function screenSuite(opts: { guests: number }) {
+  const skip = !chromiumAvailable()
+  const h = new ScreenHarness()
+  beforeAll(async () => {
+    if (skip) return
+    await h.start(opts)
+    h.screen = await h.openScreen()
+  }, 60_000)
+  afterAll(async () => {
+    if (!skip) await h.stop()
+  }, 30_000)
+  return { h, skip }
 }
 
 /** The vote count an option's row on the screen shows. */

@@ -10,31 +10,18 @@
  * measured), at most lanes x 4 danmaku nodes exist at once, and every node is gone once
  * the flood is over. Most of the 2,000 are dropped by design: the sky shows what fits.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Page } from 'playwright-core'
-import { chromiumAvailable, screenshot } from '../support/browser.ts'
-import { type DeepWindow, ScreenHarness } from './screen-harness.ts'
+import { describe, expect, test } from 'bun:test'
+import { screenshot } from '../support/browser.ts'
+import { type DeepWindow, screenSuite } from './screen-harness.ts'
 
 describe('the big screen under 2,000 danmaku a minute', () => {
-  const skip = !chromiumAvailable()
-  const h = new ScreenHarness()
-  let page: Page
-
-  beforeAll(async () => {
-    if (skip) return
-    await h.start({ guests: 120 })
-    page = await h.openScreen()
-  }, 60_000)
-
-  afterAll(async () => {
-    if (!skip) await h.stop()
-  }, 30_000)
+  const { h, skip } = screenSuite({ guests: 120 })
 
   test.skipIf(skip)(
     'heap flat, frames keep coming, nodes bounded and removed',
     async () => {
       const gcAndHeap = () =>
-        page.evaluate(async () => {
+        h.screen.evaluate(async () => {
           const w = window as unknown as { gc?: () => void }
           for (let i = 0; i < 3; i++) {
             w.gc?.()
@@ -46,7 +33,7 @@ describe('the big screen under 2,000 danmaku a minute', () => {
       for (let i = 0; i < 40; i++) void h.send(h.guests[i], `warm-up ${i} 🔥`)
       await Bun.sleep(3000)
       const heapStart = await gcAndHeap()
-      await page.evaluate(() => {
+      await h.screen.evaluate(() => {
         const w = window as unknown as { __frames: { n: number; maxGap: number; last: number; nodesMax: number } }
         w.__frames = { n: 0, maxGap: 0, last: performance.now(), nodesMax: 0 }
         const loop = (t: number) => {
@@ -81,7 +68,7 @@ describe('the big screen under 2,000 danmaku a minute', () => {
         }
         if (performance.now() >= nextSample) {
           nextSample += 10_000
-          const s = await page.evaluate(() => ({
+          const s = await h.screen.evaluate(() => ({
             heap: (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
             frames: (window as unknown as { __frames: { n: number } }).__frames.n,
           }))
@@ -91,14 +78,14 @@ describe('the big screen under 2,000 danmaku a minute', () => {
       }
       await Promise.all(inFlight)
       const elapsed = performance.now() - startedAt
-      const frames = await page.evaluate(() => (window as unknown as { __frames: { n: number; maxGap: number; nodesMax: number } }).__frames)
-      await screenshot(page, 'screen-danmaku-load')
-      const stats = await page.evaluate(
+      const frames = await h.screen.evaluate(() => (window as unknown as { __frames: { n: number; maxGap: number; nodesMax: number } }).__frames)
+      await screenshot(h.screen, 'screen-danmaku-load')
+      const stats = await h.screen.evaluate(
         () => ((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-danmaku-layer']) as unknown as { stats: unknown }).stats,
       )
       // Every node goes once its flight is over: the sky drains to nothing (queue max age + one crossing).
       const drainStart = performance.now()
-      await page.waitForFunction(
+      await h.screen.waitForFunction(
         () => (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-danmaku-layer', '.dm:not(.measure)']).length === 0,
         undefined,
         { timeout: 20_000, polling: 500 },

@@ -8,81 +8,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Socket, TCPSocketListener } from 'bun'
 import type { Browser, Page } from 'playwright-core'
 import { chromiumAvailable, FULL_HD, launchBrowser, screenshot } from '../support/browser.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
-
-interface Pair {
-  client: Socket<Pair>
-  upstream: Socket<unknown> | null
-  pending: Uint8Array[]
-  stream: boolean
-  frozen: boolean
-}
-
-/** Forwards to the server; `freezeStreams()` keeps the open SSE connections open but lets nothing more through them. */
-class FreezingProxy {
-  private listener: TCPSocketListener<Pair> | null = null
-  private pairs = new Set<Pair>()
-
-  constructor(private upstreamPort: number) {}
-
-  get port() {
-    return this.listener!.port
-  }
-
-  start() {
-    const self = this
-    this.listener = Bun.listen<Pair>({
-      hostname: '127.0.0.1',
-      port: 0,
-      socket: {
-        open(client) {
-          const pair: Pair = { client, upstream: null, pending: [], stream: false, frozen: false }
-          client.data = pair
-          self.pairs.add(pair)
-          Bun.connect({
-            hostname: '127.0.0.1',
-            port: self.upstreamPort,
-            socket: {
-              open(up) {
-                pair.upstream = up
-                for (const chunk of pair.pending) up.write(chunk)
-                pair.pending = []
-              },
-              data(_up, chunk) {
-                if (!pair.frozen) pair.client.write(chunk)
-              },
-              close() {
-                pair.client.end()
-                self.pairs.delete(pair)
-              },
-            },
-          }).catch(() => client.terminate())
-        },
-        data(client, chunk) {
-          if (/^GET [^ ]*\/stream/.test(chunk.toString('latin1', 0, 200))) client.data.stream = true
-          if (client.data.upstream) client.data.upstream.write(chunk)
-          else client.data.pending.push(new Uint8Array(chunk))
-        },
-        close(client) {
-          client.data?.upstream?.end()
-          if (client.data) self.pairs.delete(client.data)
-        },
-      },
-    })
-    return this
-  }
-
-  freezeStreams() {
-    for (const p of this.pairs) if (p.stream) p.frozen = true
-  }
-
-  stop() {
-    this.listener?.stop(true)
-  }
-}
+import { CuttableProxy } from '../support/proxy.ts'
 
 const deep = (path: string[]) => {
   let roots: (Document | ShadowRoot)[] = [document]
@@ -97,7 +26,7 @@ const deep = (path: string[]) => {
 describe('a big screen whose stream dies silently', () => {
   const skip = !chromiumAvailable()
   let server: ServerProcess
-  let proxy: FreezingProxy
+  let proxy: CuttableProxy
   let browser: Browser
   let page: Page
   let dataDir: string
@@ -106,7 +35,7 @@ describe('a big screen whose stream dies silently', () => {
     if (skip) return
     dataDir = mkdtempSync(join(tmpdir(), 'gb-screen-stall-'))
     server = await startServerProcess({ DATA_DIR: dataDir, TICK_MS: '50', FLUSH_MS: '20' }, { args: ['--demo'] })
-    proxy = new FreezingProxy(server.port).start()
+    proxy = new CuttableProxy(server.port).start()
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: FULL_HD })
   }, 60_000)
@@ -126,7 +55,8 @@ describe('a big screen whose stream dies silently', () => {
       await page.goto(`http://127.0.0.1:${proxy.port}/e/demo/screen`)
       await page.waitForFunction(`!!(${deep})(['gb-screen-app', 'gb-poll-bars', 'li'])`)
 
-      proxy.freezeStreams()
+      // Only the event stream goes quiet: the snapshot the screen falls back to still answers.
+      proxy.freeze((head) => /^GET [^ ]*\/stream/.test(head))
       const checkin = await fetch(`${server.url}/api/events/demo/checkin`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -6,50 +6,37 @@
  * said out loud and recovered from. (The load test is in screen-load.test.ts.)
  * Screenshots of every state land in test-output/screenshots/screen-*.png.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import jsQR from 'jsqr'
-import type { Page } from 'playwright-core'
 import { PNG } from 'pngjs'
-import { chromiumAvailable, screenshot } from '../support/browser.ts'
-import { type DeepWindow, ScreenHarness, votesShown } from './screen-harness.ts'
+import { screenshot } from '../support/browser.ts'
+import { type DeepWindow, screenSuite, votesShown } from './screen-harness.ts'
 
 describe('the big screen', () => {
-  const skip = !chromiumAvailable()
-  const h = new ScreenHarness()
-  let page: Page
-
-  beforeAll(async () => {
-    if (skip) return
-    await h.start({ guests: 120 })
-    page = await h.openScreen()
-  }, 60_000)
-
-  afterAll(async () => {
-    if (!skip) await h.stop()
-  }, 30_000)
+  const { h, skip } = screenSuite({ guests: 120 })
 
   test.skipIf(skip)('a vote posted through the API shows on the bars within 2 s', async () => {
     // Votes from a few guests first, so the screenshot shows a race.
     for (let i = 0; i < 9; i++) await h.vote(h.guests[i], h.poll.options[i % 3 === 2 ? 1 : i % 3].id)
-    await page.waitForFunction(
+    await h.screen.waitForFunction(
       (id) => Number((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', `li[data-option="${id}"]`])?.dataset.votes) > 0,
       h.poll.options[1].id,
       { timeout: 5000 },
     )
-    const before = await votesShown(page, h.poll.options[2].id)
+    const before = await votesShown(h.screen, h.poll.options[2].id)
     const t0 = performance.now()
     await h.vote(h.guests[20], h.poll.options[2].id)
-    await page.waitForFunction(
+    await h.screen.waitForFunction(
       ([id, n]) =>
         Number((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', `li[data-option="${id}"]`])?.dataset.votes) === n,
       [h.poll.options[2].id, before + 1],
       { timeout: 2000, polling: 'raf' },
     )
     console.log(`vote -> bars: ${Math.round(performance.now() - t0)} ms`)
-    expect(await votesShown(page, h.poll.options[2].id)).toBe(before + 1)
+    expect(await votesShown(h.screen, h.poll.options[2].id)).toBe(before + 1)
     // The bar glided to the option's share of the votes.
     await Bun.sleep(1000)
-    const bars = await page.evaluate(() =>
+    const bars = await h.screen.evaluate(() =>
       (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-poll-bars', 'li']).map((li) => {
         const track = li.querySelector('.track')!.getBoundingClientRect()
         const fill = li.querySelector('.fill')!.getBoundingClientRect()
@@ -59,21 +46,21 @@ describe('the big screen', () => {
     const total = bars.reduce((n, b) => n + b.votes, 0)
     for (const b of bars) expect(Math.abs(b.shown - b.votes / total)).toBeLessThan(0.02)
     // The leading option is highlighted.
-    const lead = await page.evaluate(
+    const lead = await h.screen.evaluate(
       () => (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-poll-bars', 'li.lead']).map((li) => li.dataset.option),
     )
     expect(lead.length).toBeGreaterThan(0)
-    await screenshot(page, 'screen-poll-live')
+    await screenshot(h.screen, 'screen-poll-live')
   }, 30_000)
 
   test.skipIf(skip)('a message flies in; hidden by the host, it leaves the screen within 2 s', async () => {
     const id = await h.send(h.guests[0], 'Hello everyone 你好 🎉')
-    await page.waitForFunction((mid) => !!(window as unknown as DeepWindow).__deep([...['gb-screen-app', 'gb-danmaku-layer'], `.dm[data-id="${mid}"]`]), id, {
+    await h.screen.waitForFunction((mid) => !!(window as unknown as DeepWindow).__deep([...['gb-screen-app', 'gb-danmaku-layer'], `.dm[data-id="${mid}"]`]), id, {
       timeout: 2000,
     })
     // It moves right to left.
     const x = () =>
-      page.evaluate((mid) => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-danmaku-layer', `.dm[data-id="${mid}"]`])!.getBoundingClientRect().x, id)
+      h.screen.evaluate((mid) => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-danmaku-layer', `.dm[data-id="${mid}"]`])!.getBoundingClientRect().x, id)
     const x1 = await x()
     await Bun.sleep(300)
     expect(await x()).toBeLessThan(x1)
@@ -84,11 +71,11 @@ describe('the big screen', () => {
       await Bun.sleep(250)
     }
     await Bun.sleep(1800)
-    await screenshot(page, 'screen-danmaku')
+    await screenshot(h.screen, 'screen-danmaku')
 
     const t0 = performance.now()
     await h.host('POST', `/messages/${id}/hide`)
-    await page.waitForFunction((mid) => !(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-danmaku-layer', `.dm[data-id="${mid}"]`]), id, {
+    await h.screen.waitForFunction((mid) => !(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-danmaku-layer', `.dm[data-id="${mid}"]`]), id, {
       timeout: 2000,
       polling: 'raf',
     })
@@ -97,20 +84,20 @@ describe('the big screen', () => {
 
   test.skipIf(skip)('the pause overlay shows the host message within 2 s, and goes with live', async () => {
     const message = 'Short break: please stay where you are. We will be back in 5 minutes.'
-    const overlay = () => page.evaluate(() => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-status-overlay', '.overlay'])?.textContent ?? null)
+    const overlay = () => h.screen.evaluate(() => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-status-overlay', '.overlay'])?.textContent ?? null)
     expect(await overlay()).toBeNull()
     const t0 = performance.now()
     await h.host('PUT', '/status', { status: 'paused', message })
-    await page.waitForFunction(
+    await h.screen.waitForFunction(
       (m) => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-status-overlay', '.overlay[data-status="paused"]'])?.textContent?.includes(m),
       message,
       { timeout: 2000, polling: 'raf' },
     )
     console.log(`pause -> overlay: ${Math.round(performance.now() - t0)} ms`)
     await Bun.sleep(400)
-    await screenshot(page, 'screen-paused')
+    await screenshot(h.screen, 'screen-paused')
     await h.host('PUT', '/status', { status: 'live', message: '' })
-    await page.waitForFunction(() => !(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-status-overlay', '.overlay']), undefined, {
+    await h.screen.waitForFunction(() => !(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-status-overlay', '.overlay']), undefined, {
       timeout: 2000,
     })
   }, 30_000)
@@ -139,21 +126,21 @@ describe('the big screen', () => {
     const raffle = await h.host('POST', '/raffles', { name: 'Backstage passes', winners: 3 })
     const drawn = await h.host('POST', `/raffles/${raffle.id}/draw`)
     expect(drawn.winners).toHaveLength(3)
-    await page.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw', '[data-phase="rolling"]']), undefined, {
+    await h.screen.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw', '[data-phase="rolling"]']), undefined, {
       timeout: 2000,
     })
     await Bun.sleep(1200)
-    await screenshot(page, 'screen-raffle-rolling')
-    await page.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw', '[data-phase="winners"]']), undefined, {
+    await screenshot(h.screen, 'screen-raffle-rolling')
+    await h.screen.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw', '[data-phase="winners"]']), undefined, {
       timeout: 12_000,
     })
     const shown = () =>
-      page.evaluate(() =>
+      h.screen.evaluate(() =>
         (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-raffle-draw', '.winner']).map((el) => Number(el.dataset.number)),
       )
     expect(await shown()).toEqual(drawn.winners)
     await Bun.sleep(700)
-    await screenshot(page, 'screen-raffle-winners')
+    await screenshot(h.screen, 'screen-raffle-winners')
 
     // A screen that connects after the draw shows the panel at once, without a drum roll.
     const late = await h.openScreen()
@@ -171,12 +158,12 @@ describe('the big screen', () => {
     await late.context().close()
 
     // Closing the panel leaves the winners in a card beside the poll.
-    await page.evaluate(() => ((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw']) as unknown as { close(): void }).close())
-    await page.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', '.latest']), undefined, { timeout: 2000 })
+    await h.screen.evaluate(() => ((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw']) as unknown as { close(): void }).close())
+    await h.screen.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', '.latest']), undefined, { timeout: 2000 })
   }, 30_000)
 
   test.skipIf(skip)('the join QR decodes to the event URL', async () => {
-    const code = page.locator('gb-join-qr .code')
+    const code = h.screen.locator('gb-join-qr .code')
     const png = PNG.sync.read(await code.screenshot())
     const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)
     expect(found?.data).toBe(h.joinUrl)
@@ -195,22 +182,22 @@ describe('the big screen', () => {
       await Bun.sleep(320)
     }
     await Bun.sleep(1500)
-    await screenshot(page, 'screen-live')
+    await screenshot(h.screen, 'screen-live')
   }, 30_000)
 
   test.skipIf(skip)('a closed poll shows its final result; a new open poll takes its place', async () => {
     await h.host('POST', `/polls/${h.poll.id}/close`)
-    await page.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', '.tag.final']), undefined, {
+    await h.screen.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', '.tag.final']), undefined, {
       timeout: 2000,
     })
     await Bun.sleep(600)
-    await screenshot(page, 'screen-poll-final')
+    await screenshot(h.screen, 'screen-poll-final')
     const next = await h.host('POST', '/polls', {
       question: 'Which city should we play next year?',
       options: ['Berlin', 'Shanghai', 'São Paulo', 'Seoul'],
     })
     await h.host('POST', `/polls/${next.id}/open`)
-    await page.waitForFunction(
+    await h.screen.waitForFunction(
       (q) => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', 'h2'])?.textContent === q,
       'Which city should we play next year?',
       { timeout: 2000 },
@@ -225,41 +212,41 @@ describe('the big screen', () => {
       cues: [{ at: 0, color: '#8b5cf6', effect: 'solid' }],
     })
     await h.host('PUT', '/show', { cueSheet: sheet.hash, startInMs: 0 })
-    await page.waitForFunction(() => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-show-lights'])?.dataset.cue === '0', undefined, {
+    await h.screen.waitForFunction(() => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-show-lights'])?.dataset.cue === '0', undefined, {
       timeout: 4000,
     })
     for (let i = 0; i < 6; i++) await h.vote(h.guests[30 + i], h.poll.options[i % 2].id)
     for (const text of ['Lights! 💡', '紫色好看 💜', 'Wave your phones 📱']) await h.send(h.guests[31], text)
     await Bun.sleep(2500)
-    await screenshot(page, 'screen-lights')
+    await screenshot(h.screen, 'screen-lights')
     await h.host('DELETE', '/show')
-    await page.waitForFunction(() => !(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-show-lights'])?.dataset.cue, undefined, {
+    await h.screen.waitForFunction(() => !(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-show-lights'])?.dataset.cue, undefined, {
       timeout: 3000,
     })
   }, 30_000)
 
   test.skipIf(skip)('says so when the connection is lost, and catches up when it is back', async () => {
     await h.kill()
-    await page.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-connection-badge', '.badge']), undefined, {
+    await h.screen.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-connection-badge', '.badge']), undefined, {
       timeout: 5000,
     })
-    await page.waitForFunction(
+    await h.screen.waitForFunction(
       () => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])?.textContent?.includes('last update'),
       undefined,
       { timeout: 10_000 },
     )
-    await screenshot(page, 'screen-reconnecting')
+    await screenshot(h.screen, 'screen-reconnecting')
 
     // The server comes back on the same address: the screen catches up by itself, and says nothing any more.
     await h.restart()
-    await page.waitForFunction(
+    await h.screen.waitForFunction(
       () => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])?.dataset.state !== 'stale',
       undefined,
       { timeout: 15_000 },
     )
-    const before = await votesShown(page, h.poll.options[3].id)
+    const before = await votesShown(h.screen, h.poll.options[3].id)
     await h.vote(h.guests[119], h.poll.options[3].id)
-    await page.waitForFunction(
+    await h.screen.waitForFunction(
       ([id, n]) =>
         Number((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', `li[data-option="${id}"]`])?.dataset.votes) === n,
       [h.poll.options[3].id, before + 1],

@@ -9,8 +9,14 @@
  * CI=true, where they fail instead.
  */
 import { randomBytes } from 'node:crypto'
-import Redis from 'ioredis'
-import postgres from 'postgres'
+import {
+  createScratchDatabase,
+  deleteRedisPrefix,
+  LOCAL_DATABASE_URL,
+  LOCAL_REDIS_URL,
+  pingBackends,
+  scratchBackends,
+} from '../../scripts/scratch-backends.ts'
 import { createApp } from '../../server/app.ts'
 import { type Config, loadConfig } from '../../server/config.ts'
 import { createRuntime, type Runtime } from '../../server/runtime.ts'
@@ -18,8 +24,8 @@ import { createRuntime, type Runtime } from '../../server/runtime.ts'
 export type BackendName = 'embedded' | 'cluster'
 export const BACKENDS: BackendName[] = ['embedded', 'cluster']
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? LOCAL_DATABASE_URL
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? LOCAL_REDIS_URL
 
 let clusterAvailable: Promise<boolean> | null = null
 
@@ -27,13 +33,7 @@ let clusterAvailable: Promise<boolean> | null = null
 export function clusterReachable(): Promise<boolean> {
   clusterAvailable ??= (async () => {
     try {
-      const sql = postgres(TEST_DATABASE_URL, { max: 1, connect_timeout: 3, onnotice: () => {} })
-      await sql`select 1`
-      await sql.end()
-      const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 })
-      await redis.connect()
-      await redis.ping()
-      redis.disconnect()
+      await pingBackends(TEST_DATABASE_URL, TEST_REDIS_URL)
       return true
     } catch (err) {
       if (process.env.CI) throw new Error(`cluster backends unreachable under CI: ${err}`)
@@ -44,35 +44,11 @@ export function clusterReachable(): Promise<boolean> {
   return clusterAvailable
 }
 
-/** Creates an empty scratch database and returns its URL and a dropper. */
-export async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `gb_test_${randomBytes(6).toString('hex')}`
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
-  const url = new URL(TEST_DATABASE_URL)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const a = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-      await a.unsafe(`drop database if exists ${name} with (force)`)
-      await a.end()
-    },
-  }
-}
+/** Creates an empty scratch database on the test Postgres and returns its URL and a dropper. */
+export const scratchDatabase = () => createScratchDatabase(TEST_DATABASE_URL, 'gb_test')
 
 /** Deletes every Redis key under a prefix. */
-export async function dropRedisPrefix(prefix: string, url = TEST_REDIS_URL) {
-  const redis = new Redis(url)
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length) await redis.del(...keys)
-  } while (cursor !== '0')
-  redis.disconnect()
-}
+export const dropRedisPrefix = (prefix: string, url = TEST_REDIS_URL) => deleteRedisPrefix(url, prefix)
 
 export interface TestServer {
   backend: BackendName
@@ -101,14 +77,9 @@ export async function startTestServer(backend: BackendName, opts: TestServerOpti
       env.DATABASE_URL = opts.share.databaseUrl
       env.REDIS_PREFIX = opts.share.redisPrefix
     } else {
-      const db = await scratchDatabase()
-      const prefix = `gbt${randomBytes(4).toString('hex')}`
-      env.DATABASE_URL = db.url
-      env.REDIS_PREFIX = prefix
-      cleanup = async () => {
-        await dropRedisPrefix(prefix)
-        await db.drop()
-      }
+      const scratch = await scratchBackends(TEST_DATABASE_URL, TEST_REDIS_URL, 'gb_test')
+      Object.assign(env, scratch.env)
+      cleanup = scratch.drop
     }
     env.REDIS_URL = TEST_REDIS_URL
     env.INSTANCE_ID ??= `test-${randomBytes(3).toString('hex')}`

@@ -1,6 +1,7 @@
 /**
  * A TCP proxy for fault tests: forwards 127.0.0.1:<port> to an upstream port, can cut
- * every open connection (a phone losing signal) and refuse new ones for a while, and
+ * every open connection (a phone losing signal), refuse new ones for a while, or freeze
+ * open ones (they stay open and go quiet, as when a NAT drops them silently), and
  * remembers the start of each request it forwarded (to check Last-Event-ID).
  */
 import type { Socket, TCPSocketListener } from 'bun'
@@ -9,6 +10,10 @@ interface Pair {
   client: Socket<Pair>
   upstream: Socket<unknown> | null
   pending: Uint8Array[]
+  /** The start of each request sent on this connection. */
+  heads: string[]
+  /** Frozen: what the upstream sends is dropped, the connection stays open. */
+  frozen: boolean
 }
 
 export class CuttableProxy {
@@ -31,7 +36,7 @@ export class CuttableProxy {
       socket: {
         open(client) {
           if (self.refusing) return client.terminate()
-          const pair: Pair = { client, upstream: null, pending: [] }
+          const pair: Pair = { client, upstream: null, pending: [], heads: [], frozen: false }
           client.data = pair
           self.pairs.add(pair)
           Bun.connect({
@@ -44,7 +49,7 @@ export class CuttableProxy {
                 pair.pending = []
               },
               data(_up, chunk) {
-                pair.client.write(chunk)
+                if (!pair.frozen) pair.client.write(chunk)
               },
               close() {
                 pair.client.end()
@@ -54,7 +59,9 @@ export class CuttableProxy {
           }).catch(() => client.terminate())
         },
         data(client, chunk) {
-          self.requests.push(chunk.toString().split('\r\n\r\n')[0])
+          const head = chunk.toString().split('\r\n\r\n')[0]
+          self.requests.push(head)
+          client.data.heads.push(head)
           if (client.data.upstream) client.data.upstream.write(chunk)
           else client.data.pending.push(new Uint8Array(chunk))
         },
@@ -74,6 +81,15 @@ export class CuttableProxy {
       p.upstream?.terminate()
     }
     this.pairs.clear()
+  }
+
+  /**
+   * Freezes the open connections that carried a request `matches` accepts (all by
+   * default): they stay open but nothing more reaches the client, so only a client
+   * that watches for silence notices.
+   */
+  freeze(matches: (requestHead: string) => boolean = () => true) {
+    for (const p of this.pairs) if (p.heads.some(matches)) p.frozen = true
   }
 
   refuse(on: boolean) {

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { LOCAL_DATABASE_URL, LOCAL_REDIS_URL, scratchBackends } from '../../scratch-backends.ts'
 import { collect, demoPoll, freePort, ROOT, stopProcess, type Target, type Truth, waitHealthy } from './common.ts'
 
 export interface GlowbandOptions {
@@ -115,44 +116,22 @@ export async function startEmbedded(opts: GlowbandOptions): Promise<Target> {
   return glowbandTarget('glowband-embedded', port, [inst], async () => {})
 }
 
-export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? LOCAL_DATABASE_URL
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? LOCAL_REDIS_URL
 
 export async function startCluster(opts: GlowbandOptions & { instances: number }): Promise<Target> {
-  const { default: postgres } = await import('postgres')
-  const { default: Redis } = await import('ioredis')
-  const name = `gb_bench_${randomBytes(5).toString('hex')}`
-  const prefix = `gbbench${randomBytes(4).toString('hex')}`
-  const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
-  const url = new URL(ADMIN_DATABASE_URL)
-  url.pathname = `/${name}`
-  const cleanup = async () => {
-    const redis = new Redis(BENCH_REDIS_URL)
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length) await redis.del(...keys)
-    } while (cursor !== '0')
-    redis.disconnect()
-    const a = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} })
-    await a.unsafe(`drop database if exists ${name} with (force)`)
-    await a.end()
-  }
+  const scratch = await scratchBackends(ADMIN_DATABASE_URL, BENCH_REDIS_URL, 'gb_bench')
   const port = await freePort()
-  const env = { DATABASE_URL: url.toString(), REDIS_URL: BENCH_REDIS_URL, REDIS_PREFIX: prefix }
   const instances: Instance[] = []
   try {
     for (let i = 0; i < opts.instances; i++) {
-      instances.push(await spawnInstance(port, { ...env, INSTANCE_ID: `bench-${i}-${randomBytes(2).toString('hex')}` }, opts, i === 0))
+      instances.push(await spawnInstance(port, { ...scratch.env, INSTANCE_ID: `bench-${i}-${randomBytes(2).toString('hex')}` }, opts, i === 0))
     }
   } catch (err) {
     await Promise.all(instances.map((i) => stopProcess(i.proc)))
-    await cleanup()
+    await scratch.drop()
     throw err
   }
   const label = opts.instances === 1 ? 'glowband-cluster' : `glowband-cluster-x${opts.instances}`
-  return glowbandTarget(label, port, instances, cleanup)
+  return glowbandTarget(label, port, instances, scratch.drop)
 }
