@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
-import { clusterReachable, scratchDatabase, TEST_REDIS_URL, until } from '../support/backends.ts'
+import { clusterReachable, dropRedisPrefix, scratchDatabase, TEST_REDIS_URL, until } from '../support/backends.ts'
 import { CuttableProxy } from '../support/proxy.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
 import { PrivateRedis } from '../support/redis-server.ts'
@@ -24,13 +24,16 @@ afterAll(async () => {
 /** One instance with the demo event, on the given Postgres and Redis URLs. */
 async function instance(databaseUrl: string, redisUrl: string) {
   const dir = mkdtempSync(join(tmpdir(), 'gb-fault-'))
+  const prefix = `gbf${randomBytes(3).toString('hex')}`
   const server = await startServerProcess(
-    { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: `gbf${randomBytes(3).toString('hex')}`, DATA_DIR: dir, TICK_MS: '50', FLUSH_MS: '20' },
+    { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATA_DIR: dir, TICK_MS: '50', FLUSH_MS: '20' },
     { args: ['--demo'] },
   )
   cleanups.push(async () => {
     await server.stop('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
+    // The shared Redis outlives the test (a private one is stopped with its data).
+    if (redisUrl === TEST_REDIS_URL) await dropRedisPrefix(prefix)
   })
   await until(() => existsSync(join(dir, 'demo.host-secret')), 15_000, 50)
   const secret = JSON.parse(readFileSync(join(dir, 'demo.host-secret'), 'utf8')).secret
