@@ -24,6 +24,7 @@ import type { Database } from './db.ts'
 import { badRequest, conflict, notFound } from './errors.ts'
 import type { EventDirectory, EventRecord } from './events.ts'
 import type { LiveStore, PollDef } from './live/types.ts'
+import { intArray, textArray } from './pg-array.ts'
 import type { CueSheet, Raffle, Show } from './protocol.ts'
 import { generateCodes, hashCode, parseCode } from './wristband-code.ts'
 
@@ -32,8 +33,6 @@ import { generateCodes, hashCode, parseCode } from './wristband-code.ts'
  * parameters a row: 100k rows go in about a third of the time.
  */
 const INSERT_CHUNK = 10_000
-/** A Postgres array literal; safe unquoted for numbers, codes and hex hashes. */
-const pgArray = (values: (string | number)[]) => `{${values.join(',')}}`
 
 export interface BatchResult {
   batchId: number
@@ -252,8 +251,8 @@ export class HostService {
         await tx.execute(sql`
           insert into ${wristbands} (event_id, number, code, code_hash, batch_id)
           select ${event.id}, n, c, h, ${batchId}
-          from unnest(${pgArray(chunk.map((r) => r.number))}::int[], ${pgArray(chunk.map((r) => r.code))}::text[],
-                      ${pgArray(chunk.map((r) => r.codeHash))}::text[]) as t(n, c, h)`)
+          from unnest(${intArray(chunk.map((r) => r.number))}::int[], ${textArray(chunk.map((r) => r.code))}::text[],
+                      ${textArray(chunk.map((r) => r.codeHash))}::text[]) as t(n, c, h)`)
         onProgress?.(i + chunk.length, rows.length)
       }
       await tx
