@@ -22,7 +22,7 @@ import type { VoteEvent, VoteState } from './poll-card/poll-card.ts'
 import './poll-card/poll-card.ts'
 import './raffle-card/raffle-card.ts'
 import { reasonText } from './reasons.ts'
-import { sharedStyles } from './shared.styles.ts'
+import { sharedStyles, stageGlowPageStyles } from './shared.styles.ts'
 import './status-banner/status-banner.ts'
 
 /** GET /api/events/:slug */
@@ -91,15 +91,8 @@ export class GuestApp extends LitElement {
 
   static styles = [
     sharedStyles,
+    stageGlowPageStyles,
     css`
-      :host {
-        min-height: 100vh;
-        min-height: 100dvh;
-        /* A warm glow from the stage end of the screen; the content sits low, within thumb reach. */
-        background:
-          radial-gradient(120% 55% at 50% -8%, rgba(255, 204, 51, 0.16), rgba(255, 150, 60, 0.05) 55%, transparent 75%),
-          var(--gb-bg);
-      }
       /*
        * The light show: while a cue plays, the whole screen is its colour (on black, so a
        * flash goes colour-black-colour, never colour-page-colour). A tap puts the page back
@@ -203,6 +196,7 @@ export class GuestApp extends LitElement {
         font-variant-numeric: tabular-nums;
         white-space: nowrap;
       }
+      /* The content sits low, within thumb reach. */
       main {
         flex: 1 0 auto;
         display: flex;
@@ -272,9 +266,6 @@ export class GuestApp extends LitElement {
         to {
           transform: rotate(360deg);
         }
-      }
-      a.btn {
-        text-decoration: none;
       }
       .no-poll h2 {
         margin: 0 0 0.25rem;

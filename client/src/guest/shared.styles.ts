@@ -1,22 +1,14 @@
 /**
- * Styles the guest components share: cards, big buttons, visually hidden text.
+ * Styles the guest components share: cards, big buttons, lists, visually hidden text;
+ * and, for the components that add them, the text box form and the page backdrop.
  * Sizes are in rem so text zoom (and the browser's font size setting) scales everything;
  * every touch target is at least 3rem (48 px at the default size).
  */
 import { css } from 'lit'
+import { componentBaseStyles } from '../lib/component-base.styles.ts'
 
 export const sharedStyles = css`
-  :host {
-    display: block;
-    box-sizing: border-box;
-    font-family: var(--gb-font);
-    color: var(--gb-text);
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
-  }
+  ${componentBaseStyles}
   .card {
     background: var(--gb-surface);
     border: 1px solid rgba(255, 255, 255, 0.08);
@@ -66,32 +58,60 @@ export const sharedStyles = css`
     color: var(--gb-muted);
     filter: none;
   }
+  a.btn {
+    text-decoration: none;
+  }
   :focus-visible {
     outline: 3px solid var(--gb-accent);
     outline-offset: 3px;
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
+  /* A bullet-free column of rows (messages, actions waiting to send). */
+  .item-list {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: 0.5rem;
+    margin: 0;
     padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
+    list-style: none;
   }
-  .wrap {
-    overflow-wrap: anywhere;
-    word-break: break-word;
+`
+
+/**
+ * A form around one text box (the wristband code, a message): one column, a bold label,
+ * the box's frame. Each component sets the spacing and the box's size and font.
+ */
+export const textBoxFormStyles = css`
+  form {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
   }
-  @media (prefers-reduced-motion: reduce) {
-    *,
-    *::before,
-    *::after {
-      animation-duration: 0.01ms !important;
-      animation-iteration-count: 1 !important;
-      transition-duration: 0.01ms !important;
-    }
+  label {
+    font-size: 1rem;
+    font-weight: 700;
+  }
+  input {
+    border-radius: 0.75rem;
+    border: 2px solid #4a4a68;
+    background: var(--gb-bg);
+    color: var(--gb-text);
+    font: inherit;
+  }
+  input:focus {
+    border-color: var(--gb-accent);
+    outline: none;
+  }
+  input[aria-invalid='true'] {
+    border-color: var(--gb-bad);
+  }
+`
+
+/** A full-height page host: a warm glow from the stage end of the screen (guest and home pages). */
+export const stageGlowPageStyles = css`
+  :host {
+    min-height: 100vh;
+    min-height: 100dvh;
+    background:
+      radial-gradient(120% 55% at 50% -8%, rgba(255, 204, 51, 0.16), rgba(255, 150, 60, 0.05) 55%, transparent 75%),
+      var(--gb-bg);
   }
 `

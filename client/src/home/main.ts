@@ -8,7 +8,7 @@ import { css, html, LitElement, nothing } from 'lit'
 import type { CodeEvent } from '../guest/checkin-form/checkin-form.ts'
 import '../guest/checkin-form/checkin-form.ts'
 import { reasonText } from '../guest/reasons.ts'
-import { sharedStyles } from '../guest/shared.styles.ts'
+import { sharedStyles, stageGlowPageStyles } from '../guest/shared.styles.ts'
 
 /** Same key the guest page writes (client/src/guest/main.ts); not imported, to keep this page tiny. */
 const LAST_EVENT_KEY = 'gb-last-event'
@@ -35,14 +35,8 @@ export class HomePage extends LitElement {
 
   static styles = [
     sharedStyles,
+    stageGlowPageStyles,
     css`
-      :host {
-        min-height: 100vh;
-        min-height: 100dvh;
-        background:
-          radial-gradient(120% 55% at 50% -8%, rgba(255, 204, 51, 0.16), rgba(255, 150, 60, 0.05) 55%, transparent 75%),
-          var(--gb-bg);
-      }
       .page {
         display: flex;
         flex-direction: column;
@@ -99,9 +93,6 @@ export class HomePage extends LitElement {
       }
       .back p {
         margin: 0;
-      }
-      a.btn {
-        text-decoration: none;
       }
       .scan-error {
         margin: 0;

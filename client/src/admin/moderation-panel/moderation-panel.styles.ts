@@ -1,14 +1,6 @@
 import { css } from 'lit'
 
 export const moderationPanelStyles = css`
-  :host {
-    container-type: inline-size;
-  }
-  .layout {
-    display: grid;
-    gap: 1rem;
-    align-items: start;
-  }
   @container (min-width: 52rem) {
     .layout {
       grid-template-columns: 1.2fr 1fr;
@@ -97,10 +89,6 @@ export const moderationPanelStyles = css`
   }
   .msg-fb .fb {
     margin-top: 0.2rem;
-  }
-  form {
-    display: grid;
-    gap: 0.9rem;
   }
   .switch {
     display: flex;

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { AdminView, Danmaku } from '../../../../server/protocol.ts'
-import { adminStyles } from '../shared/admin.styles.ts'
+import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, relativeTime } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import type { EventSettings } from '../shared/session.ts'
@@ -77,7 +77,7 @@ export class ModerationPanel extends LitElement {
   private seen = new Set<number>()
   private fresh = new Set<number>()
 
-  static styles = [adminStyles, moderationPanelStyles]
+  static styles = [adminStyles, panelStyles, moderationPanelStyles]
 
   constructor() {
     super()

@@ -1,14 +1,6 @@
 import { css } from 'lit'
 
 export const pollManagerStyles = css`
-  :host {
-    container-type: inline-size;
-  }
-  .layout {
-    display: grid;
-    gap: 1rem;
-    align-items: start;
-  }
   @container (min-width: 52rem) {
     .layout {
       grid-template-columns: minmax(19rem, 22rem) 1fr;
@@ -17,10 +9,6 @@ export const pollManagerStyles = css`
       position: sticky;
       top: 0.5rem;
     }
-  }
-  form {
-    display: grid;
-    gap: 0.9rem;
   }
   .options {
     display: grid;

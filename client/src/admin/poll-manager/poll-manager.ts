@@ -1,7 +1,7 @@
 import { html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { Poll } from '../../../../server/protocol.ts'
-import { adminStyles } from '../shared/admin.styles.ts'
+import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { pollManagerStyles } from './poll-manager.styles.ts'
@@ -36,7 +36,7 @@ export class PollManager extends LitElement {
 
   private actions = new Actions(this)
 
-  static styles = [adminStyles, pollManagerStyles]
+  static styles = [adminStyles, panelStyles, pollManagerStyles]
 
   constructor() {
     super()

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { Raffle } from '../../../../server/protocol.ts'
-import { adminStyles } from '../shared/admin.styles.ts'
+import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 
@@ -57,23 +57,12 @@ export class RafflePanel extends LitElement {
 
   static styles = [
     adminStyles,
+    panelStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-      .layout {
-        display: grid;
-        gap: 1rem;
-        align-items: start;
-      }
       @container (min-width: 52rem) {
         .layout {
           grid-template-columns: minmax(19rem, 22rem) 1fr;
         }
-      }
-      form {
-        display: grid;
-        gap: 0.9rem;
       }
       .list {
         display: grid;

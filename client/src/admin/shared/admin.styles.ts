@@ -1,24 +1,17 @@
 /**
  * Styles every host component shares: cards, buttons, fields, badges and the inline
- * feedback line under a control. Desktop-first (a laptop beside the stage) with touch
- * targets that still work on a phone in an emergency: every button is at least 2.5rem,
- * 2.75rem on coarse pointers.
+ * feedback line under a control; and, for the tab panels, their layout. Desktop-first
+ * (a laptop beside the stage) with touch targets that still work on a phone in an
+ * emergency: every button is at least 2.5rem, 2.75rem on coarse pointers.
  */
 import { css } from 'lit'
+import { componentBaseStyles } from '../../lib/component-base.styles.ts'
 
 export const adminStyles = css`
+  ${componentBaseStyles}
   :host {
-    display: block;
-    box-sizing: border-box;
-    font-family: var(--gb-font);
-    color: var(--gb-text);
     font-size: 0.9375rem;
     line-height: 1.45;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
   }
   [hidden] {
     display: none !important;
@@ -69,10 +62,6 @@ export const adminStyles = css`
   }
   .num {
     font-variant-numeric: tabular-nums;
-  }
-  .wrap {
-    overflow-wrap: anywhere;
-    word-break: break-word;
   }
 
   /* ---- buttons ---- */
@@ -150,6 +139,9 @@ export const adminStyles = css`
   }
   .btn-block {
     width: 100%;
+  }
+  a.btn {
+    text-decoration: none;
   }
   @media (pointer: coarse) {
     .btn {
@@ -319,24 +311,24 @@ export const adminStyles = css`
     border-radius: 0.75rem;
     font-size: 0.875rem;
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
+`
+
+/**
+ * What the tab panels share: they lay out by their own width, not the window's (each
+ * sets its columns in an `@container (min-width: 52rem)` rule), as a grid of cards,
+ * and their forms are a stack of fields.
+ */
+export const panelStyles = css`
+  :host {
+    container-type: inline-size;
   }
-  @media (prefers-reduced-motion: reduce) {
-    *,
-    *::before,
-    *::after {
-      animation-duration: 0.01ms !important;
-      animation-iteration-count: 1 !important;
-      transition-duration: 0.01ms !important;
-    }
+  .layout {
+    display: grid;
+    gap: 1rem;
+    align-items: start;
+  }
+  form {
+    display: grid;
+    gap: 0.9rem;
   }
 `

@@ -1,14 +1,6 @@
 import { css } from 'lit'
 
 export const showPanelStyles = css`
-  :host {
-    container-type: inline-size;
-  }
-  .layout {
-    display: grid;
-    gap: 1rem;
-    align-items: start;
-  }
   @container (min-width: 52rem) {
     .layout {
       grid-template-columns: 1fr 1fr;

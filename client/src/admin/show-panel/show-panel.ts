@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues, type ReactiveController
 import type { CueSheet, Show } from '../../../../server/protocol.ts'
 import { ServerClock } from '../../lib/clock.ts'
 import { CHANGE_GRID_MS, cueStateAt, showEndsAt } from '../../lib/cues.ts'
-import { adminStyles } from '../shared/admin.styles.ts'
+import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { checkCueSheet, MAX_SHEET_BYTES, type SheetCheck } from './check-sheet.ts'
@@ -81,7 +81,7 @@ export class ShowPanel extends LitElement {
   private frame: ReturnType<typeof setInterval> | null = null
   private reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches
 
-  static styles = [adminStyles, showPanelStyles]
+  static styles = [adminStyles, panelStyles, showPanelStyles]
 
   constructor() {
     super()

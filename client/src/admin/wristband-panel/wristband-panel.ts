@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { ApiResult } from '../../lib/api.ts'
-import { adminStyles } from '../shared/admin.styles.ts'
+import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
 import { Actions, adminBase, CSRF_HEADERS, hostApi } from '../shared/host-api.ts'
 import { describeNumbers, parseNumbers } from './parse-numbers.ts'
@@ -78,15 +78,8 @@ export class WristbandPanel extends LitElement {
 
   static styles = [
     adminStyles,
+    panelStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-      .layout {
-        display: grid;
-        gap: 1rem;
-        align-items: start;
-      }
       @container (min-width: 52rem) {
         .layout {
           grid-template-columns: 1.3fr 1fr;
@@ -125,8 +118,8 @@ export class WristbandPanel extends LitElement {
         font-family: ui-monospace, 'SF Mono', Menlo, Consolas, monospace;
         font-size: 0.8125rem;
       }
+      /* Tighter than the other panels' forms: one label over one row. */
       form {
-        display: grid;
         gap: 0.6rem;
       }
       .confirm {
@@ -163,9 +156,6 @@ export class WristbandPanel extends LitElement {
         white-space: nowrap;
         overflow: hidden;
         text-overflow: ellipsis;
-      }
-      a.btn {
-        text-decoration: none;
       }
     `,
   ]

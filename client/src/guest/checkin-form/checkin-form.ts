@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import { CODE_LENGTH, formatCode, normaliseCode, parseCode } from '../../../../server/code-format.ts'
-import { sharedStyles } from '../shared.styles.ts'
+import { sharedStyles, textBoxFormStyles } from '../shared.styles.ts'
 
 export type CodeEvent = CustomEvent<{ code: string }>
 
@@ -43,15 +43,10 @@ export class CheckinForm extends LitElement {
 
   static styles = [
     sharedStyles,
+    textBoxFormStyles,
     css`
       form {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
         gap: 0.75rem;
-      }
-      label {
-        font-size: 1rem;
-        font-weight: 700;
       }
       .hint {
         margin: 0;
@@ -63,11 +58,6 @@ export class CheckinForm extends LitElement {
         width: 100%;
         min-height: 3.5rem;
         padding: 0.625rem 0.875rem;
-        border-radius: 0.75rem;
-        border: 2px solid #4a4a68;
-        background: var(--gb-bg);
-        color: var(--gb-text);
-        font: inherit;
         font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace;
         font-size: 1.375rem;
         letter-spacing: 0.12em;
@@ -76,13 +66,6 @@ export class CheckinForm extends LitElement {
       input::placeholder {
         color: #7d7d98;
         letter-spacing: 0.12em;
-      }
-      input:focus {
-        border-color: var(--gb-accent);
-        outline: none;
-      }
-      input[aria-invalid='true'] {
-        border-color: var(--gb-bad);
       }
       .count {
         font-variant-numeric: tabular-nums;

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import { sharedStyles } from '../shared.styles.ts'
+import { sharedStyles, textBoxFormStyles } from '../shared.styles.ts'
 
 export type SendEvent = CustomEvent<{ text: string }>
 export type Notice = { tone: 'ok' | 'info' | 'bad'; text: string }
@@ -37,10 +37,9 @@ export class DanmakuBox extends LitElement {
 
   static styles = [
     sharedStyles,
+    textBoxFormStyles,
     css`
       form {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
         gap: 0.5rem;
       }
       .top {
@@ -49,10 +48,6 @@ export class DanmakuBox extends LitElement {
         align-items: baseline;
         gap: 0.5rem;
         flex-wrap: wrap;
-      }
-      label {
-        font-weight: 700;
-        font-size: 1rem;
       }
       .left {
         font-size: 0.875rem;
@@ -78,22 +73,10 @@ export class DanmakuBox extends LitElement {
         min-width: 0;
         min-height: 3.25rem;
         padding: 0.5rem 0.875rem;
-        border-radius: 0.75rem;
-        border: 2px solid #4a4a68;
-        background: var(--gb-bg);
-        color: var(--gb-text);
-        font: inherit;
         font-size: 1.0625rem;
       }
       input::placeholder {
         color: #8b8ba6;
-      }
-      input:focus {
-        outline: none;
-        border-color: var(--gb-accent);
-      }
-      input[aria-invalid='true'] {
-        border-color: var(--gb-bad);
       }
       .btn {
         flex: 1 0 auto;

@@ -17,14 +17,6 @@ export class DanmakuFeed extends LitElement {
   static styles = [
     sharedStyles,
     css`
-      ol {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
-        gap: 0.5rem;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
       li {
         display: flex;
         gap: 0.625rem;
@@ -84,7 +76,7 @@ export class DanmakuFeed extends LitElement {
       <section class="card" aria-labelledby="feed-h">
         <h2 class="eyebrow" id="feed-h">On the big screen</h2>
         ${latest.length
-          ? html`<ol>
+          ? html`<ol class="item-list">
               ${repeat(
                 latest,
                 (d) => d.id,

@@ -58,14 +58,6 @@ export class PendingList extends LitElement {
         font-size: 0.9375rem;
         line-height: 1.4;
       }
-      ul {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
-        gap: 0.5rem;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
       li {
         display: flex;
         align-items: center;
@@ -147,7 +139,7 @@ export class PendingList extends LitElement {
         ${n === 1 ? '1 action' : `${n} actions`} waiting to send
       </h2>
       ${this.waitReason ? html`<p class="why">${WAITING[this.waitReason]}</p>` : nothing}
-      <ul>
+      <ul class="item-list">
         ${this.pending.map((a) => {
           const sending = a.actionId === this.inFlight
           return html`<li data-action-id=${a.actionId} data-kind=${a.kind}>
@@ -173,7 +165,7 @@ export class PendingList extends LitElement {
         </svg>
         Not sent
       </h2>
-      <ul>
+      <ul class="item-list">
         ${this.refused.map(
           (r) => html`<li data-action-id=${r.action.actionId} data-error=${r.error.error}>
             <span class="what wrap">${describe(r.action)}<span class="state">${reasonText(r.error)}</span></span>
