@@ -7,6 +7,7 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Me, Poll, Raffle } from '../../../server/protocol.ts'
 import { api, slugFromPath } from '../lib/api.ts'
+import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
 import { type MessageBody, Outbox, outboxKey, type QueuedAction, type RefusedAction, type VoteBody } from '../lib/outbox.ts'
 import type { CodeEvent } from './checkin-form/checkin-form.ts'
@@ -290,7 +291,10 @@ export class GuestApp extends LitElement {
 
   private readonly slug = slugFromPath()
   private readonly api = `/api/events/${encodeURIComponent(this.slug)}`
-  private live = new LiveController(this, { ...streamUrls(encodeURIComponent(this.slug)), onChange: (s) => this.onStream(s) })
+  private readonly urls = streamUrls(encodeURIComponent(this.slug))
+  private live = new LiveController(this, { ...this.urls, onChange: (s) => this.onStream(s) })
+  // An SSE connection can die without an error (venue Wi-Fi, a NAT): this notices and catches up.
+  private freshness = new FreshnessController(this, () => this.live.stream, this.urls.snapshotUrl)
   private lights = new LightShowController(this, `/time?event=${encodeURIComponent(this.slug)}`)
   private outbox: Outbox | null = null
   private noticeTimer: ReturnType<typeof setTimeout> | null = null
@@ -517,7 +521,9 @@ export class GuestApp extends LitElement {
     // The polling fallback says "polling" even while every poll fails: show what the guest lives.
     // The outbox failing to reach the server says the same, sooner.
     const stale =
-      (s.state === 'polling' && Date.now() - s.freshAt > POLL_STALE_MS) || this.outbox?.waitReason === 'offline'
+      (s.state === 'polling' && Date.now() - s.freshAt > POLL_STALE_MS) ||
+      this.outbox?.waitReason === 'offline' ||
+      this.freshness.staleMs() > 0
     const state = stale && s.state !== 'connecting' ? 'reconnecting' : s.state
     return html`<header>
       <div>

@@ -1,15 +1,16 @@
 /**
- * The nastiest way for a big screen to go stale: its SSE connection stays open but
- * nothing comes through any more (a NAT or venue Wi-Fi dropping it silently; the
- * server's heartbeats are SSE comments, which EventSource never surfaces). The screen
- * must notice on its own, catch up, and say that its live feed is lagging.
+ * The nastiest way for a page to go stale: its SSE connection stays open but nothing
+ * comes through any more (a NAT or venue Wi-Fi dropping it silently; the server's
+ * heartbeats are SSE comments, which EventSource never surfaces). The big screen and
+ * the phone must each notice on their own and catch up; the screen says its live feed
+ * lagged.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { chromiumAvailable, FULL_HD, launchBrowser, screenshot } from '../support/browser.ts'
+import { chromiumAvailable, FULL_HD, launchBrowser, PHONE, screenshot } from '../support/browser.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
 import { CuttableProxy } from '../support/proxy.ts'
 
@@ -23,7 +24,7 @@ const deep = (path: string[]) => {
   return null
 }
 
-describe('a big screen whose stream dies silently', () => {
+describe('a page whose stream dies silently', () => {
   const skip = !chromiumAvailable()
   let server: ServerProcess
   let proxy: CuttableProxy
@@ -49,7 +50,7 @@ describe('a big screen whose stream dies silently', () => {
   }, 30_000)
 
   test.skipIf(skip)(
-    'notices, catches up and says the live feed is lagging',
+    'the big screen notices, catches up and says the live feed is lagging',
     async () => {
       const { sampleCode } = JSON.parse(readFileSync(join(dataDir, 'demo.host-secret'), 'utf8'))
       await page.goto(`http://127.0.0.1:${proxy.port}/e/demo/screen`)
@@ -92,6 +93,40 @@ describe('a big screen whose stream dies silently', () => {
       expect(vote2.status).toBe(202)
       const votes2 = `Number((${deep})(['gb-screen-app', 'gb-poll-bars', 'li[data-option="${poll.options[1].id}"]'])?.dataset.votes)`
       await page.waitForFunction(`${votes2} === 1`, undefined, { timeout: 3000 })
+    },
+    45_000,
+  )
+  test.skipIf(skip)(
+    'a phone notices, catches up, and hears the next change through a new connection',
+    async () => {
+      const { secret } = JSON.parse(readFileSync(join(dataDir, 'demo.host-secret'), 'utf8'))
+      const host = (method: string, path: string, body: unknown) =>
+        fetch(`${server.url}/api/admin/events/demo${path}`, {
+          method,
+          headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      const { wristbands } = await (await host('POST', '/wristbands', { count: 1, label: 'stall' })).json()
+      const phone = await browser.newPage({ viewport: PHONE, isMobile: true, hasTouch: true })
+      await phone.goto(`http://127.0.0.1:${proxy.port}/w/${wristbands[0].code}`)
+      await phone.locator('[data-testid="number"]').waitFor()
+
+      proxy.freeze((head) => /^GET [^ ]*\/stream/.test(head))
+      expect((await host('PUT', '/status', { status: 'paused', message: 'Back in five' })).status).toBe(200)
+      const banner = phone.locator('gb-status-banner [data-status="paused"]')
+      await Bun.sleep(2000)
+      expect(await banner.count()).toBe(0)
+
+      const t0 = performance.now()
+      await banner.waitFor({ timeout: 20_000 })
+      console.log(`phone: silent stall caught up after ${Math.round(performance.now() - t0 + 2000)} ms`)
+      expect(await banner.textContent()).toContain('Back in five')
+      await screenshot(phone, 'guest-stalled-caught-up')
+
+      // The next change comes through the stream again, in well under the check interval.
+      expect((await host('PUT', '/status', { status: 'live', message: '' })).status).toBe(200)
+      await banner.waitFor({ state: 'detached', timeout: 3000 })
+      await phone.close()
     },
     45_000,
   )

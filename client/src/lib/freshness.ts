@@ -1,17 +1,17 @@
 /**
- * How sure the screen is that what it shows is current. A screen runs for hours and
- * must never show an old state without saying so, so beyond the stream's own state
- * this controller:
+ * How sure a page is that what it shows is current. The big screen runs for hours and
+ * must never show an old state without saying so; a phone must not sit on a poll that
+ * closed long ago. Beyond the stream's own state this controller:
  * - re-renders once a second, for the "last update N s ago" note;
  * - after a quiet spell on a "live" stream, asks the snapshot endpoint whether the
- *   screen's seq is still the newest (a 304 is cheap): an SSE connection can die
+ *   page's seq is still the newest (a 304 is cheap): an SSE connection can die
  *   without an error (a NAT or Wi-Fi dropping it silently), and the server's
  *   heartbeats are SSE comments, which EventSource does not surface;
  * - if the stream fell behind, catches up with `pollOnce()`, replaces the dead
  *   connection (`stop()` + `start()` resume from the current seq) and says so for a while.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import type { LiveStream } from '../../lib/live-stream.ts'
+import type { LiveStream } from './live-stream.ts'
 
 /** A live stream quiet for this long gets checked. */
 export const QUIET_CHECK_MS = 10_000
@@ -23,7 +23,7 @@ export const DELAYED_NOTE_MS = 30_000
 const GRACE_MS = 1500
 
 export class FreshnessController implements ReactiveController {
-  /** When the screen last knew its state was current (ms, wall clock). */
+  /** When the page last knew its state was current (ms, wall clock). */
   private goodAt = Date.now()
   private confirmedAt = 0
   private delayedAt = 0
@@ -49,7 +49,7 @@ export class FreshnessController implements ReactiveController {
     if (this.timer) clearInterval(this.timer)
   }
 
-  /** ms the screen has gone without knowing it is current (0 while it does). */
+  /** ms the page has gone without knowing it is current (0 while it does). */
   staleMs(now = Date.now()): number {
     const s = this.stream()
     if (!s.snapshot) return 0 // still connecting: the page says so by itself
