@@ -3,7 +3,6 @@
  * layer (Redis or in-process), the services, the flusher, the tickers and the hub, and
  * owns their start and orderly stop.
  */
-import Redis from 'ioredis'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from './db.ts'
 import { EventDirectory } from './events.ts'
@@ -39,34 +38,15 @@ export interface Runtime {
 /** How often each instance re-reads which events are open (and rebuilds lost live state). */
 const EVENT_REFRESH_MS = 1000
 
-export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // Fail commands at once while Redis is down, so guests get a 503 to retry rather than a hang.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-    // The commands of one event-loop turn go out in one socket write: under a vote spike
-    // that saves about a third of the client's CPU per command (docs/benchmarks.md).
-    enableAutoPipelining: true,
-  })
-  redis.on('error', () => {
-    // ioredis reports every failed reconnect; /healthz and the logs of the callers say enough.
-  })
-  await redis.connect()
-  return redis
-}
-
 export async function createRuntime(config: Config, logger?: Logger): Promise<Runtime> {
   const log = logger ?? createLogger(config.LOG_LEVEL, { instance: config.INSTANCE_ID })
   let database: DatabaseHandle
   let store: LiveStore
   if (config.mode === 'cluster') {
     database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
-    const redis = await connectRedis(config.REDIS_URL!)
     // Loaded only in cluster mode, so embedded mode never touches the Redis code.
-    const { RedisLiveStore } = await import('./live/redis.ts')
-    store = new RedisLiveStore(redis, { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
+    const { connectRedis, RedisLiveStore } = await import('./live/redis.ts')
+    store = new RedisLiveStore(await connectRedis(config.REDIS_URL!), { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
   } else {
     database = await openPglite(config.DATA_DIR === ':memory:' ? null : config.dataDir)
     store = new MemoryLiveStore(config.LOG_RETENTION)

@@ -11,7 +11,6 @@ import { MemoryLiveStore } from '../../server/live/memory.ts'
 import type { LiveStore } from '../../server/live/types.ts'
 import { createLogger } from '../../server/logger.ts'
 import { cliLockPath, isAlive, OperatorService } from '../../server/operator.ts'
-import { connectRedis } from '../../server/runtime.ts'
 import { CliError } from './args.ts'
 import type { Backend } from './backend.ts'
 
@@ -87,6 +86,7 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
       } catch (err) {
         throw new CliError(`cannot reach the database at ${redact(config.DATABASE_URL!)}: ${reason(err)}`, 'check DATABASE_URL and that Postgres is running')
       }
+      const { connectRedis, RedisLiveStore } = await import('../../server/live/redis.ts')
       let redis
       try {
         redis = await connectRedis(config.REDIS_URL!)
@@ -94,7 +94,6 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
         await database.close()
         throw new CliError(`cannot reach Redis at ${redact(config.REDIS_URL!)}: ${reason(err)}`, 'check REDIS_URL and that Redis is running')
       }
-      const { RedisLiveStore } = await import('../../server/live/redis.ts')
       store = new RedisLiveStore(redis, { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
     } else {
       via = `the embedded database in ${config.dataDir}`

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, expect, test } from 'bun:test'
 import Redis from 'ioredis'
+import { deleteRedisPrefix } from '../../scripts/scratch-backends.ts'
 import { MemoryLiveStore } from '../../server/live/memory.ts'
 import { RedisLiveStore } from '../../server/live/redis.ts'
 import type { EventSeed, LiveStore, PollDef } from '../../server/live/types.ts'
@@ -23,16 +24,6 @@ try {
   if (process.env.CI) throw new Error(`Redis unreachable at ${REDIS_URL} under CI: ${err}`)
   console.warn(`\n!!! SKIPPING Redis live-store tests: ${REDIS_URL} unreachable (${err}) !!!\n`)
   reachable = false
-}
-
-/** Deletes every key under `prefix`. */
-async function dropPrefix(prefix: string) {
-  let cursor = '0'
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length) await admin.unlink(...keys)
-  } while (cursor !== '0')
 }
 
 /** Every key under `prefix` (SCAN, not KEYS: the Redis is shared). */
@@ -85,7 +76,7 @@ if (reachable) {
       store,
       cleanup: async () => {
         await store.close()
-        await dropPrefix(prefix)
+        await deleteRedisPrefix(REDIS_URL, prefix)
       },
       footprint: (eventId) => footprintOf(prefix, eventId),
     }
@@ -122,7 +113,7 @@ if (reachable) {
       expect(keys).toContain(`${prefix}:{e3}:log`)
     } finally {
       await store.close()
-      await dropPrefix(prefix)
+      await deleteRedisPrefix(REDIS_URL, prefix)
     }
   })
 
@@ -146,7 +137,7 @@ if (reachable) {
     await store.close()
     expect(await tail).toEqual([])
     expect(Date.now() - started).toBeLessThan(1000)
-    await dropPrefix(prefix)
+    await deleteRedisPrefix(REDIS_URL, prefix)
   })
 
   test('redis: the write queue survives a lost consumer group', async () => {
@@ -162,7 +153,7 @@ if (reachable) {
       expect(entries.map((e) => e.item)).toEqual([{ t: 'checkin', number: 1, at: 5 }])
     } finally {
       await store.close()
-      await dropPrefix(prefix)
+      await deleteRedisPrefix(REDIS_URL, prefix)
     }
   })
 
@@ -329,7 +320,7 @@ if (reachable) {
     } finally {
       await redis.close()
       await memory.close()
-      await dropPrefix(prefix)
+      await deleteRedisPrefix(REDIS_URL, prefix)
     }
   }
 
