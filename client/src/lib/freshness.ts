@@ -2,7 +2,8 @@
  * How sure a page is that what it shows is current. The big screen runs for hours and
  * must never show an old state without saying so; a phone must not sit on a poll that
  * closed long ago. Beyond the stream's own state this controller:
- * - re-renders once a second, for the "last update N s ago" note;
+ * - re-renders once a second while the page is stale or was caught behind, for the
+ *   "last update N s ago" and "delayed" notes;
  * - after a quiet spell on a "live" stream, asks the snapshot endpoint whether the
  *   page's seq is still the newest (a 304 is cheap): an SSE connection can die
  *   without an error (a NAT or Wi-Fi dropping it silently), and the server's
@@ -28,6 +29,7 @@ export class FreshnessController implements ReactiveController {
   private confirmedAt = 0
   private delayedAt = 0
   private checking = false
+  private wasShowing = false
   private timer: ReturnType<typeof setInterval> | null = null
 
   constructor(
@@ -41,7 +43,11 @@ export class FreshnessController implements ReactiveController {
   hostConnected() {
     this.timer = setInterval(() => {
       void this.check()
-      this.host.requestUpdate()
+      // Re-render only while there is something to say ("last update N s ago", "delayed"),
+      // and once more when it ends: a phone need not redraw its page every second.
+      const showing = this.staleMs() > 0 || this.delayed()
+      if (showing || this.wasShowing) this.host.requestUpdate()
+      this.wasShowing = showing
     }, 1000)
   }
 
