@@ -45,6 +45,11 @@ const schema = z
     LOG_RETENTION: z.coerce.number().int().min(10).max(1_000_000).default(2000),
     /** Bytes queued for one slow SSE subscriber before it is skipped to a fresh snapshot. */
     SUBSCRIBER_BACKLOG_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+    /**
+     * The most of one process's time fan-out to subscribers may take; after each fan-out
+     * the hub waits so the rest is left for guests' actions. 1 never waits.
+     */
+    FANOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.4),
     /** Take the client address from X-Forwarded-For (set when running behind nginx). */
     TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
     /** A subscriber that has taken nothing for this long (a stalled or half-open socket) is closed. */

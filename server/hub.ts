@@ -1,7 +1,7 @@
 /**
  * The hub: this instance's fan-out. For each event it follows the delta log, keeps its
  * own copy of the snapshot current, serialises each delta once and writes those same
- * bytes to every local SSE subscriber. Per subscriber, a delta costs one enqueue.
+ * bytes to every local SSE subscriber. Per subscriber, a delta costs one write.
  *
  * Each subscriber has a cursor (the last seq written to it), and a fan-out brings every
  * subscriber from its cursor to the current seq in one write. Normally that is one
@@ -10,6 +10,12 @@
  * without a gap. A subscriber that joined while its catch-up was being read gets what
  * was applied meanwhile the same way.
  *
+ * Fan-out is paced: after a fan-out that took T ms, the channel waits T x (1/share - 1)
+ * ms before the next, so writing to subscribers takes at most `fanOutShare` of this
+ * process and the rest stays for the actions that make the deltas. With a few thousand
+ * subscribers the pause is a few ms; with 19,000 a delta waits a few hundred ms longer
+ * and subscribers get several deltas in one write, which costs little more than one.
+ *
  * SSE framing (https://html.spec.whatwg.org/multipage/server-sent-events.html): `id:`
  * and `event:` are ours (digits and fixed words), and `data:` is JSON, which never
  * holds a raw line break, so nothing a guest types can inject a field.
@@ -17,6 +23,7 @@
 import type { LiveStore, TickerState } from './live/types.ts'
 import type { Logger } from './logger.ts'
 import { type AdminView, applyDelta, type Delta, type Snapshot } from './protocol.ts'
+import { type SseSink, sseResponse } from './sse-stream.ts'
 import { initialTickerState } from './ticker.ts'
 
 const encoder = new TextEncoder()
@@ -27,7 +34,7 @@ export const sseFrame = (id: number, event: string, json: string) =>
 
 export interface Subscriber {
   admin: boolean
-  ctrl: ReadableStreamDefaultController<Uint8Array>
+  out: SseSink
   /** Since when this subscriber could not take more (ms), or 0. */
   behindSince: number
   /** The seq of the last frame written to it (snapshot or delta). */
@@ -48,8 +55,10 @@ export interface HubOptions {
   /** Close a subscriber that has taken nothing for this long (a half-open socket). */
   staleCloseMs: number
   retryMs: number
-  /** Bytes queued for one subscriber before it is skipped to a fresh snapshot. */
+  /** Bytes queued for one subscriber (beyond what its socket took) before it is skipped to a fresh snapshot. */
   backlogBytes: number
+  /** The most of this process's time fan-out may take (0 < share <= 1; 1 never waits). */
+  fanOutShare: number
 }
 
 export interface HubStats {
@@ -57,6 +66,10 @@ export interface HubStats {
   deltas: number
   bytes: number
   skipped: number
+  /** Fan-outs, and the time they and the pauses after them took (ms). */
+  fanOuts: number
+  fanOutMs: number
+  pausedMs: number
 }
 
 /** One event's state on this instance and its local subscribers. */
@@ -134,7 +147,7 @@ export class Channel {
           this.apply(entry.seq, entry.json, false)
         }
         // Everything that arrived together goes out together: one write per subscriber.
-        this.fanOut()
+        await this.pace(this.fanOut())
       } catch (err) {
         failures++
         this.setHealthy(false)
@@ -168,11 +181,25 @@ export class Channel {
     }
   }
 
-  /** Brings every subscriber up to the current seq. */
-  private fanOut() {
+  /** Brings every subscriber up to the current seq; returns how long it took (ms). */
+  private fanOut(): number {
+    const started = performance.now()
     const now = Date.now()
     for (const sub of this.subscribers) this.send(sub, now)
     this.joined.clear()
+    const took = performance.now() - started
+    this.hub.stats.fanOuts++
+    this.hub.stats.fanOutMs += took
+    return took
+  }
+
+  /** Leaves the rest of the process to other work after a fan-out that took `tookMs`. */
+  private async pace(tookMs: number) {
+    const share = this.hub.opts.fanOutShare
+    const pause = Math.min(2000, (tookMs * (1 - share)) / share)
+    if (pause < 1 || this.closed) return
+    this.hub.stats.pausedMs += pause
+    await Bun.sleep(pause)
   }
 
   /** Brings one subscriber up to the current seq: the frames it has not had, in one write. */
@@ -182,27 +209,22 @@ export class Channel {
 
   private send(sub: Subscriber, now: number) {
     if (sub.seq >= this.seq) return
-    const ctrl = sub.ctrl
     if (sub.behindSince) {
       // Skipped subscribers get one fresh snapshot once they drain, never the backlog.
-      if ((ctrl.desiredSize ?? 0) > 0) {
+      if (this.hub.canTake(sub)) {
         sub.behindSince = 0
         this.hub.write(sub, this.snapshotFrame(sub.admin))
         sub.seq = this.seq
       } else if (now - sub.behindSince > this.hub.opts.staleCloseMs) this.hub.drop(this, sub)
       return
     }
-    if ((ctrl.desiredSize ?? 0) <= 0) {
+    if (!this.hub.canTake(sub)) {
       this.hub.markBehind(sub, now)
       return
     }
     const frame = this.framesAfter(sub.seq, sub.admin)
-    try {
-      ctrl.enqueue(frame)
-    } catch {
-      // Closed under us (the client went); cancel() removes it. The fan-out goes on.
-      return
-    }
+    // Closed under us (the client went): its close handler removes it. The fan-out goes on.
+    if (!sub.out.write(frame)) return
     this.hub.stats.bytes += frame.byteLength
     sub.seq = this.seq
   }
@@ -306,7 +328,7 @@ export class Channel {
 }
 
 export class Hub {
-  readonly stats: HubStats = { subscribers: 0, deltas: 0, bytes: 0, skipped: 0 }
+  readonly stats: HubStats = { subscribers: 0, deltas: 0, bytes: 0, skipped: 0, fanOuts: 0, fanOutMs: 0, pausedMs: 0 }
   private channels = new Map<number, Channel>()
   private heartbeat: ReturnType<typeof setInterval>
   private closing = false
@@ -330,12 +352,13 @@ export class Hub {
   }
 
   write(sub: Subscriber, frame: Uint8Array) {
-    try {
-      sub.ctrl.enqueue(frame)
-      this.stats.bytes += frame.byteLength
-    } catch {
-      // already closed; cleanup runs from cancel()
-    }
+    // A closed stream takes nothing; its close handler removes the subscriber.
+    if (sub.out.write(frame)) this.stats.bytes += frame.byteLength
+  }
+
+  /** Whether a subscriber's queue (what its socket has not taken) is under the limit. */
+  canTake(sub: Subscriber) {
+    return sub.out.queued < this.opts.backlogBytes
   }
 
   /** Heartbeats keep proxies from closing quiet streams, and find subscribers that stopped reading. */
@@ -343,7 +366,7 @@ export class Hub {
     const now = Date.now()
     for (const channel of this.channels.values()) {
       for (const sub of channel.subscribers) {
-        if ((sub.ctrl.desiredSize ?? 0) > 0) this.write(sub, HEARTBEAT)
+        if (this.canTake(sub)) this.write(sub, HEARTBEAT)
         else if (!sub.behindSince) this.markBehind(sub, now)
         else if (now - sub.behindSince > this.opts.staleCloseMs) this.drop(channel, sub)
       }
@@ -359,43 +382,39 @@ export class Hub {
     await channel.ready
     const initial = await channel.catchUpTo(lastSeq, admin)
     let sub: Subscriber | null = null
-    const hub = this
     // Jitter spreads a whole room's reconnects after a restart over a couple of seconds.
     const retry = this.opts.retryMs + Math.floor(Math.random() * this.opts.retryMs)
-    const stream = new ReadableStream<Uint8Array>(
+    return sseResponse(
       {
-        start(ctrl) {
-          if (hub.closing) {
-            ctrl.enqueue(encoder.encode('retry: 1000\n\n'))
-            ctrl.close()
-            return
-          }
-          sub = { admin, ctrl, behindSince: 0, seq: initial.seq }
-          ctrl.enqueue(encoder.encode(`retry: ${retry}\n\n`))
-          for (const frame of initial.frames) ctrl.enqueue(frame)
-          if (!channel.healthy) ctrl.enqueue(channel.healthFrame())
-          channel.subscribers.add(sub)
-          hub.stats.subscribers++
-          // Deltas applied while the catch-up was being read follow at once.
-          if (sub.seq < channel.seq) channel.sendTo(sub)
-          signal?.addEventListener('abort', () => sub && hub.drop(channel, sub), { once: true })
-        },
-        cancel() {
-          if (sub) hub.drop(channel, sub)
-        },
-      },
-      // Bytes queued for this subscriber beyond what the socket took; past it, the
-      // subscriber is skipped to a fresh snapshot instead of buffered without bound.
-      { highWaterMark: this.opts.backlogBytes, size: (chunk) => chunk?.byteLength ?? 0 },
-    )
-    return new Response(stream, {
-      headers: {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         // nginx would otherwise buffer the stream: https://nginx.org/r/proxy_buffering
         'x-accel-buffering': 'no',
       },
-    })
+      {
+        open: (out) => {
+          if (this.closing) {
+            out.write(encoder.encode('retry: 1000\n\n'))
+            out.close()
+            return
+          }
+          if (signal?.aborted) return out.close()
+          const s: Subscriber = { admin, out, behindSince: 0, seq: initial.seq }
+          sub = s
+          out.write(encoder.encode(`retry: ${retry}\n\n`))
+          for (const frame of initial.frames) this.write(s, frame)
+          if (!channel.healthy) out.write(channel.healthFrame())
+          channel.subscribers.add(s)
+          this.stats.subscribers++
+          // Deltas applied while the catch-up was being read, or before the body started, follow at once.
+          if (s.seq < channel.seq) channel.sendTo(s)
+          signal?.addEventListener('abort', () => this.drop(channel, s), { once: true })
+        },
+        closed: () => {
+          if (sub) this.drop(channel, sub)
+        },
+      },
+    )
   }
 
   /** A subscriber that cannot take more gets nothing until it drains, then one snapshot. */
@@ -407,11 +426,7 @@ export class Hub {
   drop(channel: Channel, sub: Subscriber) {
     if (!channel.subscribers.delete(sub)) return
     this.stats.subscribers--
-    try {
-      sub.ctrl.close()
-    } catch {
-      // the client went first
-    }
+    sub.out.close()
   }
 
   /** Bytes queued in this process for subscribers (beyond what their sockets took), and the largest for one. */
@@ -420,7 +435,7 @@ export class Hub {
     let max = 0
     for (const channel of this.channels.values()) {
       for (const sub of channel.subscribers) {
-        const queued = Math.max(0, this.opts.backlogBytes - (sub.ctrl.desiredSize ?? 0))
+        const queued = sub.out.queued
         total += queued
         if (queued > max) max = queued
       }

@@ -68,6 +68,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     staleCloseMs: config.STALE_SUBSCRIBER_MS,
     retryMs: 2000,
     backlogBytes: config.SUBSCRIBER_BACKLOG_BYTES,
+    fanOutShare: config.FANOUT_SHARE,
   })
   const signer = new Signer(await loadSigningKey(db))
   let refresh: ReturnType<typeof setInterval> | null = null

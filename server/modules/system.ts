@@ -56,6 +56,11 @@ export function systemRoutes(rt: Runtime) {
       metric('glowband_stream_skips_total', 'counter', 'Times a slow subscriber was skipped to a snapshot.', [
         ['', hub.skipped],
       ])
+      metric('glowband_fanouts_total', 'counter', 'Fan-outs to every local subscriber.', [['', hub.fanOuts]])
+      metric('glowband_fanout_seconds_total', 'counter', 'Time spent writing fan-outs.', [['', hub.fanOutMs / 1000]])
+      metric('glowband_fanout_paused_seconds_total', 'counter', 'Time fan-out waited to leave room for actions.', [
+        ['', hub.pausedMs / 1000],
+      ])
       const queued = rt.hub.queuedBytes()
       metric('glowband_stream_queued_bytes', 'gauge', 'Bytes waiting in this process for slow subscribers.', [
         ['', queued.total],
