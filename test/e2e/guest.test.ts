@@ -344,10 +344,19 @@ describe.skipIf(!run)('guest phone page', () => {
     await banner.waitFor({ timeout: 2000 })
     expect(Date.now() - t0).toBeLessThan(2000)
     expect(await banner.textContent()).toContain('Short break: back in 10 minutes')
+    // The server would refuse them (409): the page takes no vote or message meanwhile, and says why.
+    const options = phone.locator('gb-poll-card .option')
+    expect(await options.count()).toBeGreaterThan(0)
+    for (const option of await options.all()) expect(await option.isDisabled()).toBe(true)
+    expect(await phone.locator('gb-poll-card .foot').first().textContent()).toContain('on hold')
+    expect(await phone.locator('gb-danmaku-box input').isDisabled()).toBe(true)
+    expect(await phone.locator('gb-danmaku-box .hint').textContent()).toContain('on hold')
     await phone.evaluate(() => window.scrollTo(0, 0))
     await screenshot(phone, 'guest-paused')
     await host('PUT', '/status', { status: 'live', message: '' })
     await banner.waitFor({ state: 'detached', timeout: 2000 })
+    await phone.locator('gb-danmaku-box input:not([disabled])').waitFor({ timeout: 2000 })
+    expect(await options.first().isDisabled()).toBe(false)
   }, 30_000)
 
   test('the light show: the phone takes the cue colour at the cue time, flashes at most 3 times a second', async () => {

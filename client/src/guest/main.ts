@@ -655,7 +655,12 @@ export class GuestApp extends LitElement {
                   </section>`}
               ${polls.map((p) => {
                 const v = this.voteFor(p)
-                return html`<gb-poll-card .poll=${p} .choice=${v.choice} .voteState=${v.state}></gb-poll-card>`
+                return html`<gb-poll-card
+                  .poll=${p}
+                  .choice=${v.choice}
+                  .voteState=${v.state}
+                  .eventStatus=${snap.status}
+                ></gb-poll-card>`
               })}`
           : html`<div class="center" role="status">
               <div class="spinner" aria-hidden="true"></div>
@@ -675,6 +680,7 @@ export class GuestApp extends LitElement {
           .maxLength=${this.event?.maxMessageLength ?? 80}
           .premoderate=${this.event?.premoderate ?? false}
           .notice=${notice}
+          .eventStatus=${snap?.status ?? 'live'}
           @gb-send=${this.onSend}
         ></gb-danmaku-box>
       </div>`

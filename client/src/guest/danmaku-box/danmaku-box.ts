@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
+import type { Status } from '../../../../server/protocol.ts'
 import { sharedStyles, textBoxFormStyles } from '../shared.styles.ts'
 
 export type SendEvent = CustomEvent<{ text: string }>
@@ -23,7 +24,8 @@ export function visibleLength(text: string): number {
 
 /**
  * The danmaku composer: a one-line message to the big screen, the characters left, and
- * what happened to the last message (sent, held for the host, refused and why).
+ * what happened to the last message (sent, held for the host, refused and why). While
+ * the host has paused (or ended) the event it takes nothing, and says why.
  *
  * @fires gb-send - `CustomEvent<{ text }>` when the guest sends a message that fits.
  */
@@ -32,6 +34,7 @@ export class DanmakuBox extends LitElement {
     maxLength: { type: Number, attribute: 'max-length' },
     premoderate: { type: Boolean },
     notice: { attribute: false },
+    eventStatus: { attribute: false },
     text: { state: true },
   }
 
@@ -112,6 +115,7 @@ export class DanmakuBox extends LitElement {
   declare maxLength: number
   declare premoderate: boolean
   declare notice: Notice | null
+  declare eventStatus: Status
   declare text: string
 
   constructor() {
@@ -119,6 +123,7 @@ export class DanmakuBox extends LitElement {
     this.maxLength = 80
     this.premoderate = false
     this.notice = null
+    this.eventStatus = 'live'
     this.text = ''
   }
 
@@ -134,7 +139,7 @@ export class DanmakuBox extends LitElement {
   private onSubmit(e: Event) {
     e.preventDefault()
     const length = visibleLength(this.text)
-    if (!length || length > this.maxLength) return
+    if (!length || length > this.maxLength || this.eventStatus !== 'live') return
     this.dispatchEvent(new CustomEvent('gb-send', { detail: { text: this.text.trim() }, bubbles: true, composed: true }))
     this.text = ''
   }
@@ -144,6 +149,7 @@ export class DanmakuBox extends LitElement {
     const left = this.maxLength - used
     const over = left < 0
     const cls = over ? 'over' : left <= 10 ? 'low' : ''
+    const onHold = this.eventStatus !== 'live'
     return html`
       <form @submit=${this.onSubmit}>
         <div class="top">
@@ -161,10 +167,11 @@ export class DanmakuBox extends LitElement {
             placeholder="Say something nice…"
             autocomplete="off"
             enterkeyhint="send"
-            aria-describedby="msg-left${this.notice ? ' msg-notice' : ''}${this.premoderate ? ' msg-hint' : ''}"
+            aria-describedby="msg-left${this.notice ? ' msg-notice' : ''}${this.premoderate || onHold ? ' msg-hint' : ''}"
             aria-invalid=${over ? 'true' : 'false'}
+            ?disabled=${onHold}
           />
-          <button class="btn btn-primary" type="submit" ?disabled=${!used || over} aria-label="Send message">
+          <button class="btn btn-primary" type="submit" ?disabled=${!used || over || onHold} aria-label="Send message">
             <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
               <path d="M2.5 2.8a.7.7 0 0 1 .97-.8l14 7.3a.8.8 0 0 1 0 1.4l-14 7.3a.7.7 0 0 1-.97-.8L4 10.6h6.2a.6.6 0 0 0 0-1.2H4z" />
             </svg>
@@ -175,9 +182,13 @@ export class DanmakuBox extends LitElement {
           ? html`<p class="notice ${this.notice.tone} wrap" id="msg-notice" role=${this.notice.tone === 'bad' ? 'alert' : 'status'}>
               ${this.notice.text}
             </p>`
-          : this.premoderate
-            ? html`<p class="hint" id="msg-hint">The host checks messages before they appear.</p>`
-            : nothing}
+          : onHold
+            ? html`<p class="hint" id="msg-hint">
+                ${this.eventStatus === 'paused' ? 'Messages are on hold while the event is paused.' : 'The event has ended.'}
+              </p>`
+            : this.premoderate
+              ? html`<p class="hint" id="msg-hint">The host checks messages before they appear.</p>`
+              : nothing}
       </form>
     `
   }

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import type { Poll } from '../../../../server/protocol.ts'
+import type { Poll, Status } from '../../../../server/protocol.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 export type VoteEvent = CustomEvent<{ pollId: number; optionId: number; label: string }>
@@ -13,6 +13,7 @@ const percent = (votes: number, total: number) => (total ? Math.round((votes / t
  * One poll: big buttons to vote, then live result bars with percentages. The guest's
  * own choice is highlighted and, while the poll is open, can be changed with one tap.
  * Results show only after voting (or once the poll is closed), so they do not sway the vote.
+ * While the host has paused (or ended) the event, the options stay visible but take no vote.
  *
  * @fires gb-vote - `CustomEvent<{ pollId, optionId, label }>` when the guest picks an option.
  */
@@ -21,6 +22,7 @@ export class PollCard extends LitElement {
     poll: { attribute: false },
     choice: { attribute: false },
     voteState: { attribute: false },
+    eventStatus: { attribute: false },
   }
 
   static styles = [
@@ -161,17 +163,19 @@ export class PollCard extends LitElement {
   /** The option the guest chose last (sent or not), or null. */
   declare choice: number | null
   declare voteState: VoteState | null
+  declare eventStatus: Status
 
   constructor() {
     super()
     this.poll = null
     this.choice = null
     this.voteState = null
+    this.eventStatus = 'live'
   }
 
   private pick(optionId: number, label: string) {
     const poll = this.poll
-    if (!poll || !poll.open || optionId === this.choice) return
+    if (!poll || !this.votable(poll) || optionId === this.choice) return
     this.dispatchEvent(
       new CustomEvent('gb-vote', { detail: { pollId: poll.id, optionId, label }, bubbles: true, composed: true }),
     )
@@ -203,7 +207,7 @@ export class PollCard extends LitElement {
                 data-votes=${o.votes}
                 data-percent=${pct}
                 aria-pressed=${mine ? 'true' : 'false'}
-                ?disabled=${!poll.open}
+                ?disabled=${!this.votable(poll)}
                 @click=${() => this.pick(o.id, o.label)}
               >
                 ${results ? html`<span class="bar" style="width:${pct}%"></span>` : nothing}
@@ -243,8 +247,15 @@ export class PollCard extends LitElement {
     }
   }
 
+  /** The server refuses votes while the event is paused or ended; the buttons say so first. */
+  private votable(poll: Poll) {
+    return poll.open && this.eventStatus === 'live'
+  }
+
   private footnote(poll: Poll) {
     if (poll.closed) return 'Voting has closed.'
+    if (this.eventStatus === 'paused') return 'Voting is on hold while the event is paused.'
+    if (this.eventStatus === 'ended') return 'The event has ended.'
     if (this.choice === null) return 'Tap an option to vote. You can change it while the poll is open.'
     if (this.voteState === 'waiting') return 'Saved on this phone; it is sent as soon as the connection is back.'
     return 'Results update live. Tap another option to change your vote.'
