@@ -8,30 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { CHROMIUM, chromiumAvailable, FULL_HD } from '../support/browser.ts'
+import { CHROMIUM, chromiumAvailable, DEEP_HELPERS, FULL_HD } from '../support/browser.ts'
+
+import type { DeepWindow } from '../support/browser.ts'
+
+export type { DeepWindow }
 import { ROOT, type ServerProcess, startServerProcess } from '../support/process.ts'
 
 export const SLUG = 'demo'
-
-/** Walks open shadow roots: __deep(['gb-screen-app', 'gb-poll-bars', 'li']) finds an li inside both. */
-const DEEP_HELPERS = `
-  window.__deepAll = (path) => {
-    let roots = [document]
-    for (let i = 0; i < path.length; i++) {
-      const found = roots.flatMap((r) => [...r.querySelectorAll(path[i])])
-      if (i === path.length - 1) return found
-      roots = found.map((el) => el.shadowRoot).filter(Boolean)
-    }
-    return []
-  }
-  window.__deep = (path) => window.__deepAll(path)[0] ?? null
-`
-
-/** The page's window with the helpers above (use inside page.evaluate / waitForFunction). */
-export type DeepWindow = Window & {
-  __deep: (path: string[]) => HTMLElement | null
-  __deepAll: (path: string[]) => HTMLElement[]
-}
 
 export interface Poll {
   id: number

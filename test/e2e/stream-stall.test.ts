@@ -10,19 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { chromiumAvailable, FULL_HD, launchBrowser, PHONE, screenshot } from '../support/browser.ts'
+import { chromiumAvailable, DEEP_HELPERS, FULL_HD, launchBrowser, PHONE, screenshot } from '../support/browser.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
 import { CuttableProxy } from '../support/proxy.ts'
-
-const deep = (path: string[]) => {
-  let roots: (Document | ShadowRoot)[] = [document]
-  for (let i = 0; i < path.length; i++) {
-    const found = roots.flatMap((r) => [...r.querySelectorAll<HTMLElement>(path[i])])
-    if (i === path.length - 1) return found[0] ?? null
-    roots = found.map((el) => el.shadowRoot).filter((r): r is ShadowRoot => !!r)
-  }
-  return null
-}
 
 describe('a page whose stream dies silently', () => {
   const skip = !chromiumAvailable()
@@ -39,6 +29,7 @@ describe('a page whose stream dies silently', () => {
     proxy = new CuttableProxy(server.port).start()
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: FULL_HD })
+    await page.addInitScript(DEEP_HELPERS)
   }, 60_000)
 
   afterAll(async () => {
@@ -54,7 +45,7 @@ describe('a page whose stream dies silently', () => {
     async () => {
       const { sampleCode } = JSON.parse(readFileSync(join(dataDir, 'demo.host-secret'), 'utf8'))
       await page.goto(`http://127.0.0.1:${proxy.port}/e/demo/screen`)
-      await page.waitForFunction(`!!(${deep})(['gb-screen-app', 'gb-poll-bars', 'li'])`)
+      await page.waitForFunction(`!!window.__deep(['gb-screen-app', 'gb-poll-bars', 'li'])`)
 
       // Only the event stream goes quiet: the snapshot the screen falls back to still answers.
       proxy.freeze((head) => /^GET [^ ]*\/stream/.test(head))
@@ -73,7 +64,7 @@ describe('a page whose stream dies silently', () => {
         })
       /** The count the screen shows for an option, as an expression for the page. */
       const shown = (option: number) =>
-        `Number((${deep})(['gb-screen-app', 'gb-poll-bars', 'li[data-option="${poll.options[option].id}"]'])?.dataset.votes)`
+        `Number(window.__deep(['gb-screen-app', 'gb-poll-bars', 'li[data-option="${poll.options[option].id}"]'])?.dataset.votes)`
       expect((await vote(0)).status).toBe(202)
       const votes = shown(0)
       // Frozen: the screen's SSE connection is open, and says nothing.
@@ -84,7 +75,7 @@ describe('a page whose stream dies silently', () => {
       const t0 = performance.now()
       await page.waitForFunction(`${votes} === 1`, undefined, { timeout: 20_000 })
       console.log(`silent stall caught up after ${Math.round(performance.now() - t0 + 2000)} ms`)
-      const badge = await page.evaluate(`(${deep})(['gb-screen-app', 'gb-connection-badge', '.badge'])?.textContent`)
+      const badge = await page.evaluate(`window.__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])?.textContent`)
       expect(String(badge)).toContain('delayed')
       await screenshot(page, 'screen-stalled-caught-up')
 

@@ -23,6 +23,26 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
+/** Walks open shadow roots: __deep(['gb-screen-app', 'gb-poll-bars', 'li']) finds an li inside both. */
+export const DEEP_HELPERS = `
+  window.__deepAll = (path) => {
+    let roots = [document]
+    for (let i = 0; i < path.length; i++) {
+      const found = roots.flatMap((r) => [...r.querySelectorAll(path[i])])
+      if (i === path.length - 1) return found
+      roots = found.map((el) => el.shadowRoot).filter(Boolean)
+    }
+    return []
+  }
+  window.__deep = (path) => window.__deepAll(path)[0] ?? null
+`
+
+/** The page's window with the helpers above (use inside page.evaluate / waitForFunction). */
+export type DeepWindow = Window & {
+  __deep: (path: string[]) => HTMLElement | null
+  __deepAll: (path: string[]) => HTMLElement[]
+}
+
 export const PHONE = { width: 390, height: 844 }
 export const FULL_HD = { width: 1920, height: 1080 }
 
