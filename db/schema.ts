@@ -7,11 +7,9 @@
  * an idempotent upsert on that key.
  */
 import { sql } from 'drizzle-orm'
-import type { Show } from '../server/protocol.ts'
 import {
   bigint,
   bigserial,
-  boolean,
   index,
   integer,
   jsonb,
@@ -22,6 +20,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
+import type { Show } from '../protocol/index.ts'
 
 export const eventStatuses = ['live', 'paused', 'ended'] as const
 export type EventStatus = (typeof eventStatuses)[number]

@@ -84,7 +84,11 @@ export interface ScratchBackends {
  * A scratch database plus a Redis prefix of the same name: everything one cluster
  * deployment stores. Keep `label` short: REDIS_PREFIX allows 32 characters.
  */
-export async function scratchBackends(adminDatabaseUrl: string, redisUrl: string, label: string): Promise<ScratchBackends> {
+export async function scratchBackends(
+  adminDatabaseUrl: string,
+  redisUrl: string,
+  label: string,
+): Promise<ScratchBackends> {
   const db = await createScratchDatabase(adminDatabaseUrl, label)
   const prefix = db.name
   return {

@@ -6,7 +6,10 @@ import { execSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 
 const marker = 'node_modules/.package-lock.json'
-const stale = !existsSync('node_modules/.bin/bun') || !existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs
+const stale =
+  !existsSync('node_modules/.bin/bun') ||
+  !existsSync(marker) ||
+  statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs
 if (stale) {
   console.log('Installing npm packages (first run)...')
   execSync('npm install --no-audit --no-fund', { stdio: 'inherit' })

@@ -3,99 +3,14 @@
  * server/index.ts listens.
  */
 import { Elysia } from 'elysia'
-import { ApiFailure, errorResponse } from './errors.ts'
-import { guestRoutes } from './modules/guest.ts'
-import { hostRoutes } from './modules/host.ts'
-import { operatorRoutes } from './modules/operator.ts'
-import { pageRoutes } from './modules/pages.ts'
-import { streamRoutes } from './modules/stream.ts'
-import { systemRoutes } from './modules/system.ts'
+import { guestRoutes } from './guest/routes.ts'
+import { hostRoutes } from './host/routes.ts'
+import { errorHandling } from './http/error-handling.ts'
+import { operatorRoutes } from './operator/routes.ts'
+import { pageRoutes } from './pages/routes.ts'
 import type { Runtime } from './runtime.ts'
-
-/** Body limits: guest actions are tiny; host uploads (cue sheets, batches) may be larger. */
-export const GUEST_BODY_LIMIT = 16 * 1024
-export const HOST_BODY_LIMIT = 2 * 1024 * 1024
-
-const bodyLimit = (request: Request) => (isAdminPath(request.url) ? HOST_BODY_LIMIT : GUEST_BODY_LIMIT)
-
-/**
- * Whether a request URL's path is under /api/admin/. This runs twice for every request,
- * so a plain URL (no dot segment, escape or backslash that the URL parser would
- * normalise) is read without the parser; anything else goes through it.
- */
-function isAdminPath(url: string): boolean {
-  const scheme = url.indexOf('://')
-  if (scheme > 0 && !url.includes('/.') && !url.includes('%') && !url.includes('\\')) {
-    let path = scheme + 3
-    while (path < url.length && url[path] !== '/' && url[path] !== '?' && url[path] !== '#') path++
-    return url.startsWith('/api/admin/', path)
-  }
-  return new URL(url).pathname.startsWith('/api/admin/')
-}
-const tooLarge = (limit: number) => new ApiFailure(413, 'body_too_large', `request body is over ${limit} bytes`)
-
-interface ValidationIssue {
-  path?: string
-  message?: string
-}
-
-/** Turns every failure into the public `{error, message, fields?}` shape; never a bare 500. */
-export function errorHandling(rt: Runtime) {
-  return new Elysia({ name: 'errors' })
-    .onRequest(({ request }) => {
-      // Refuse early when the size is declared; the parser below checks what actually arrives.
-      const declared = Number(request.headers.get('content-length') ?? 0)
-      const limit = bodyLimit(request)
-      if (declared > limit) return errorResponse(tooLarge(limit))
-    })
-    .onParse({ as: 'global' }, async ({ request, contentType }) => {
-      const text = await request.text()
-      const limit = bodyLimit(request)
-      if (Buffer.byteLength(text) > limit) throw tooLarge(limit)
-      if (!text.trim()) return {}
-      if (!contentType?.startsWith('application/json')) {
-        throw new ApiFailure(415, 'unsupported_media_type', 'send the body as application/json')
-      }
-      try {
-        return JSON.parse(text)
-      } catch {
-        throw new ApiFailure(400, 'malformed_body', 'the request body is not valid JSON')
-      }
-    })
-    .onError({ as: 'global' }, ({ code, error, request }) => {
-      if (error instanceof ApiFailure) return errorResponse(error)
-      // Elysia wraps what our body parser throws.
-      const cause = (error as { cause?: unknown }).cause
-      if (cause instanceof ApiFailure) return errorResponse(cause)
-      switch (code) {
-        case 'VALIDATION': {
-          const issues: ValidationIssue[] = (error as { all?: ValidationIssue[] }).all ?? []
-          const fields: Record<string, string> = {}
-          for (const i of issues) {
-            const path = (i.path ?? '').replace(/^\//, '').replace(/\//g, '.') || 'body'
-            fields[path === 'root' ? 'body' : path] ??= i.message ?? 'invalid'
-          }
-          const names = Object.keys(fields)
-          return errorResponse(
-            new ApiFailure(422, 'invalid_input', `invalid ${names.join(', ') || 'input'}`, fields),
-          )
-        }
-        case 'PARSE':
-          return errorResponse(new ApiFailure(400, 'malformed_body', 'the request body is not valid JSON'))
-        case 'NOT_FOUND':
-          return errorResponse(new ApiFailure(404, 'not_found', 'no such route'))
-        case 'INVALID_COOKIE_SIGNATURE':
-          return errorResponse(new ApiFailure(401, 'unauthorized', 'invalid cookie'))
-      }
-      const status = (error as { status?: number }).status
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        return errorResponse(new ApiFailure(status, 'bad_request', String((error as Error).message ?? 'bad request')))
-      }
-      rt.log.error('unhandled error', { url: request.url, code: String(code), error: String((error as Error)?.stack ?? error) })
-      // A failure we did not foresee is almost always a backend going away mid-request.
-      return errorResponse(new ApiFailure(503, 'unavailable', 'something went wrong; try again', undefined, { 'retry-after': '2' }))
-    })
-}
+import { streamRoutes } from './stream/routes.ts'
+import { systemRoutes } from './system/routes.ts'
 
 export function createApp(rt: Runtime) {
   return new Elysia()

@@ -12,13 +12,16 @@ const url = (schemes: string[]) =>
   z
     .string()
     .trim()
-    .refine((s) => {
-      try {
-        return schemes.includes(new URL(s).protocol)
-      } catch {
-        return false
-      }
-    }, `must be a URL starting with ${schemes.map((s) => s + '//').join(' or ')}`)
+    .refine(
+      (s) => {
+        try {
+          return schemes.includes(new URL(s).protocol)
+        } catch {
+          return false
+        }
+      },
+      `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`,
+    )
 
 const schema = z
   .object({
@@ -30,7 +33,10 @@ const schema = z
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'use 1-32 letters, digits, _ . -').default('gb'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'use 1-32 letters, digits, _ . -')
+      .default('gb'),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     /** How often the ticker turns live counters into a delta. */
     TICK_MS: ms(20, 2000).default(150),
@@ -44,14 +50,22 @@ const schema = z
     /** Deltas kept in the delta log for resume. At 150 ms a tick, 2000 is five minutes. */
     LOG_RETENTION: z.coerce.number().int().min(10).max(1_000_000).default(2000),
     /** Bytes queued for one slow SSE subscriber before it is skipped to a fresh snapshot. */
-    SUBSCRIBER_BACKLOG_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+    SUBSCRIBER_BACKLOG_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(256 * 1024),
     /**
      * The most of one process's time fan-out to subscribers may take; after each fan-out
      * the hub waits so the rest is left for guests' actions. 1 never waits.
      */
     FANOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.4),
     /** Take the client address from X-Forwarded-For (set when running behind nginx). */
-    TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+    TRUST_PROXY: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     /** A subscriber that has taken nothing for this long (a stalled or half-open socket) is closed. */
     STALE_SUBSCRIBER_MS: ms(1000, 600_000).default(60_000),
     INSTANCE_ID: z.string().min(1).max(64).default(`${hostname()}-${process.pid}`),

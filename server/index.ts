@@ -3,12 +3,12 @@
  * With --demo it makes sure a demo event exists and prints its three URLs.
  */
 import { createApp } from './app.ts'
-import { ConfigError, loadConfig } from './config.ts'
-import { ensureDemoEvent } from './demo.ts'
-import { claimDataDir, localUrl } from './operator.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
+import { ensureDemoEvent } from './events/demo.ts'
+import { claimDataDir, localUrl } from './operator/data-dir.ts'
 import { createRuntime } from './runtime.ts'
 
-let config
+let config: Config
 try {
   config = loadConfig()
 } catch (err) {

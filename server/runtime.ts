@@ -4,17 +4,24 @@
  * owns their start and orderly stop.
  */
 import type { Config } from './config.ts'
-import { type DatabaseHandle, openPglite, openPostgres } from './db.ts'
-import { EventDirectory } from './events.ts'
-import { Flusher } from './flusher.ts'
-import { GuestService } from './guest.ts'
-import { HostService } from './host.ts'
-import { Hub } from './hub.ts'
+import { type DatabaseHandle, openPglite, openPostgres } from './database/connect.ts'
+import { EventDirectory } from './events/directory.ts'
+import { Hub } from './fanout/hub.ts'
+import { GuestService } from './guest/service.ts'
+import { AttendeeService } from './host/attendees/service.ts'
+import { createHostLimits, type HostLimits } from './host/guard.ts'
+import { ModerationService } from './host/moderation/service.ts'
+import { PollService } from './host/polls/service.ts'
+import { RaffleService } from './host/raffles/service.ts'
+import { ShowService } from './host/show/service.ts'
+import { StatusService } from './host/status/service.ts'
+import { WristbandService } from './host/wristbands/service.ts'
+import { loadSigningKey, Signer } from './http/session.ts'
+import { createLogger, type Logger } from './lib/logger.ts'
 import { MemoryLiveStore } from './live/memory.ts'
 import type { LiveStore } from './live/types.ts'
-import { createLogger, type Logger } from './logger.ts'
-import { loadSigningKey, Signer } from './session.ts'
-import { Tickers } from './ticker.ts'
+import { Flusher } from './pipeline/flusher.ts'
+import { Tickers } from './pipeline/ticker.ts'
 
 export interface Runtime {
   config: Config
@@ -23,7 +30,14 @@ export interface Runtime {
   store: LiveStore
   directory: EventDirectory
   guests: GuestService
-  hosts: HostService
+  polls: PollService
+  status: StatusService
+  moderation: ModerationService
+  raffles: RaffleService
+  wristbands: WristbandService
+  attendees: AttendeeService
+  show: ShowService
+  hostLimits: HostLimits
   flusher: Flusher
   tickers: Tickers
   hub: Hub
@@ -46,7 +60,10 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
     // Loaded only in cluster mode, so embedded mode never touches the Redis code.
     const { connectRedis, RedisLiveStore } = await import('./live/redis.ts')
-    store = new RedisLiveStore(await connectRedis(config.REDIS_URL!), { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
+    store = new RedisLiveStore(await connectRedis(config.REDIS_URL!), {
+      prefix: config.REDIS_PREFIX,
+      retention: config.LOG_RETENTION,
+    })
   } else {
     database = await openPglite(config.DATA_DIR === ':memory:' ? null : config.dataDir)
     store = new MemoryLiveStore(config.LOG_RETENTION)
@@ -61,7 +78,11 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     reclaimIdleMs: 15_000,
   })
   directory.drain = (eventId) => flusher.drain(eventId)
-  const tickers = new Tickers(store, log, { owner: config.INSTANCE_ID, tickMs: config.TICK_MS, leaseMs: config.LEASE_MS })
+  const tickers = new Tickers(store, log, {
+    owner: config.INSTANCE_ID,
+    tickMs: config.TICK_MS,
+    leaseMs: config.LEASE_MS,
+  })
   const hub = new Hub(store, log, {
     heartbeatMs: config.HEARTBEAT_MS,
     ringSize: config.LOG_RETENTION,
@@ -90,7 +111,14 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     store,
     directory,
     guests: new GuestService(db, store, directory),
-    hosts: new HostService(db, store, directory),
+    polls: new PollService(db, store),
+    status: new StatusService(db, store, directory),
+    moderation: new ModerationService(db, store),
+    raffles: new RaffleService(db, store),
+    wristbands: new WristbandService(db, store),
+    attendees: new AttendeeService(db, store),
+    show: new ShowService(db, store),
+    hostLimits: createHostLimits(),
     flusher,
     tickers,
     hub,

@@ -81,7 +81,9 @@ export function lineChart(spec: ChartSpec): string {
     return m.t + ph - ((y - yMin) / (yMax - yMin)) * ph
   }
   const out: string[] = []
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`)
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+  )
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`)
   out.push(`<text x="${m.l}" y="24" font-size="15" font-weight="600" fill="#212529">${esc(spec.title)}</text>`)
   // Grid and axes.
@@ -103,7 +105,9 @@ export function lineChart(spec: ChartSpec): string {
   out.push(`<line x1="${m.l}" y1="${m.t + ph}" x2="${m.l + pw}" y2="${m.t + ph}" stroke="#868e96"/>`)
   out.push(`<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${m.t + ph}" stroke="#868e96"/>`)
   out.push(`<text x="${m.l + pw / 2}" y="${H - 12}" text-anchor="middle" fill="#343a40">${esc(spec.xLabel)}</text>`)
-  out.push(`<text transform="translate(18 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="#343a40">${esc(spec.yLabel)}</text>`)
+  out.push(
+    `<text transform="translate(18 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="#343a40">${esc(spec.yLabel)}</text>`,
+  )
   // Phase markers.
   ;(spec.markers ?? []).forEach((mk, i) => {
     const x = sx(mk.x)
@@ -116,15 +120,22 @@ export function lineChart(spec: ChartSpec): string {
     if (!ok.length) return
     // A gap in the data (more than `gap` on x) breaks the line instead of bridging it.
     const gap = s.gap ?? Number.POSITIVE_INFINITY
-    const d = ok.map(([x, y], i) => `${i && x - ok[i - 1][0] <= gap ? 'L' : 'M'}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join('')
-    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`)
-    if (ok.length < 3) for (const [x, y] of ok) out.push(`<circle cx="${sx(x)}" cy="${sy(y)}" r="3" fill="${s.color}"/>`)
+    const d = ok
+      .map(([x, y], i) => `${i && x - ok[i - 1][0] <= gap ? 'L' : 'M'}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`)
+      .join('')
+    out.push(
+      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+    )
+    if (ok.length < 3)
+      for (const [x, y] of ok) out.push(`<circle cx="${sx(x)}" cy="${sy(y)}" r="3" fill="${s.color}"/>`)
   })
   // Legend.
   spec.series.forEach((s, i) => {
     const y = m.t + 8 + i * 20
     const x = m.l + pw + 16
-    out.push(`<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`)
+    out.push(
+      `<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+    )
     out.push(`<text x="${x + 28}" y="${y + 4}" fill="#212529">${esc(s.name)}</text>`)
   })
   out.push('</svg>')
@@ -135,13 +146,20 @@ export function lineChart(spec: ChartSpec): string {
  * The benchmark's charts, each target on its own clock: latency from the start of its
  * spike (its vote phase), subscribers and CPU from the start of its build-up.
  */
-export function renderCharts(results: TargetResult[], p: { subscribers: number; votesPerSecond: number }): Record<string, string> {
+export function renderCharts(
+  results: TargetResult[],
+  p: { subscribers: number; votesPerSecond: number },
+): Record<string, string> {
   const colors = results.map((r, i) => colorFor(r.name, i))
   const at = (r: TargetResult, phase: string) => r.phases.find((x) => x.name === phase)?.t ?? 0
   const n = (x: number) => x.toLocaleString('en-US')
   const ref = results.find((r) => r.kind === 'glowband' && r.ok) ?? results[0]
   const phaseMarks = (origin: string, names: string[]) =>
-    ref ? ref.phases.filter((x) => names.includes(x.name)).map((x) => ({ x: x.t - at(ref, origin), label: `${x.name} (${ref.name})` })) : []
+    ref
+      ? ref.phases
+          .filter((x) => names.includes(x.name))
+          .map((x) => ({ x: x.t - at(ref, origin), label: `${x.name} (${ref.name})` }))
+      : []
   return {
     'bench-latency.svg': lineChart({
       title: `Delivery latency, vote 202 to each sampled subscriber (${n(p.subscribers)} subscribers, ${n(p.votesPerSecond)} votes/s)`,
@@ -152,8 +170,19 @@ export function renderCharts(results: TargetResult[], p: { subscribers: number; 
       series: results.flatMap((r, i): Series[] => {
         const o = at(r, 'votes') || at(r, 'spike')
         return [
-          { name: `${r.name} p99`, color: colors[i], gap: 1.01, points: r.latencyTimeline.map((b) => [b.t - o, b.p99]) },
-          { name: `${r.name} p50`, color: colors[i], gap: 1.01, dashed: true, points: r.latencyTimeline.map((b) => [b.t - o, b.p50]) },
+          {
+            name: `${r.name} p99`,
+            color: colors[i],
+            gap: 1.01,
+            points: r.latencyTimeline.map((b) => [b.t - o, b.p99]),
+          },
+          {
+            name: `${r.name} p50`,
+            color: colors[i],
+            gap: 1.01,
+            dashed: true,
+            points: r.latencyTimeline.map((b) => [b.t - o, b.p50]),
+          },
         ]
       }),
     }),
@@ -162,21 +191,32 @@ export function renderCharts(results: TargetResult[], p: { subscribers: number; 
       xLabel: 'seconds from the start of the build-up',
       yLabel: 'open SSE subscribers',
       markers: phaseMarks('build-up', ['idle', 'fan-out', 'spike', 'votes', 'decline']),
-      series: results.map((r, i) => ({ name: r.name, color: colors[i], points: r.timeline.map((x): [number, number] => [x.t - at(r, 'build-up'), x.held]) })),
+      series: results.map((r, i) => ({
+        name: r.name,
+        color: colors[i],
+        points: r.timeline.map((x): [number, number] => [x.t - at(r, 'build-up'), x.held]),
+      })),
     }),
     'bench-cpu.svg': lineChart({
       title: 'Server CPU over the profile (100 % = one core)',
       xLabel: 'seconds from the start of the build-up',
       yLabel: 'server CPU %',
       markers: phaseMarks('build-up', ['idle', 'fan-out', 'spike', 'votes', 'decline']),
-      series: results.map((r, i) => ({ name: r.name, color: colors[i], points: r.timeline.map((x): [number, number] => [x.t - at(r, 'build-up'), x.cpuPct]) })),
+      series: results.map((r, i) => ({
+        name: r.name,
+        color: colors[i],
+        points: r.timeline.map((x): [number, number] => [x.t - at(r, 'build-up'), x.cpuPct]),
+      })),
     }),
   }
 }
 
 if (import.meta.main) {
   const file = resolve(process.argv[2] ?? '')
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { results: TargetResult[]; profile: { subscribers: number; votesPerSecond: number } }
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    results: TargetResult[]
+    profile: { subscribers: number; votesPerSecond: number }
+  }
   const charts = renderCharts(json.results, json.profile)
   const images = resolve(import.meta.dir, '../../docs/images')
   for (const [name, svg] of Object.entries(charts)) {

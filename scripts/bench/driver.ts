@@ -66,7 +66,16 @@ const cookies: string[] = []
 let checkedIn: Uint8Array
 
 // nchan mode: the driver keeps the live state and publishes a delta per tick.
-const local = { seq: 0, checkins: 0, votes: [] as number[], fresh: [] as { id: number; text: string; number: number }[], dirty: false, pollChanged: false, checkinsChanged: false, messageId: 0 }
+const local = {
+  seq: 0,
+  checkins: 0,
+  votes: [] as number[],
+  fresh: [] as { id: number; text: string; number: number }[],
+  dirty: false,
+  pollChanged: false,
+  checkinsChanged: false,
+  messageId: 0,
+}
 
 const optionFor = (i: number) => {
   // A poll that is not a tie: 50 % / 30 % / 20 % over three options (more options: round robin).
@@ -79,7 +88,18 @@ const optionFor = (i: number) => {
 const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
 function newPhase(name: string): PhaseResult {
-  return { name, start: now(), end: 0, sent: 0, accepted: 0, statuses: {}, votes: [], acceptMs: [], messagesSent: 0, messagesAccepted: 0 }
+  return {
+    name,
+    start: now(),
+    end: 0,
+    sent: 0,
+    accepted: 0,
+    statuses: {},
+    votes: [],
+    acceptMs: [],
+    messagesSent: 0,
+    messagesAccepted: 0,
+  }
 }
 
 const count = (p: PhaseResult, key: string) => (p.statuses[key] = (p.statuses[key] ?? 0) + 1)
@@ -96,7 +116,12 @@ async function checkinOne(p: PhaseResult, i: number) {
     return
   }
   try {
-    const r = await pool.request('POST', `/api/events/${init.slug}/checkin`, JSON_HEADERS, JSON.stringify({ code: init.codes[i] }))
+    const r = await pool.request(
+      'POST',
+      `/api/events/${init.slug}/checkin`,
+      JSON_HEADERS,
+      JSON.stringify({ code: init.codes[i] }),
+    )
     count(p, String(r.status))
     if (r.status === 200) {
       const m = /\r\nset-cookie: ([^;\r]+)/i.exec(r.head)
@@ -126,8 +151,17 @@ async function voteOne(p: PhaseResult, i: number) {
     return
   }
   try {
-    const body = JSON.stringify({ pollId: init.pollId, optionId: init.optionIds[option], actionId: `bench-v-${i}-${init.pollId}` })
-    const r = await pool.request('POST', `/api/events/${init.slug}/votes`, { ...JSON_HEADERS, Cookie: cookies[i] }, body)
+    const body = JSON.stringify({
+      pollId: init.pollId,
+      optionId: init.optionIds[option],
+      actionId: `bench-v-${i}-${init.pollId}`,
+    })
+    const r = await pool.request(
+      'POST',
+      `/api/events/${init.slug}/votes`,
+      { ...JSON_HEADERS, Cookie: cookies[i] },
+      body,
+    )
     const t = now()
     count(p, String(r.status))
     if (r.status === 202 && !r.body.includes('"duplicate":true')) {
@@ -140,7 +174,14 @@ async function voteOne(p: PhaseResult, i: number) {
   }
 }
 
-const TEXTS = ['what a night!', 'ENCORE 🎉', 'neon lights all the way', 'hello from the back row', 'golden hour pls', '🔥🔥🔥']
+const TEXTS = [
+  'what a night!',
+  'ENCORE 🎉',
+  'neon lights all the way',
+  'hello from the back row',
+  'golden hour pls',
+  '🔥🔥🔥',
+]
 
 async function messageOne(p: PhaseResult, i: number) {
   if (!checkedIn[i]) return
@@ -154,7 +195,12 @@ async function messageOne(p: PhaseResult, i: number) {
   }
   try {
     const body = JSON.stringify({ text, actionId: `bench-m-${i}` })
-    const r = await pool.request('POST', `/api/events/${init.slug}/messages`, { ...JSON_HEADERS, Cookie: cookies[i] }, body)
+    const r = await pool.request(
+      'POST',
+      `/api/events/${init.slug}/messages`,
+      { ...JSON_HEADERS, Cookie: cookies[i] },
+      body,
+    )
     count(p, `msg ${r.status}`)
     if (r.status === 202 && !r.body.includes('"duplicate":true')) p.messagesAccepted++
   } catch {
@@ -163,7 +209,13 @@ async function messageOne(p: PhaseResult, i: number) {
 }
 
 /** Calls `fn(i)` for i in [from, to) at `ratePerSec`, without waiting for answers; then waits for all. */
-async function schedule(from: number, to: number, ratePerSec: number, fn: (i: number) => Promise<void>, startAt = performance.now()) {
+async function schedule(
+  from: number,
+  to: number,
+  ratePerSec: number,
+  fn: (i: number) => Promise<void>,
+  startAt = performance.now(),
+) {
   const pending: Promise<void>[] = []
   for (let i = from; i < to; i++) {
     const due = ((i - from) / ratePerSec) * 1000
@@ -238,7 +290,19 @@ if (import.meta.main) {
   if (init.kind === 'nchan') {
     local.votes = init.optionIds.map(() => 0)
     // The first message plays the part of the snapshot a new subscriber gets first.
-    await publish(JSON.stringify({ v: 1, seq: 0, status: 'live', message: '', checkins: 0, polls: [pollJson()], danmaku: [], raffles: [], show: null }))
+    await publish(
+      JSON.stringify({
+        v: 1,
+        seq: 0,
+        status: 'live',
+        message: '',
+        checkins: 0,
+        polls: [pollJson()],
+        danmaku: [],
+        raffles: [],
+        show: null,
+      }),
+    )
     let publishing = false
     setInterval(() => {
       if (!local.dirty || publishing) return

@@ -135,7 +135,7 @@ function frame(sub: Sub, block: string, t: number) {
 }
 
 function sseData(sub: Sub, text: string, t: number) {
-  let buf = sub.sse.length ? sub.sse + text : text
+  const buf = sub.sse.length ? sub.sse + text : text
   let start = 0
   for (;;) {
     const end = buf.indexOf('\n\n', start)
@@ -148,7 +148,7 @@ function sseData(sub: Sub, text: string, t: number) {
 
 function body(sub: Sub, text: string, t: number) {
   if (!sub.chunked) return sseData(sub, text, t)
-  let buf = sub.raw.length ? sub.raw + text : text
+  const buf = sub.raw.length ? sub.raw + text : text
   let i = 0
   let out = ''
   while (i < buf.length) {
@@ -205,8 +205,13 @@ async function openOne() {
     raw: '',
     sse: '',
     rec: { first: -1, last: -1, deltas: 0, gaps: 0, missing: 0, dups: 0, resyncs: 0 },
-    times: sampled < config.sample && subs.length % stride === 0 ? (sampled++, []) : null,
+    times: null,
     closing: false,
+  }
+  // Every stride-th subscriber records its delivery times, up to config.sample of them.
+  if (sampled < config.sample && subs.length % stride === 0) {
+    sampled++
+    sub.times = []
   }
   subs.push(sub)
   try {

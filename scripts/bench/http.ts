@@ -46,7 +46,8 @@ export class RawPool {
   request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`
     for (const k in headers) head += `${k}: ${headers[k]}\r\n`
-    const bytes = body === undefined ? `${head}\r\n` : `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    const bytes =
+      body === undefined ? `${head}\r\n` : `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
     this.inFlight++
     return new Promise<RawResponse>((resolve, reject) => {
       this.queue.push({ bytes, resolve, reject })

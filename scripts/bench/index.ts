@@ -9,7 +9,7 @@
  *   bun run bench                                   # small: 2,000 subscribers, 1,000 votes/s
  *   bun run bench --subscribers 19000 --votes-per-second 5000 --docs   # the large run
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -17,8 +17,8 @@ import { pingBackends } from '../scratch-backends.ts'
 import { renderCharts } from './charts.ts'
 import { formatTable, markdownTable, ratios, tableRows } from './report.ts'
 import { type Profile, runTarget, type TargetResult } from './run-target.ts'
-import { ROOT, type Target } from './targets/common.ts'
 import { startBare } from './targets/bare.ts'
+import { ROOT, type Target } from './targets/common.ts'
 import { ADMIN_DATABASE_URL, BENCH_REDIS_URL, startCluster, startEmbedded } from './targets/glowband.ts'
 import { NGINX, startNchan } from './targets/nchan.ts'
 
@@ -67,25 +67,33 @@ const int = (k: keyof typeof a, min = 1) => {
 
 const subscribers = int('subscribers')
 const generators = a.generators ? int('generators') : Math.max(2, Math.ceil(subscribers / 9000))
-if (subscribers / generators > 18_000) throw new Error('more than 18,000 subscribers per generator would pass the open-file limit; add --generators')
+if (subscribers / generators > 18_000)
+  throw new Error('more than 18,000 subscribers per generator would pass the open-file limit; add --generators')
 const votesPerSecond = int('votes-per-second')
 const spikeSeconds = int('spike-seconds')
 const profile: Profile = {
   subscribers,
   generators,
   samplePerGenerator: int('sample'),
-  buildupSeconds: a['buildup-seconds'] ? int('buildup-seconds') : Math.min(30, Math.max(5, Math.ceil(subscribers / 1000))),
+  buildupSeconds: a['buildup-seconds']
+    ? int('buildup-seconds')
+    : Math.min(30, Math.max(5, Math.ceil(subscribers / 1000))),
   idleSeconds: int('idle-seconds', 0),
   fanoutSeconds: int('fanout-seconds'),
   votesPerSecond,
   spikeSeconds,
-  messagesPerBurst: a['messages-per-burst'] ? int('messages-per-burst', 0) : Math.max(20, Math.round(votesPerSecond / 10)),
+  messagesPerBurst: a['messages-per-burst']
+    ? int('messages-per-burst', 0)
+    : Math.max(20, Math.round(votesPerSecond / 10)),
   declineSeconds: int('decline-seconds'),
   tickMs: int('tick-ms', 20),
   driverConnections: int('connections'),
   maxSeconds: int('max-seconds'),
 }
-const targets = a.targets!.split(',').map((s) => s.trim()).filter(Boolean)
+const targets = a
+  .targets!.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
 for (const t of targets) if (!KNOWN.includes(t)) throw new Error(`unknown target ${t}; known: ${KNOWN.join(', ')}`)
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
@@ -143,7 +151,9 @@ async function start(name: string): Promise<Target> {
 
 const info = machine()
 log(`Glowband event-night benchmark -> ${relative(process.cwd(), out) || out}`)
-log(`  machine: ${info.cpus} x ${info.cpuModel}, ${info.memoryGiB} GiB, Linux ${info.kernel}, Bun ${info.bun}, nginx ${info.nginx}, open files ${info.openFilesLimit}`)
+log(
+  `  machine: ${info.cpus} x ${info.cpuModel}, ${info.memoryGiB} GiB, Linux ${info.kernel}, Bun ${info.bun}, nginx ${info.nginx}, open files ${info.openFilesLimit}`,
+)
 log(
   `  profile: ${subscribers} subscribers over ${generators} generators (build-up ${profile.buildupSeconds} s), fan-out ${profile.fanoutSeconds} s, ` +
     `spike ${votesPerSecond} check-ins/s then ${votesPerSecond} votes/s for ${spikeSeconds} s + 3 danmaku bursts of ${profile.messagesPerBurst}, tick ${profile.tickMs} ms`,
@@ -176,7 +186,9 @@ for (const name of targets) {
       `  ${name}: held ${r.subscribers.heldMax}, every delta ${r.subscribers.complete}, ` +
         `${r.fanout.cpuPerMessageUs.toFixed(2)} us CPU/message, votes ${Math.round(r.spike.votes.perSecond)}/s, ` +
         `p99 ${r.latency.spike.p99.toFixed(0)} ms` +
-        (r.exactlyOnce ? `, lost ${r.exactlyOnce.votes.lost + r.exactlyOnce.checkins.lost + r.exactlyOnce.messages.lost}, duplicated ${r.exactlyOnce.votes.duplicated + r.exactlyOnce.checkins.duplicated + r.exactlyOnce.messages.duplicated}` : ''),
+        (r.exactlyOnce
+          ? `, lost ${r.exactlyOnce.votes.lost + r.exactlyOnce.checkins.lost + r.exactlyOnce.messages.lost}, duplicated ${r.exactlyOnce.votes.duplicated + r.exactlyOnce.checkins.duplicated + r.exactlyOnce.messages.duplicated}`
+          : ''),
     )
   }
   await Bun.sleep(1000)
@@ -198,7 +210,10 @@ const json = {
   results,
   table: { text: formatTable(rows), markdown: markdownTable(rows) },
 }
-writeFileSync(join(out, 'results.json'), JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1))
+writeFileSync(
+  join(out, 'results.json'),
+  JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1),
+)
 writeFileSync(join(out, 'table.md'), `${markdownTable(rows)}\n`)
 
 if (a.docs) {
@@ -210,5 +225,9 @@ if (a.docs) {
 
 console.log(`\n${formatTable(rows)}\n`)
 for (const [name, why] of Object.entries(skipped)) console.log(`${name}: skipped: ${why}`)
-console.log(`results: ${join(out, 'results.json')}\ncharts:  ${Object.keys(charts).map((f) => join(out, f)).join('\n         ')}`)
+console.log(
+  `results: ${join(out, 'results.json')}\ncharts:  ${Object.keys(charts)
+    .map((f) => join(out, f))
+    .join('\n         ')}`,
+)
 process.exit(results.every((r) => r.ok) ? 0 : 1)

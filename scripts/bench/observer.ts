@@ -52,7 +52,10 @@ export class Observer {
         // aborted
       }
     })()
-    await Promise.race([gotFirst, Bun.sleep(timeoutMs).then(() => Promise.reject(new Error('observer: no first frame')))])
+    await Promise.race([
+      gotFirst,
+      Bun.sleep(timeoutMs).then(() => Promise.reject(new Error('observer: no first frame'))),
+    ])
   }
 
   /** True for a state frame (snapshot or delta). */

@@ -38,7 +38,9 @@ for (const file of positionals) {
   const sorted = [...p.timeDeltas].sort((a, b) => a - b)
   const capUs = 2 * (sorted[sorted.length >> 1] ?? 1000)
   const selfUs = new Map<number, number>()
-  p.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + Math.min(p.timeDeltas[i] ?? 0, capUs)))
+  p.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + Math.min(p.timeDeltas[i] ?? 0, capUs))
+  })
   const key = (n: Node) => {
     const url = n.callFrame.url.replace(/^.*\/(node_modules|server|scripts)\//, '$1/')
     return `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`
@@ -61,11 +63,17 @@ for (const file of positionals) {
   }
   const show = (title: string, m: Map<string, number>) => {
     console.log(`\n${title}`)
-    const rows = [...m.entries()].filter(([k]) => !values.filter || k.includes(values.filter)).sort((a, b) => b[1] - a[1]).slice(0, top)
-    for (const [k, us] of rows) console.log(`${((us / all) * 100).toFixed(1).padStart(6)} %  ${(us / 1e6).toFixed(2).padStart(7)} s  ${k}`)
+    const rows = [...m.entries()]
+      .filter(([k]) => !values.filter || k.includes(values.filter))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+    for (const [k, us] of rows)
+      console.log(`${((us / all) * 100).toFixed(1).padStart(6)} %  ${(us / 1e6).toFixed(2).padStart(7)} s  ${k}`)
   }
   const wallS = (p.endTime - p.startTime) / 1e6
-  console.log(`${file}: ${(all / 1e6).toFixed(1)} s on CPU in ${p.samples.length} samples over ${wallS.toFixed(1)} s (each counted as at most ${(capUs / 1000).toFixed(1)} ms)`)
+  console.log(
+    `${file}: ${(all / 1e6).toFixed(1)} s on CPU in ${p.samples.length} samples over ${wallS.toFixed(1)} s (each counted as at most ${(capUs / 1000).toFixed(1)} ms)`,
+  )
   show('self time', self)
   show('inclusive time', total)
 }

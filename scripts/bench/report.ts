@@ -44,7 +44,10 @@ export function ratios(results: TargetResult[]): Record<string, Ratios> | null {
   return out
 }
 
-const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a')
+const f = (x: number, digits = 0) =>
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a'
 const ms = (x: number) => (Number.isFinite(x) ? (x >= 100 ? f(x) : f(x, 1)) : 'n/a')
 const ratio = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${f(x, 2)}x` : 'n/a')
 
@@ -66,7 +69,10 @@ export function tableRows(results: TargetResult[]): string[][] {
     row('subscribers held (max)', (r) => `${f(r.subscribers.heldMax)} of ${f(r.subscribers.target)}`),
     row('got every delta', (r) => `${f(r.subscribers.complete)}`),
     row('gaps / skipped to snapshot', (r) => `${f(r.subscribers.withGaps)} / ${f(r.subscribers.resynced)}`),
-    row('fan-out: deltas x subscribers', (r) => `${f(r.fanout.deltas)} x ${f(r.fanout.delivered / Math.max(1, r.fanout.deltas))}`),
+    row(
+      'fan-out: deltas x subscribers',
+      (r) => `${f(r.fanout.deltas)} x ${f(r.fanout.delivered / Math.max(1, r.fanout.deltas))}`,
+    ),
     row('CPU per delivered message (us)', (r) => f(r.fanout.cpuPerMessageUs, 2)),
     row('  ratio to bare', (r) => ratio(rs?.[r.name]?.cpuPerMessage)),
     row('memory per idle subscriber (kB)', (r) => f(r.memory.perIdleSubscriberBytes / 1024, 1)),
@@ -76,7 +82,9 @@ export function tableRows(results: TargetResult[]): string[][] {
     row('spike: votes accepted of sent', (r) => `${f(r.spike.votes.accepted)} of ${f(r.spike.votes.sent)}`),
     row('spike: danmaku accepted', (r) => `${f(r.spike.messages.accepted)} of ${f(r.spike.messages.sent)}`),
     row('spike: actions accepted/s', (r) => f(r.spike.actionsPerSecond)),
-    row('spike: vote 202 p50 / p99 (ms)', (r) => (r.kind === 'nchan' ? 'n/a' : `${ms(r.spike.votes.acceptMs.p50)} / ${ms(r.spike.votes.acceptMs.p99)}`)),
+    row('spike: vote 202 p50 / p99 (ms)', (r) =>
+      r.kind === 'nchan' ? 'n/a' : `${ms(r.spike.votes.acceptMs.p50)} / ${ms(r.spike.votes.acceptMs.p99)}`,
+    ),
     row('delivery p50 (ms)', (r) => ms(r.latency.spike.p50)),
     row('delivery p95 (ms)', (r) => ms(r.latency.spike.p95)),
     row('delivery p99 (ms)', (r) => ms(r.latency.spike.p99)),

@@ -19,7 +19,7 @@ import { now } from './clock.ts'
 import type { DriverCommand, DriverInit, PhaseResult } from './driver.ts'
 import type { GenConfig, GenCounters, GenResult } from './generator.ts'
 import { Observer } from './observer.ts'
-import { distribution, type Distribution } from './report.ts'
+import { type Distribution, distribution } from './report.ts'
 import { cpuSeconds, rssBytes, type Target, type Truth } from './targets/common.ts'
 
 export interface Profile {
@@ -99,7 +99,13 @@ export interface ActionStats {
 }
 
 export interface ExactlyOnce {
-  votes: { accepted: number; stored: number; lost: number; duplicated: number; byOption: Record<string, { accepted: number; stored: number }> }
+  votes: {
+    accepted: number
+    stored: number
+    lost: number
+    duplicated: number
+    byOption: Record<string, { accepted: number; stored: number }>
+  }
   checkins: { accepted: number; stored: number; lost: number; duplicated: number }
   messages: { accepted: number; stored: number; lost: number; duplicated: number }
   queueDepth: number
@@ -140,7 +146,10 @@ class Child<M extends { type: string }> {
     const i = this.inbox.findIndex((m) => m.type === type)
     if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0] as T)
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type}" from ${this.proc.pid} within ${timeoutMs} ms`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`no "${type}" from ${this.proc.pid} within ${timeoutMs} ms`)),
+        timeoutMs,
+      )
       this.waiters.push({
         type,
         resolve: (m) => {
@@ -156,7 +165,12 @@ class Child<M extends { type: string }> {
   }
 }
 
-type GenMessage = { type: 'ready' } | { type: 'opened' } | { type: 'closed' } | { type: 'counters' | 'now'; counters: GenCounters } | { type: 'result'; result: GenResult }
+type GenMessage =
+  | { type: 'ready' }
+  | { type: 'opened' }
+  | { type: 'closed' }
+  | { type: 'counters' | 'now'; counters: GenCounters }
+  | { type: 'result'; result: GenResult }
 type DriverMessage = { type: 'ready' } | { type: 'phase'; result: PhaseResult } | { type: 'bye' }
 
 export async function runTarget(target: Target, p: Profile, log: (s: string) => void): Promise<TargetResult> {
@@ -215,7 +229,10 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
     await observer.start(`http://${target.host}:${target.port}${target.streamPath}`)
 
     // Generators: the subscribers, split evenly, each generator on its own source address.
-    const per = Array.from({ length: p.generators }, (_, g) => Math.floor(p.subscribers / p.generators) + (g < p.subscribers % p.generators ? 1 : 0))
+    const per = Array.from(
+      { length: p.generators },
+      (_, g) => Math.floor(p.subscribers / p.generators) + (g < p.subscribers % p.generators ? 1 : 0),
+    )
     const gens = per.map((expected, g) => {
       const cfg: GenConfig = {
         index: g,
@@ -231,14 +248,27 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
       children.push(c)
       return c
     })
-    const latest: GenCounters[] = gens.map(() => ({ t: 0, held: 0, opened: 0, failed: 0, lost: 0, frames: 0, deltas: 0, bytes: 0 }))
-    gens.forEach((g, i) => (g.onMessage = (m) => (m.type === 'counters' || m.type === 'now') && (latest[i] = m.counters)))
+    const latest: GenCounters[] = gens.map(() => ({
+      t: 0,
+      held: 0,
+      opened: 0,
+      failed: 0,
+      lost: 0,
+      frames: 0,
+      deltas: 0,
+      bytes: 0,
+    }))
+    gens.forEach((g, i) => {
+      g.onMessage = (m) => {
+        if (m.type === 'counters' || m.type === 'now') latest[i] = m.counters
+      }
+    })
     await Promise.all(gens.map((g) => g.wait('ready', 30_000)))
     const sum = (k: keyof GenCounters) => latest.reduce((a, c) => a + c[k], 0)
     const fresh = async () => {
       // Every generator's counters as of now, not the last periodic ones.
       const replies = gens.map((g) => g.wait<{ type: 'now'; counters: GenCounters }>('now', 10_000))
-      gens.forEach((g) => g.send({ type: 'counters' }))
+      for (const g of gens) g.send({ type: 'counters' })
       await Promise.all(replies)
     }
 
@@ -255,7 +285,12 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
     sampler.timer = setInterval(() => {
       const t = now()
       const c = cpu()
-      timeline.push({ t: (t - t0) / 1000, held: sum('held'), cpuPct: ((c - lastCpu) / ((t - lastT) / 1000)) * 100, rssMB: rss() / 2 ** 20 })
+      timeline.push({
+        t: (t - t0) / 1000,
+        held: sum('held'),
+        cpuPct: ((c - lastCpu) / ((t - lastT) / 1000)) * 100,
+        rssMB: rss() / 2 ** 20,
+      })
       lastCpu = c
       lastT = t
     }, 250)
@@ -273,7 +308,9 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
     const rssBefore = await rssMedian(2000)
     mark('build-up')
     const rate = p.subscribers / p.buildupSeconds / p.generators
-    gens.forEach((g, i) => g.send({ type: 'open', count: per[i], ratePerSec: rate }))
+    gens.forEach((g, i) => {
+      g.send({ type: 'open', count: per[i], ratePerSec: rate })
+    })
     await Promise.all(gens.map((g) => g.wait('opened', (p.buildupSeconds + 60) * 1000)))
 
     mark('idle')
@@ -284,7 +321,10 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
 
     mark('fan-out')
     const f0 = { cpu: cpu(), delivered: sum('deltas'), seq: observer.seq, t: now() }
-    const trickle = await drive({ type: 'trickle', from: 0, count: fanoutGuests, intervalMs: p.tickMs }, (p.fanoutSeconds + 60) * 1000)
+    const trickle = await drive(
+      { type: 'trickle', from: 0, count: fanoutGuests, intervalMs: p.tickMs },
+      (p.fanoutSeconds + 60) * 1000,
+    )
     await Bun.sleep(p.tickMs * 3)
     await fresh()
     const f1 = { cpu: cpu(), delivered: sum('deltas'), seq: observer.seq, t: now() }
@@ -293,7 +333,10 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
     const s0 = { cpu: cpu(), t: now(), machine: machineJiffies(), loadgen: loadgenCpu() }
     let peakRss = 0
     const peak = setInterval(() => (peakRss = Math.max(peakRss, rss())), 100)
-    const checkins = await drive({ type: 'checkin', from: fanoutGuests, to: fanoutGuests + voters, ratePerSec: p.votesPerSecond }, (p.spikeSeconds + 120) * 1000)
+    const checkins = await drive(
+      { type: 'checkin', from: fanoutGuests, to: fanoutGuests + voters, ratePerSec: p.votesPerSecond },
+      (p.spikeSeconds + 120) * 1000,
+    )
     const gap = Math.max(500, (p.spikeSeconds * 1000) / 4)
     mark('votes')
     const votes = await drive(
@@ -302,7 +345,12 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
         from: fanoutGuests,
         to: fanoutGuests + voters,
         ratePerSec: p.votesPerSecond,
-        messages: { from: fanoutGuests, perBurst: Math.floor(messagers / 3), atMs: [0, gap, 2 * gap], durationMs: 1000 },
+        messages: {
+          from: fanoutGuests,
+          perBurst: Math.floor(messagers / 3),
+          atMs: [0, gap, 2 * gap],
+          durationMs: 1000,
+        },
       },
       (p.spikeSeconds + 120) * 1000,
     )
@@ -313,7 +361,8 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
     const acceptedVotes = trickle.accepted + votes.accepted
     const acceptedCheckins = fanoutCheckin.accepted + checkins.accepted
     const settleBy = Date.now() + 60_000
-    while (Date.now() < settleBy && (observer.total < acceptedVotes || observer.checkins < acceptedCheckins)) await Bun.sleep(50)
+    while (Date.now() < settleBy && (observer.total < acceptedVotes || observer.checkins < acceptedCheckins))
+      await Bun.sleep(50)
     // Then until every subscriber has what it will get: no frame delivered anywhere for a second.
     await Bun.sleep(Math.max(1000, p.tickMs * 4))
     for (let last = -1, quiet = 0; quiet < 2 && Date.now() < settleBy + 30_000; ) {
@@ -326,11 +375,13 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
     const finalSeq = observer.seq
 
     mark('decline')
-    gens.forEach((g) => g.send({ type: 'close', ratePerSec: p.subscribers / p.declineSeconds / p.generators }))
+    for (const g of gens) g.send({ type: 'close', ratePerSec: p.subscribers / p.declineSeconds / p.generators })
     await Promise.all(gens.map((g) => g.wait('closed', (p.declineSeconds + 60) * 1000)))
     await Bun.sleep(1000)
-    gens.forEach((g) => g.send({ type: 'finish' }))
-    const results = (await Promise.all(gens.map((g) => g.wait<{ type: 'result'; result: GenResult }>('result', 60_000)))).map((m) => m.result)
+    for (const g of gens) g.send({ type: 'finish' })
+    const results = (
+      await Promise.all(gens.map((g) => g.wait<{ type: 'result'; result: GenResult }>('result', 60_000)))
+    ).map((m) => m.result)
 
     mark('flush')
     const truth = await target.truth(120_000)
@@ -411,8 +462,15 @@ export async function runTarget(target: Target, p: Profile, log: (s: string) => 
         machineBusyPct: (1 - (s1.machine.idle - s0.machine.idle) / (s1.machine.total - s0.machine.total)) * 100,
         loadgenCpuSeconds: s1.loadgen - s0.loadgen,
       },
-      latency: { spike: distribution(spikeLat), fanout: distribution(fanLat), undelivered: lat.undelivered, sampledSubscribers: samples.length },
-      exactlyOnce: truth ? exactlyOnce(truth, poll.optionIds, [trickle, votes], acceptedCheckins, votes.messagesAccepted) : null,
+      latency: {
+        spike: distribution(spikeLat),
+        fanout: distribution(fanLat),
+        undelivered: lat.undelivered,
+        sampledSubscribers: samples.length,
+      },
+      exactlyOnce: truth
+        ? exactlyOnce(truth, poll.optionIds, [trickle, votes], acceptedCheckins, votes.messagesAccepted)
+        : null,
       timeline,
       latencyTimeline,
       phases,
@@ -443,7 +501,13 @@ function pairs(flat: number[]): [number, number][] {
 function actionStats(p: PhaseResult, accepted: number): ActionStats {
   // Accepted per second over the phase: from its first request to its last answer.
   const seconds = Math.max(0.001, (p.end - p.start) / 1000)
-  return { sent: p.sent, accepted, perSecond: accepted / seconds, statuses: p.statuses, acceptMs: distribution(p.acceptMs) }
+  return {
+    sent: p.sent,
+    accepted,
+    perSecond: accepted / seconds,
+    statuses: p.statuses,
+    acceptMs: distribution(p.acceptMs),
+  }
 }
 
 /**
@@ -485,7 +549,13 @@ export function latencies(voteTimes: number[], observer: Observer, samples: numb
   return { values, t202, undelivered }
 }
 
-function exactlyOnce(truth: Truth, optionIds: number[], phases: PhaseResult[], acceptedCheckins: number, acceptedMessages: number): ExactlyOnce {
+function exactlyOnce(
+  truth: Truth,
+  optionIds: number[],
+  phases: PhaseResult[],
+  acceptedCheckins: number,
+  acceptedMessages: number,
+): ExactlyOnce {
   const byOption: Record<string, { accepted: number; stored: number }> = {}
   for (const id of optionIds) byOption[id] = { accepted: 0, stored: truth.votes[id] ?? 0 }
   for (const ph of phases) for (const [, option] of pairs(ph.votes)) byOption[optionIds[option]].accepted++
@@ -499,7 +569,12 @@ function exactlyOnce(truth: Truth, optionIds: number[], phases: PhaseResult[], a
     lost += Math.max(0, o.accepted - o.stored)
     duplicated += Math.max(0, o.stored - o.accepted)
   }
-  const cmp = (a: number, s: number) => ({ accepted: a, stored: s, lost: Math.max(0, a - s), duplicated: Math.max(0, s - a) })
+  const cmp = (a: number, s: number) => ({
+    accepted: a,
+    stored: s,
+    lost: Math.max(0, a - s),
+    duplicated: Math.max(0, s - a),
+  })
   const checkins = cmp(acceptedCheckins, truth.checkins)
   const messages = cmp(acceptedMessages, truth.messages)
   return {
@@ -507,11 +582,18 @@ function exactlyOnce(truth: Truth, optionIds: number[], phases: PhaseResult[], a
     checkins,
     messages,
     queueDepth: truth.queueDepth,
-    ok: lost + duplicated + checkins.lost + checkins.duplicated + messages.lost + messages.duplicated === 0 && truth.queueDepth === 0,
+    ok:
+      lost + duplicated + checkins.lost + checkins.duplicated + messages.lost + messages.duplicated === 0 &&
+      truth.queueDepth === 0,
   }
 }
 
-function failed(target: Target, error: string, phases: { name: string; t: number }[], durationSeconds: number): TargetResult {
+function failed(
+  target: Target,
+  error: string,
+  phases: { name: string; t: number }[],
+  durationSeconds: number,
+): TargetResult {
   const nan = distribution([])
   const act = { sent: 0, accepted: 0, perSecond: 0, statuses: {}, acceptMs: nan }
   return {
@@ -520,10 +602,32 @@ function failed(target: Target, error: string, phases: { name: string; t: number
     ok: false,
     error,
     processes: 0,
-    subscribers: { target: 0, heldMax: 0, failed: 0, lostByServer: 0, complete: 0, withGaps: 0, missingDeltas: 0, resynced: 0, duplicates: 0, finalSeq: 0, generatorErrors: [] },
+    subscribers: {
+      target: 0,
+      heldMax: 0,
+      failed: 0,
+      lostByServer: 0,
+      complete: 0,
+      withGaps: 0,
+      missingDeltas: 0,
+      resynced: 0,
+      duplicates: 0,
+      finalSeq: 0,
+      generatorErrors: [],
+    },
     memory: { rssBeforeMB: 0, rssIdleMB: 0, perIdleSubscriberBytes: Number.NaN },
     fanout: { seconds: 0, deltas: 0, delivered: 0, cpuSeconds: 0, cpuPerMessageUs: Number.NaN },
-    spike: { checkins: act, votes: act, messages: { sent: 0, accepted: 0 }, actionsPerSecond: 0, cpuSeconds: 0, cpuPerActionUs: Number.NaN, peakRssMB: 0, machineBusyPct: 0, loadgenCpuSeconds: 0 },
+    spike: {
+      checkins: act,
+      votes: act,
+      messages: { sent: 0, accepted: 0 },
+      actionsPerSecond: 0,
+      cpuSeconds: 0,
+      cpuPerActionUs: Number.NaN,
+      peakRssMB: 0,
+      machineBusyPct: 0,
+      loadgenCpuSeconds: 0,
+    },
     latency: { spike: nan, fanout: nan, undelivered: 0, sampledSubscribers: 0 },
     exactlyOnce: null,
     timeline: [],

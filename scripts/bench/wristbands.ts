@@ -33,7 +33,9 @@ const root = resolve(import.meta.dir, '../..')
 const cli = join(root, 'scripts/glowband.ts')
 const work = mkdtempSync(join(tmpdir(), 'gb-bench-wristbands-'))
 const env: Record<string, string> = {
-  ...(Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'REDIS_URL'].includes(k))) as Record<string, string>),
+  ...(Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'REDIS_URL'].includes(k)),
+  ) as Record<string, string>),
   DATA_DIR: join(work, 'data'),
   PUBLIC_URL: 'https://gala.example.com',
   LOG_LEVEL: 'warn',
@@ -42,16 +44,28 @@ const env: Record<string, string> = {
 async function run(args: string[]) {
   const started = performance.now()
   const proc = Bun.spawn([process.execPath, cli, ...args], { cwd: work, env, stdout: 'pipe', stderr: 'pipe' })
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
   if (code !== 0) throw new Error(`glowband ${args.join(' ')} exited ${code}\n${stdout}\n${stderr}`)
   return { seconds: (performance.now() - started) / 1000, stdout }
 }
 
 const folderBytes = (dir: string) => readdirSync(dir).reduce((s, f) => s + statSync(join(dir, f)).size, 0)
 
-const mode = values.cluster ? 'cluster mode (Postgres + Redis)' : values.server ? 'embedded mode, through a running server' : 'embedded mode, the CLI opens the database'
+const mode = values.cluster
+  ? 'cluster mode (Postgres + Redis)'
+  : values.server
+    ? 'embedded mode, through a running server'
+    : 'embedded mode, the CLI opens the database'
 console.log(`wristbands benchmark: ${count.toLocaleString('en')} wristbands, ${mode}`)
-console.log(`machine: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, bun ${Bun.version}`)
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, bun ${Bun.version}`,
+)
 
 let server: ReturnType<typeof Bun.spawn> | null = null
 let scratch: ScratchBackends | null = null
@@ -76,7 +90,13 @@ try {
       stderr: 'inherit',
     })
     for (let i = 0; ; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) break
+      if (
+        await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break
       if (i > 600) throw new Error('the server did not start')
       await Bun.sleep(100)
     }
@@ -84,7 +104,17 @@ try {
   const times: number[] = []
   for (let i = 1; i <= runs; i++) {
     const out = join(work, `run-${i}`)
-    const r = await run(['wristbands', '--event', 'bench', '--count', String(count), '--batch', `run-${i}`, '--out', out])
+    const r = await run([
+      'wristbands',
+      '--event',
+      'bench',
+      '--count',
+      String(count),
+      '--batch',
+      `run-${i}`,
+      '--out',
+      out,
+    ])
     times.push(r.seconds)
     const files = readdirSync(out)
     const sheets = files.filter((f) => f.startsWith('sheet')).length
@@ -95,7 +125,9 @@ try {
     if (!values.keep) rmSync(out, { recursive: true, force: true })
   }
   const best = Math.min(...times)
-  console.log(`result: ${best.toFixed(1)} s for ${count.toLocaleString('en')} wristbands (best of ${runs}); target ${TARGET_S} s: ${best < TARGET_S ? 'met' : 'MISSED'}`)
+  console.log(
+    `result: ${best.toFixed(1)} s for ${count.toLocaleString('en')} wristbands (best of ${runs}); target ${TARGET_S} s: ${best < TARGET_S ? 'met' : 'MISSED'}`,
+  )
   process.exitCode = best < TARGET_S || count !== 100_000 ? 0 : 1
 } finally {
   server?.kill('SIGTERM')

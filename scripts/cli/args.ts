@@ -48,7 +48,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'public-url': {
     type: 'string',
     value: 'URL',
-    description: 'base URL phones reach (default: PUBLIC_URL, else the running server\'s, else http://localhost:PORT)',
+    description: "base URL phones reach (default: PUBLIC_URL, else the running server's, else http://localhost:PORT)",
   },
   help: { type: 'boolean', description: 'show this help' },
 }
@@ -64,7 +64,10 @@ export function parse(spec: CommandSpec, argv: string[]): Parsed {
     const { values, positionals } = parseArgs({
       args: argv,
       options: Object.fromEntries(
-        Object.entries(options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple, ...(name === 'help' ? { short: 'h' } : {}) }]),
+        Object.entries(options).map(([name, o]) => [
+          name,
+          { type: o.type, multiple: o.multiple, ...(name === 'help' ? { short: 'h' } : {}) },
+        ]),
       ),
       allowPositionals: !!spec.positionals,
       strict: true,
@@ -103,7 +106,10 @@ export function integer(parsed: Parsed, name: string, spec: CommandSpec, min: nu
   if (v === undefined) return undefined
   const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max.toLocaleString('en')} (got "${v}")`, spec.name)
+    throw new UsageError(
+      `--${name} must be a whole number from ${min} to ${max.toLocaleString('en')} (got "${v}")`,
+      spec.name,
+    )
   }
   return n
 }

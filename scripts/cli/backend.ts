@@ -12,8 +12,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../../server/config.ts'
-import { answers, isAlive, readServerFile, serverFilePath } from '../../server/operator.ts'
-import type { OperatorService } from '../../server/operator.ts'
+import { answers, isAlive, readServerFile, serverFilePath } from '../../server/operator/data-dir.ts'
+import type { OperatorService } from '../../server/operator/service.ts'
 import { CliError } from './args.ts'
 import { openDirect, takeCliLock } from './direct.ts'
 import { openHttp } from './http.ts'
@@ -46,7 +46,8 @@ const STARTING_WAIT_MS = 60_000
 export async function connect(config: Config, opts: { create: boolean }): Promise<Backend> {
   if (config.mode === 'cluster') return openDirect(config, null)
   const dir = config.dataDir
-  if (dir === ':memory:') throw new CliError('DATA_DIR=:memory: keeps the database inside one server process; the CLI cannot reach it')
+  if (dir === ':memory:')
+    throw new CliError('DATA_DIR=:memory: keeps the database inside one server process; the CLI cannot reach it')
   const deadline = Date.now() + STARTING_WAIT_MS
   for (;;) {
     const server = readServerFile(dir)
@@ -59,7 +60,8 @@ export async function connect(config: Config, opts: { create: boolean }): Promis
         )
       }
       // It is starting: its address comes in a moment.
-      if (Date.now() > deadline) throw new CliError(`the Glowband server (pid ${server.pid}) on ${dir} did not finish starting`)
+      if (Date.now() > deadline)
+        throw new CliError(`the Glowband server (pid ${server.pid}) on ${dir} did not finish starting`)
       await Bun.sleep(200)
       continue
     }

@@ -1,7 +1,7 @@
 /** What every command needs: the configuration, a backend, the public URL, tables. */
 import { type Config, ConfigError, loadConfig } from '../../server/config.ts'
-import { SLUG_PATTERN } from '../../server/events.ts'
-import type { EventSummary } from '../../server/operator.ts'
+import { SLUG_PATTERN } from '../../server/events/directory.ts'
+import type { EventSummary } from '../../server/operator/service.ts'
 import { CliError, type CommandSpec, type Parsed, UsageError } from './args.ts'
 import { type Backend, connect } from './backend.ts'
 
@@ -12,13 +12,18 @@ export function cliConfig(parsed: Parsed, spec: CommandSpec): Config {
   try {
     return loadConfig(env)
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message.replace('PUBLIC_URL', 'PUBLIC_URL (or --public-url)'), spec.name)
+    if (err instanceof ConfigError)
+      throw new UsageError(err.message.replace('PUBLIC_URL', 'PUBLIC_URL (or --public-url)'), spec.name)
     throw err
   }
 }
 
 /** Runs `fn` with a connected backend and always closes it. */
-export async function withBackend<T>(config: Config, opts: { create: boolean }, fn: (b: Backend) => Promise<T>): Promise<T> {
+export async function withBackend<T>(
+  config: Config,
+  opts: { create: boolean },
+  fn: (b: Backend) => Promise<T>,
+): Promise<T> {
   const backend = await connect(config, opts)
   try {
     return await fn(backend)
@@ -50,7 +55,10 @@ export async function findEvent(backend: Backend, slug: string): Promise<EventSu
 }
 
 export const unknownEvent = (slug: string) =>
-  new CliError(`unknown event "${slug}"`, 'run `glowband event list` to see the events, or `glowband event create --name "..."`')
+  new CliError(
+    `unknown event "${slug}"`,
+    'run `glowband event list` to see the events, or `glowband event create --name "..."`',
+  )
 
 export const out = (text = '') => process.stdout.write(`${text}\n`)
 export const warn = (text: string) => process.stderr.write(`${text}\n`)
@@ -62,6 +70,11 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)))
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'))
   return cells
-    .map((r) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
 }

@@ -4,13 +4,14 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import type { Config } from '../../server/config.ts'
-import { type DatabaseHandle, openPglite, openPostgres } from '../../server/db.ts'
-import { EventDirectory } from '../../server/events.ts'
-import { HostService } from '../../server/host.ts'
+import { type DatabaseHandle, openPglite, openPostgres } from '../../server/database/connect.ts'
+import { EventDirectory } from '../../server/events/directory.ts'
+import { WristbandService } from '../../server/host/wristbands/service.ts'
+import { createLogger } from '../../server/lib/logger.ts'
 import { MemoryLiveStore } from '../../server/live/memory.ts'
 import type { LiveStore } from '../../server/live/types.ts'
-import { createLogger } from '../../server/logger.ts'
-import { cliLockPath, isAlive, OperatorService } from '../../server/operator.ts'
+import { cliLockPath, isAlive } from '../../server/operator/data-dir.ts'
+import { OperatorService } from '../../server/operator/service.ts'
 import { CliError } from './args.ts'
 import type { Backend } from './backend.ts'
 
@@ -25,7 +26,10 @@ const LOCK_WAIT_MS = 120_000
  * Takes DATA_DIR/cli.lock (created exclusively, holding our pid). A lock left by a dead
  * process is taken over; a live holder is waited for.
  */
-export async function takeCliLock(dataDir: string, say = (m: string) => process.stderr.write(`${m}\n`)): Promise<CliLock> {
+export async function takeCliLock(
+  dataDir: string,
+  say = (m: string) => process.stderr.write(`${m}\n`),
+): Promise<CliLock> {
   const path = cliLockPath(dataDir)
   const deadline = Date.now() + LOCK_WAIT_MS
   let told = false
@@ -62,7 +66,10 @@ export async function takeCliLock(dataDir: string, say = (m: string) => process.
       continue
     }
     if (Date.now() > deadline) {
-      throw new CliError(`another glowband command (pid ${holder}) is still using ${dataDir}`, 'wait for it to finish, then try again')
+      throw new CliError(
+        `another glowband command (pid ${holder}) is still using ${dataDir}`,
+        'wait for it to finish, then try again',
+      )
     }
     if (!told) say(`waiting for another glowband command (pid ${holder}) to finish with ${dataDir}...`)
     told = true
@@ -84,15 +91,21 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
       try {
         database = await openPostgres({ url: config.DATABASE_URL!, poolMax: 2, connectTimeoutSeconds: 5 })
       } catch (err) {
-        throw new CliError(`cannot reach the database at ${redact(config.DATABASE_URL!)}: ${reason(err)}`, 'check DATABASE_URL and that Postgres is running')
+        throw new CliError(
+          `cannot reach the database at ${redact(config.DATABASE_URL!)}: ${reason(err)}`,
+          'check DATABASE_URL and that Postgres is running',
+        )
       }
       const { connectRedis, RedisLiveStore } = await import('../../server/live/redis.ts')
-      let redis
+      let redis: Awaited<ReturnType<typeof connectRedis>>
       try {
         redis = await connectRedis(config.REDIS_URL!)
       } catch (err) {
         await database.close()
-        throw new CliError(`cannot reach Redis at ${redact(config.REDIS_URL!)}: ${reason(err)}`, 'check REDIS_URL and that Redis is running')
+        throw new CliError(
+          `cannot reach Redis at ${redact(config.REDIS_URL!)}: ${reason(err)}`,
+          'check REDIS_URL and that Redis is running',
+        )
       }
       store = new RedisLiveStore(redis, { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
     } else {
@@ -110,7 +123,7 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
     throw err
   }
   const directory = new EventDirectory(database.db, store, log)
-  const operator = new OperatorService(database.db, directory, new HostService(database.db, store, directory))
+  const operator = new OperatorService(database.db, directory, new WristbandService(database.db, store))
   return {
     via,
     progress: true,

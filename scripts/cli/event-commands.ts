@@ -1,5 +1,5 @@
 /** `glowband event create` and `glowband event list`. */
-import { createEventSchema } from '../../server/operator.ts'
+import { createEventSchema } from '../../server/operator/model.ts'
 import { type CommandSpec, parse, UsageError } from './args.ts'
 import { cliConfig, fmt, localWarning, out, publicUrl, table, warn, withBackend } from './context.ts'
 
@@ -9,10 +9,14 @@ export const eventCreate: CommandSpec = {
   summary: 'Creates an event and prints its host secret and its three pages (guest, big screen, host admin).',
   details:
     'The host secret is shown once and stored only hashed: keep it (the admin link carries it).\n' +
-    'The slug is the event\'s short name in URLs; it is made from the name unless given.',
+    "The slug is the event's short name in URLs; it is made from the name unless given.",
   options: {
-    name: { type: 'string', value: 'NAME', description: 'the event\'s name, as guests see it' },
-    slug: { type: 'string', value: 'SLUG', description: 'short name for URLs: lowercase letters, digits, dashes (default: from the name)' },
+    name: { type: 'string', value: 'NAME', description: "the event's name, as guests see it" },
+    slug: {
+      type: 'string',
+      value: 'SLUG',
+      description: 'short name for URLs: lowercase letters, digits, dashes (default: from the name)',
+    },
     json: { type: 'boolean', description: 'print the result as JSON' },
   },
   examples: [
@@ -35,7 +39,10 @@ export async function runEventCreate(argv: string[]): Promise<number> {
   if (!input.success) {
     const issue = input.error.issues[0]
     const field = String(issue.path[0] ?? 'name')
-    throw new UsageError(args.values[field] === undefined ? `--${field} is required` : `--${field}: ${issue.message}`, eventCreate.name)
+    throw new UsageError(
+      args.values[field] === undefined ? `--${field} is required` : `--${field}: ${issue.message}`,
+      eventCreate.name,
+    )
   }
   const config = cliConfig(args, eventCreate)
   return withBackend(config, { create: true }, async (backend) => {

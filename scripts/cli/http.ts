@@ -2,9 +2,9 @@
  * The HTTP transport: the embedded-mode server owns the database, so the CLI asks it,
  * over /api/operator with the token from DATA_DIR/server.json.
  */
-import { ApiFailure } from '../../server/errors.ts'
-import type { Backend } from './backend.ts'
+import { ApiFailure } from '../../server/http/errors.ts'
 import { CliError } from './args.ts'
+import type { Backend } from './backend.ts'
 
 export function openHttp(url: string, token: string, pid: number, publicUrl: string | null): Backend {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -65,4 +65,5 @@ export function openHttp(url: string, token: string, pid: number, publicUrl: str
   }
 }
 
-const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
+const chunks = <T>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))

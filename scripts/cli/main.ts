@@ -2,7 +2,7 @@
  * The glowband CLI: finds the command, runs it, and turns failures into a message and an
  * exit code: 0 done, 1 failed while running, 2 called wrongly.
  */
-import { ApiFailure } from '../../server/errors.ts'
+import { ApiFailure } from '../../server/http/errors.ts'
 import { CliError, type CommandSpec, helpText, UsageError } from './args.ts'
 import { eventCreate, eventList, runEventCreate, runEventList } from './event-commands.ts'
 import {
@@ -94,7 +94,9 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(list)
         return 0
       }
-      process.stderr.write(`glowband: ${argv[1] ? `unknown command "${argv[0]} ${argv[1]}"` : `"${argv[0]}" needs a command`}\n${list}`)
+      process.stderr.write(
+        `glowband: ${argv[1] ? `unknown command "${argv[0]} ${argv[1]}"` : `"${argv[0]}" needs a command`}\n${list}`,
+      )
       return 2
     }
     commandName = found.command.spec.name
@@ -122,7 +124,11 @@ function report(err: unknown, commandName?: string): number {
     return 1
   }
   if (err instanceof ApiFailure) {
-    const fields = err.fields ? ` (${Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''
+    const fields = err.fields
+      ? ` (${Object.entries(err.fields)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')})`
+      : ''
     say(`glowband: ${err.message}${fields}`)
     if (err.error === 'not_found' && /^event /.test(err.message)) say('  run `glowband event list` to see the events')
     return err.status === 422 ? 2 : 1

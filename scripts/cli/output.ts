@@ -8,11 +8,18 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
-import { isAlive } from '../../server/operator.ts'
+import { isAlive } from '../../server/operator/data-dir.ts'
 import { CliError } from './args.ts'
 import type { Progress } from './progress.ts'
 import { qrMatrix, qrPng, qrSvg } from './qr.ts'
-import { LABELS_PER_FILE, LABELS_PER_PAGE, renderSheet, type SheetInfo, type SheetJob, type Wristband } from './sheet.ts'
+import {
+  LABELS_PER_FILE,
+  LABELS_PER_PAGE,
+  renderSheet,
+  type SheetInfo,
+  type SheetJob,
+  type Wristband,
+} from './sheet.ts'
 
 const PARTIAL = /^\.(.+)\.partial-(\d+)$/
 
@@ -59,7 +66,10 @@ export class Staging {
         ENOTDIR: 'a file is in the way',
         ENOSPC: 'the disk is full',
       }
-      throw new CliError(`cannot write to ${target}: ${why[e.code ?? ''] ?? e.message}`, 'choose a folder you can write to with --out DIR')
+      throw new CliError(
+        `cannot write to ${target}: ${why[e.code ?? ''] ?? e.message}`,
+        'choose a folder you can write to with --out DIR',
+      )
     }
   }
 
@@ -113,7 +123,8 @@ export interface WrittenFiles {
   svg: number
 }
 
-export const sheetName = (index: number, of: number) => (of === 1 ? 'sheet.html' : `sheet-${String(index).padStart(3, '0')}.html`)
+export const sheetName = (index: number, of: number) =>
+  of === 1 ? 'sheet.html' : `sheet-${String(index).padStart(3, '0')}.html`
 
 /** Writes every file of the batch into `dir` (the staging folder), with progress. */
 export async function writeBatchFiles(
@@ -136,7 +147,10 @@ export async function writeBatchFiles(
   phase.finish()
   const width = String(wristbands[wristbands.length - 1]?.number ?? 0).length
   const fileName = (w: Wristband, ext: string) => `${String(w.number).padStart(width, '0')}.${ext}`
-  for (const [ext, wanted] of [['png', opts.png], ['svg', opts.svg]] as const) {
+  for (const [ext, wanted] of [
+    ['png', opts.png],
+    ['svg', opts.svg],
+  ] as const) {
     if (!wanted) continue
     mkdirSync(join(dir, ext))
     const images = progress.phase(ext, wristbands.length)

@@ -65,7 +65,8 @@ export class Progress {
 
   private lines(label: string, total: number): Phase {
     let step = 0
-    const say = (done: number) => this.out.write(`${label}: ${Math.floor((done / total) * 100)}% (${fmt(done)} of ${fmt(total)})\n`)
+    const say = (done: number) =>
+      this.out.write(`${label}: ${Math.floor((done / total) * 100)}% (${fmt(done)} of ${fmt(total)})\n`)
     return {
       update: (done) => {
         const reached = total ? Math.floor((done / total) * 10) : 10

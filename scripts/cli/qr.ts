@@ -94,8 +94,16 @@ function layoutFor(version: number): Layout {
   const cached = layouts[version]
   if (cached) return cached
   // The package lays out the function patterns; any data of this version will do.
-  const symbol = QRCode.create([{ data: Buffer.alloc(1), mode: 'byte' }], { version, errorCorrectionLevel: LEVEL, maskPattern: 0 })
-  const { size: n, data, reservedBit } = symbol.modules as unknown as { size: number; data: Uint8Array; reservedBit: Uint8Array }
+  const symbol = QRCode.create([{ data: Buffer.alloc(1), mode: 'byte' }], {
+    version,
+    errorCorrectionLevel: LEVEL,
+    maskPattern: 0,
+  })
+  const {
+    size: n,
+    data,
+    reservedBit,
+  } = symbol.modules as unknown as { size: number; data: Uint8Array; reservedBit: Uint8Array }
   const template = new Uint8Array(n * n)
   for (let k = 0; k < n * n; k++) if (reservedBit[k]) template[k] = data[k]
   // Two-module columns from the right, up and down in turn, skipping the timing column.
@@ -111,7 +119,8 @@ function layoutFor(version: number): Layout {
   }
   const masks = MASKS.map((mask) => {
     const bits = new Uint8Array(n * n)
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (!reservedBit[i * n + j]) bits[i * n + j] = Number(mask(i, j))
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) if (!reservedBit[i * n + j]) bits[i * n + j] = Number(mask(i, j))
     return bits
   })
   // Positions as the package (and the standard) place format bit i.
@@ -366,8 +375,8 @@ export function qrMatrix(text: string): QrMatrix {
     modules[at] = 1
     const i = (at / n) | 0
     const j = at - i * n
-    baseRows[2 * i + (j < 30 ? 0 : 1)] |= 1 << j % 30
-    baseCols[2 * j + (i < 30 ? 0 : 1)] |= 1 << i % 30
+    baseRows[2 * i + (j < 30 ? 0 : 1)] |= 1 << (j % 30)
+    baseCols[2 * j + (i < 30 ? 0 : 1)] |= 1 << (i % 30)
   }
   const rows = scratch.rows.subarray(0, 2 * n)
   const cols = scratch.cols.subarray(0, 2 * n)
@@ -446,7 +455,8 @@ export function qrPng(qr: QrMatrix, scale = 8): Buffer {
     const first = (my + QUIET_ZONE) * scale * stride
     for (let mx = 0; mx < qr.size; mx++) {
       if (!qr.modules[my * qr.size + mx]) continue
-      for (let x = (mx + QUIET_ZONE) * scale, end = x + scale; x < end; x++) raw[first + 1 + (x >> 3)] &= ~(0x80 >> (x & 7))
+      for (let x = (mx + QUIET_ZONE) * scale, end = x + scale; x < end; x++)
+        raw[first + 1 + (x >> 3)] &= ~(0x80 >> (x & 7))
     }
     // The module row's first pixel row, repeated down the module.
     for (let k = 1; k < scale; k++) raw.copyWithin(first + k * stride, first, first + stride)
@@ -457,7 +467,12 @@ export function qrPng(qr: QrMatrix, scale = 8): Buffer {
   header.set([1, 0, 0, 0, 0], 8) // bit depth 1, greyscale, deflate, no filter, no interlace
   // Level 1: four times faster than the default, and the images stay under 1 KB.
   const idat = deflateSync(raw, { level: 1 })
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])

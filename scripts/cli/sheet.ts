@@ -5,7 +5,7 @@
  * `paper` sets the page size the browser prints. Big batches are split into files of
  * PAGES_PER_FILE pages, so a browser opens and prints each one comfortably.
  */
-import { formatCode } from '../../server/wristband-code.ts'
+import { formatCode } from '../../server/host/wristbands/codes.ts'
 import { escapeXml as esc, QUIET_ZONE, qrMatrix, qrPath } from './qr.ts'
 
 export type Paper = 'a4' | 'letter'

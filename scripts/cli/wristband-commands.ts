@@ -9,11 +9,11 @@
  * `wristbands export` writes its files again from there.
  */
 import { resolve } from 'node:path'
-import { wristbandBatchSchema } from '../../server/modules/host.ts'
-import { CODE_LENGTH, parseCode } from '../../server/wristband-code.ts'
-import { CliError, type CommandSpec, integer, parse, type Parsed, required, UsageError } from './args.ts'
+import { CODE_LENGTH, parseCode } from '../../server/host/wristbands/codes.ts'
+import { wristbandBatchSchema } from '../../server/host/wristbands/model.ts'
+import { CliError, type CommandSpec, integer, type Parsed, parse, required, UsageError } from './args.ts'
 import { cliConfig, findEvent, fmt, localWarning, out, publicUrl, table, warn, withBackend } from './context.ts'
-import { shown, Staging, unusableTarget, type WrittenFiles, writeBatchFiles } from './output.ts'
+import { Staging, shown, unusableTarget, type WrittenFiles, writeBatchFiles } from './output.ts'
 import { Progress } from './progress.ts'
 import { qrMatrix } from './qr.ts'
 import { LABELS_PER_FILE, LABELS_PER_PAGE, PAPERS, type Paper, type SheetInfo, type Wristband } from './sheet.ts'
@@ -22,15 +22,24 @@ import { LABELS_PER_FILE, LABELS_PER_PAGE, PAPERS, type Paper, type SheetInfo, t
 const MAX_COUNT = 200_000
 
 const fileOptions = {
-  out: { type: 'string', value: 'DIR', description: 'the folder to write (default: ./wristbands/EVENT-BATCH); must be new or empty' },
-  paper: { type: 'string', value: 'a4|letter', description: 'page size of the sheet (default a4; the label grid fits both)' },
+  out: {
+    type: 'string',
+    value: 'DIR',
+    description: 'the folder to write (default: ./wristbands/EVENT-BATCH); must be new or empty',
+  },
+  paper: {
+    type: 'string',
+    value: 'a4|letter',
+    description: 'page size of the sheet (default a4; the label grid fits both)',
+  },
   png: { type: 'boolean', description: 'also write png/NUMBER.png, one QR image per wristband' },
   svg: { type: 'boolean', description: 'also write svg/NUMBER.svg, one QR image per wristband' },
 } as const
 
 export const wristbandsCreate: CommandSpec = {
   name: 'wristbands',
-  usage: 'wristbands [create] --event SLUG --count N [--batch LABEL] [--start-number K] [--out DIR] [--add] [--dry-run]',
+  usage:
+    'wristbands [create] --event SLUG --count N [--batch LABEL] [--start-number K] [--out DIR] [--add] [--dry-run]',
   summary:
     'Generates N wristbands with consecutive public numbers and secret codes, saves them in the\n' +
     'database in one transaction, and writes a folder with wristbands.csv (number,code,url) and a\n' +
@@ -42,8 +51,16 @@ export const wristbandsCreate: CommandSpec = {
   options: {
     event: { type: 'string', value: 'SLUG', description: 'the event (see glowband event list)' },
     count: { type: 'string', value: 'N', description: `how many wristbands, 1 to ${fmt(MAX_COUNT)}` },
-    batch: { type: 'string', value: 'LABEL', description: 'batch label: letters, digits, _ . - (default: batch-DATETIME)' },
-    'start-number': { type: 'string', value: 'K', description: 'first public number (default: after the event\'s highest)' },
+    batch: {
+      type: 'string',
+      value: 'LABEL',
+      description: 'batch label: letters, digits, _ . - (default: batch-DATETIME)',
+    },
+    'start-number': {
+      type: 'string',
+      value: 'K',
+      description: "first public number (default: after the event's highest)",
+    },
     add: { type: 'boolean', description: 'add more wristbands to an existing batch' },
     'dry-run': { type: 'boolean', description: 'check everything and show what would be made; write nothing' },
     ...fileOptions,
@@ -76,7 +93,12 @@ export const wristbandsRevoke: CommandSpec = {
     'number (N, N,M or a range N-M), or a whole batch.',
   options: {
     event: { type: 'string', value: 'SLUG', description: 'the event' },
-    number: { type: 'string', value: 'N', description: 'public number(s): 42, 42,43 or 40-49; may be repeated', multiple: true },
+    number: {
+      type: 'string',
+      value: 'N',
+      description: 'public number(s): 42, 42,43 or 40-49; may be repeated',
+      multiple: true,
+    },
     batch: { type: 'string', value: 'LABEL', description: 'every wristband of this batch' },
   },
   positionals: 'CODE...',
@@ -117,11 +139,19 @@ const range = (first: number, count: number) => (count === 1 ? `${first}` : `${f
 const plural = (n: number, word: string, words = `${word}s`) => `${fmt(n)} ${n === 1 ? word : words}`
 const seconds = (from: number, to = performance.now()) => `${((to - from) / 1000).toFixed(1)} s`
 
-function describeFiles(dir: string, files: Pick<WrittenFiles, 'sheets' | 'pages' | 'png' | 'svg'>, count: number, paper: Paper) {
+function describeFiles(
+  dir: string,
+  files: Pick<WrittenFiles, 'sheets' | 'pages' | 'png' | 'svg'>,
+  count: number,
+  paper: Paper,
+) {
   const lines = [`  wristbands.csv   ${plural(count, 'row')}: number,code,url`]
   const pages = `${plural(files.pages, `${PAPERS[paper].name} page`)} of ${LABELS_PER_PAGE} labels`
   if (files.sheets.length === 1) lines.push(`  ${files.sheets[0].padEnd(16)} ${pages}`)
-  else lines.push(`  ${files.sheets[0]} to ${files.sheets[files.sheets.length - 1]}: ${pages}, ${LABELS_PER_FILE / LABELS_PER_PAGE} pages a file`)
+  else
+    lines.push(
+      `  ${files.sheets[0]} to ${files.sheets[files.sheets.length - 1]}: ${pages}, ${LABELS_PER_FILE / LABELS_PER_PAGE} pages a file`,
+    )
   if (files.png) lines.push(`  png/             ${plural(files.png, 'QR image')}`)
   if (files.svg) lines.push(`  svg/             ${plural(files.svg, 'QR image')}`)
   return [`${shown(dir)}/`, ...lines]
@@ -149,7 +179,10 @@ export async function runWristbandsCreate(argv: string[]): Promise<number> {
   if (args.values.count === undefined) throw new UsageError('--count is required', spec.name)
   const count = integer(args, 'count', spec, 1, MAX_COUNT)!
   const startNumber = integer(args, 'start-number', spec, 1, 99_999_999)
-  const label = typeof args.values.batch === 'string' ? args.values.batch.trim() : `batch-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`
+  const label =
+    typeof args.values.batch === 'string'
+      ? args.values.batch.trim()
+      : `batch-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`
   const checked = wristbandBatchSchema.safeParse({ count, label, startNumber, add: !!args.values.add })
   if (!checked.success) throw new UsageError(`--batch: ${checked.error.issues[0].message} (got "${label}")`, spec.name)
   if (startNumber !== undefined && startNumber + count - 1 > 99_999_999) {
@@ -194,7 +227,9 @@ export async function runWristbandsCreate(argv: string[]): Promise<number> {
         out(
           `- ${add ? 'add' : 'create'} ${plural(count, 'wristband')} ${add ? 'to' : 'in'} batch ${label} of "${event.name}" (${event.slug}), numbers ${range(plan.firstNumber, count)}, in ${backend.via}`,
         )
-        out(`- write ${describeFiles(dir, { sheets, pages, png: args.values.png ? count : 0, svg: args.values.svg ? count : 0 }, count, paper).join('\n  ')}`)
+        out(
+          `- write ${describeFiles(dir, { sheets, pages, png: args.values.png ? count : 0, svg: args.values.svg ? count : 0 }, count, paper).join('\n  ')}`,
+        )
         out(`- print QR codes that open ${base}/w/<code>`)
         return 0
       }
@@ -202,7 +237,9 @@ export async function runWristbandsCreate(argv: string[]): Promise<number> {
       const savingStarted = performance.now()
       const saving = backend.progress ? progress.phase('database', count) : null
       if (!saving) progress.note(`saving ${plural(count, 'wristband')} through ${backend.via}...`)
-      const batch = await backend.createBatch(event.slug, { count, label, startNumber, add }, (done) => saving?.update(done))
+      const batch = await backend.createBatch(event.slug, { count, label, startNumber, add }, (done) =>
+        saving?.update(done),
+      )
       saving?.finish()
       stage = 'files'
       const filesStarted = performance.now()
@@ -210,7 +247,13 @@ export async function runWristbandsCreate(argv: string[]): Promise<number> {
       const info: SheetInfo = { eventName: event.name, typeAt: typeAt(base, event.slug), paper, batch: label }
       let files: WrittenFiles
       try {
-        files = await writeBatchFiles(staging.path, wristbands, info, { png: !!args.values.png, svg: !!args.values.svg }, progress)
+        files = await writeBatchFiles(
+          staging.path,
+          wristbands,
+          info,
+          { png: !!args.values.png, svg: !!args.values.svg },
+          progress,
+        )
         target ??= freeDir(defaultDir(`-${range(batch.firstNumber, count)}`))
         staging.commit(target)
         // From here on the files are in place: a late Ctrl-C must not say they were not written.
@@ -222,11 +265,17 @@ export async function runWristbandsCreate(argv: string[]): Promise<number> {
           `write them with: glowband wristbands export --event ${event.slug} --batch ${label} --out DIR`,
         )
       }
-      out(`${add ? 'Added' : 'Created'} ${plural(count, 'wristband')} for "${event.name}" (${event.slug}): numbers ${range(batch.firstNumber, count)}, batch ${label}.`)
-      out(`  saved     in ${backend.via}; ${backend.liveAtOnce ? 'they work at once' : 'they work once the server starts'}`)
+      out(
+        `${add ? 'Added' : 'Created'} ${plural(count, 'wristband')} for "${event.name}" (${event.slug}): numbers ${range(batch.firstNumber, count)}, batch ${label}.`,
+      )
+      out(
+        `  saved     in ${backend.via}; ${backend.liveAtOnce ? 'they work at once' : 'they work once the server starts'}`,
+      )
       out(`  files     ${describeFiles(target, files, count, paper).join('\n            ')}`)
       out(`  QR codes  ${base}/w/<code>`)
-      out(`Done in ${seconds(started)} (database ${seconds(savingStarted, filesStarted)}, files ${seconds(filesStarted)}).`)
+      out(
+        `Done in ${seconds(started)} (database ${seconds(savingStarted, filesStarted)}, files ${seconds(filesStarted)}).`,
+      )
       return 0
     } finally {
       stopHandling()
@@ -240,7 +289,10 @@ function fitsQr(base: string) {
   try {
     qrMatrix(`${base}/w/${'0'.repeat(CODE_LENGTH)}`)
   } catch {
-    throw new CliError(`the public URL ${base} is too long for a wristband QR code`, 'use a shorter PUBLIC_URL (at most about 190 characters)')
+    throw new CliError(
+      `the public URL ${base} is too long for a wristband QR code`,
+      'use a shorter PUBLIC_URL (at most about 190 characters)',
+    )
   }
 }
 
@@ -274,7 +326,9 @@ export async function runWristbandsList(argv: string[]): Promise<number> {
     )
     const total = batches.reduce((s, b) => s + b.count, 0)
     out()
-    out(`${plural(total, 'wristband')} in ${plural(batches.length, 'batch', 'batches')} of "${event.name}" (${event.slug}).`)
+    out(
+      `${plural(total, 'wristband')} in ${plural(batches.length, 'batch', 'batches')} of "${event.name}" (${event.slug}).`,
+    )
     return 0
   })
 }
@@ -286,8 +340,10 @@ function numbersOf(values: string[], spec: CommandSpec): number[] {
     const m = part.trim().match(/^(\d{1,8})(?:-(\d{1,8}))?$/)
     const from = Number(m?.[1])
     const to = Number(m?.[2] ?? m?.[1])
-    if (!m || from < 1 || to < from) throw new UsageError(`--number takes 42, 42,43 or 40-49 (got "${part}")`, spec.name)
-    if (to - from >= 10_000 || numbers.size > 10_000) throw new UsageError('--number names at most 10,000 wristbands at once; use --batch for more', spec.name)
+    if (!m || from < 1 || to < from)
+      throw new UsageError(`--number takes 42, 42,43 or 40-49 (got "${part}")`, spec.name)
+    if (to - from >= 10_000 || numbers.size > 10_000)
+      throw new UsageError('--number names at most 10,000 wristbands at once; use --batch for more', spec.name)
     for (let n = from; n <= to; n++) numbers.add(n)
   }
   return [...numbers]
@@ -305,7 +361,11 @@ export async function runWristbandsRevoke(argv: string[]): Promise<number> {
   for (const code of codes) {
     const parsed = parseCode(code)
     if (!parsed.ok) {
-      const why = { length: 'a code has 12 letters and digits', symbol: 'a code uses only letters and digits', check: 'it has a typo (the check character does not match)' }
+      const why = {
+        length: 'a code has 12 letters and digits',
+        symbol: 'a code uses only letters and digits',
+        check: 'it has a typo (the check character does not match)',
+      }
       throw new UsageError(`"${code}" is not a wristband code: ${why[parsed.reason]}`, spec.name)
     }
   }
@@ -343,7 +403,8 @@ export async function runWristbandsExport(argv: string[]): Promise<number> {
     const warning = localWarning(base)
     if (warning) warn(warning)
     fitsQr(base)
-    const target = typeof args.values.out === 'string' ? resolve(args.values.out) : resolve('wristbands', `${event.slug}-${label}`)
+    const target =
+      typeof args.values.out === 'string' ? resolve(args.values.out) : resolve('wristbands', `${event.slug}-${label}`)
     const problem = unusableTarget(target)
     if (problem) throw new CliError(`cannot write the batch: ${problem}`, 'choose another folder with --out DIR')
     const batch = await backend.exportBatch(event.slug, label)
@@ -353,7 +414,13 @@ export async function runWristbandsExport(argv: string[]): Promise<number> {
     try {
       const wristbands = batch.wristbands.map((w) => ({ ...w, url: `${base}/w/${w.code}` }))
       const info: SheetInfo = { eventName: event.name, typeAt: typeAt(base, event.slug), paper, batch: label }
-      const files = await writeBatchFiles(staging.path, wristbands, info, { png: !!args.values.png, svg: !!args.values.svg }, new Progress())
+      const files = await writeBatchFiles(
+        staging.path,
+        wristbands,
+        info,
+        { png: !!args.values.png, svg: !!args.values.svg },
+        new Progress(),
+      )
       staging.commit(target)
       out(`Wrote ${plural(wristbands.length, 'wristband')} of batch ${label} of "${event.name}" (${event.slug}).`)
       if (batch.revoked) out(`Left out ${plural(batch.revoked, 'revoked wristband')}.`)

@@ -3,7 +3,8 @@
  * process's memory. JavaScript runs one step at a time, so each method body is atomic
  * as long as it does not await, and none of them do before their last write.
  */
-import type { AdminView, Danmaku, Raffle, Show, Status } from '../protocol.ts'
+import type { AdminView, Danmaku, Raffle, Show, Status } from '../../protocol/index.ts'
+import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from './limits.ts'
 import type {
   CheckinResult,
   EventSeed,
@@ -20,7 +21,6 @@ import type {
   VoteResult,
   WristbandEntry,
 } from './types.ts'
-import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from './limits.ts'
 
 interface StoredMessage {
   number: number

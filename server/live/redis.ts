@@ -3,7 +3,7 @@
  * make each step atomic live in redis-scripts.ts.
  */
 import Redis from 'ioredis'
-import type { AdminView, Danmaku, Poll, Raffle, Show, Status } from '../protocol.ts'
+import type { AdminView, Danmaku, Poll, Raffle, Show, Status } from '../../protocol/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from './limits.ts'
 import {
   ACQUIRE_LEASE,
@@ -55,7 +55,21 @@ const IDLE_BLOCKING_KEPT = 16
 const PING_TIMEOUT_MS = 2000
 
 /** The per-event keys loadEvent drops and rewrites (besides `polls` and the per-poll keys). */
-const STATE_KEYS = ['meta', 'codes', 'numbers', 'revoked', 'checkins', 'recent', 'msgs', 'mstate', 'mids', 'held', 'feed', 'raffles', 'loaded']
+const STATE_KEYS = [
+  'meta',
+  'codes',
+  'numbers',
+  'revoked',
+  'checkins',
+  'recent',
+  'msgs',
+  'mstate',
+  'mids',
+  'held',
+  'feed',
+  'raffles',
+  'loaded',
+]
 
 type StreamRow = [id: string, fields: string[] | null]
 
@@ -71,7 +85,7 @@ const field = (fields: string[], name: string) => {
 }
 
 /** Rows of the one stream in an XREAD/XREADGROUP reply (null when nothing came). */
-const streamRows = (reply: unknown): StreamRow[] => ((reply as [string, StreamRow[]][] | null)?.[0]?.[1] ?? [])
+const streamRows = (reply: unknown): StreamRow[] => (reply as [string, StreamRow[]][] | null)?.[0]?.[1] ?? []
 
 const compareIds = (a: string, b: string) => {
   const [am, as] = a.split('-').map(Number)
@@ -426,7 +440,11 @@ export class RedisLiveStore implements LiveStore {
   }
 
   async votesOf(eventId: number, number: number) {
-    const flat = (await this.run(VOTES_OF, [this.key(eventId, 'polls')], [this.base(eventId), String(number)])) as string[]
+    const flat = (await this.run(
+      VOTES_OF,
+      [this.key(eventId, 'polls')],
+      [this.base(eventId), String(number)],
+    )) as string[]
     const out: Record<string, number> = {}
     for (let i = 0; i < flat.length; i += 2) out[flat[i]] = Number(flat[i + 1])
     return out
@@ -438,7 +456,18 @@ export class RedisLiveStore implements LiveStore {
     const k = (name: string) => this.key(eventId, name)
     const r = (await this.run(
       READ_LIVE,
-      [k('meta'), k('checkins'), k('feedseq'), k('polls'), k('feed'), k('msgs'), k('mstate'), k('raffles'), k('held'), k('recent')],
+      [
+        k('meta'),
+        k('checkins'),
+        k('feedseq'),
+        k('polls'),
+        k('feed'),
+        k('msgs'),
+        k('mstate'),
+        k('raffles'),
+        k('held'),
+        k('recent'),
+      ],
       [this.base(eventId), String(feedCursor), ADMIN_LIST_KEPT, ...askHidden.map(String)],
     )) as [
       string | null,
@@ -555,7 +584,9 @@ export class RedisLiveStore implements LiveStore {
     // 3. New entries.
     if (out.size < count) {
       take(
-        streamRows(await this.redis.call('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', count - out.size, 'STREAMS', q, '>')),
+        streamRows(
+          await this.redis.call('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', count - out.size, 'STREAMS', q, '>'),
+        ),
       )
     }
     // Pending ids whose entry no longer exists would come back forever.
@@ -568,7 +599,13 @@ export class RedisLiveStore implements LiveStore {
     if (!ids.length) return
     const q = this.key(eventId, 'q')
     // Deleted as well as acknowledged, so the stream holds exactly the unfinished entries.
-    checkExec(await this.redis.multi().xack(q, GROUP, ...ids).xdel(q, ...ids).exec())
+    checkExec(
+      await this.redis
+        .multi()
+        .xack(q, GROUP, ...ids)
+        .xdel(q, ...ids)
+        .exec(),
+    )
   }
 
   async queueDepth(eventId: number) {
@@ -695,10 +732,11 @@ export class RedisLiveStore implements LiveStore {
     // A blocked XREAD would hold QUIT back for up to its block time: cut those at once.
     for (const conn of this.busy) conn.disconnect()
     this.busy.clear()
-    const quit = (conn: Redis) => conn.quit().then(
-      () => {},
-      () => conn.disconnect(),
-    )
+    const quit = (conn: Redis) =>
+      conn.quit().then(
+        () => {},
+        () => conn.disconnect(),
+      )
     await Promise.all([...this.idle.splice(0).map(quit), quit(this.redis)])
   }
 }

@@ -7,7 +7,7 @@
  * drains the queue into Postgres; the ticker reads the counters and appends deltas to
  * the delta log; every instance tails the log. Leases make one ticker per event.
  */
-import type { AdminView, Danmaku, Poll, Raffle, Show, Snapshot, Status } from '../protocol.ts'
+import type { AdminView, Danmaku, Poll, Raffle, Show, Snapshot, Status } from '../../protocol/index.ts'
 
 export interface WristbandEntry {
   number: number

@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path'
 import type { Subprocess } from 'bun'
 import jsQR from 'jsqr'
 import { PNG } from 'pngjs'
-import { openPglite } from '../../server/db.ts'
-import type { BatchSummary } from '../../server/operator.ts'
+import { openPglite } from '../../server/database/connect.ts'
+import type { BatchSummary } from '../../server/operator/service.ts'
 
 export const ROOT = resolve(import.meta.dir, '../..')
 export const CLI = join(ROOT, 'scripts/glowband.ts')
@@ -30,7 +30,11 @@ export function embeddedEnv(dataDir: string, extra: Record<string, string> = {})
   return { ...env, DATA_DIR: dataDir, ...extra }
 }
 
-export function startCli(args: string[], env: Record<string, string>, cwd = tmpdir()): Subprocess<'ignore', 'pipe', 'pipe'> {
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = tmpdir(),
+): Subprocess<'ignore', 'pipe', 'pipe'> {
   return Bun.spawn([process.execPath, CLI, ...args], { cwd, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
 }
 

@@ -47,7 +47,10 @@ describe.skipIf(!available)('glowband CLI, cluster mode', () => {
   })
 
   test('a new batch checks in at once on a running instance; a revoked wristband stops at once', async () => {
-    const made = await cliOk(['wristbands', '--event', 'gala', '--count', '30', '--batch', 'a', '--out', join(work, 'a')], env)
+    const made = await cliOk(
+      ['wristbands', '--event', 'gala', '--count', '30', '--batch', 'a', '--out', join(work, 'a')],
+      env,
+    )
     expect(made.stdout).toContain('saved     in the cluster database postgres://')
     expect(made.stdout).toContain('they work at once')
     const rows = readCsv(join(work, 'a', 'wristbands.csv')).rows
@@ -71,7 +74,10 @@ describe.skipIf(!available)('glowband CLI, cluster mode', () => {
     expect(list).toMatchObject([{ label: 'a', firstNumber: 1, count: 30, revoked: 2 }])
     const dry = await cliOk(['wristbands', '--event', 'gala', '--count', '10', '--batch', 'b', '--dry-run'], env)
     expect(dry.stdout).toContain('numbers 31-40')
-    const again = await cli(['wristbands', '--event', 'gala', '--count', '10', '--batch', 'a', '--out', join(work, 'a2')], env)
+    const again = await cli(
+      ['wristbands', '--event', 'gala', '--count', '10', '--batch', 'a', '--out', join(work, 'a2')],
+      env,
+    )
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('exists already')
     const noRedis = await cli(['event', 'list'], { ...env, REDIS_URL: 'redis://127.0.0.1:9' })

@@ -4,7 +4,7 @@
  * and every swap of two neighbours.
  */
 import { describe, expect, test } from 'bun:test'
-import { CODE_ALPHABET, CODE_LENGTH, formatCode, generateCodes, parseCode } from '../../server/wristband-code.ts'
+import { CODE_ALPHABET, CODE_LENGTH, formatCode, generateCodes, parseCode } from '../../server/host/wristbands/codes.ts'
 
 describe('wristband codes', () => {
   const codes = generateCodes(100_000)

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseCode } from '../../server/wristband-code.ts'
+import { parseCode } from '../../server/host/wristbands/codes.ts'
 import { chromiumAvailable, launchBrowser } from '../support/browser.ts'
 import { cli, cliOk, decodeQrPng, embeddedEnv, freshDataDir, listBatches, readCsv, tempDir } from './cli-helpers.ts'
 
@@ -21,7 +21,9 @@ describe('glowband CLI, embedded mode, no server running', () => {
 
   beforeAll(async () => {
     await freshDataDir(work)
-    created = JSON.parse((await cliOk(['event', 'create', '--name', 'Summer Gala', '--slug', 'gala', '--json'], env)).stdout)
+    created = JSON.parse(
+      (await cliOk(['event', 'create', '--name', 'Summer Gala', '--slug', 'gala', '--json'], env)).stdout,
+    )
   }, 120_000)
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
@@ -45,7 +47,10 @@ describe('glowband CLI, embedded mode, no server running', () => {
   }, 60_000)
 
   test('a batch: consecutive numbers in the database, a CSV, a sheet, and a PNG and SVG per code', async () => {
-    const r = await cliOk(['wristbands', '--event', 'gala', '--count', '25', '--batch', 'door-a', '--png', '--svg', '--out', out('door-a')], env)
+    const r = await cliOk(
+      ['wristbands', '--event', 'gala', '--count', '25', '--batch', 'door-a', '--png', '--svg', '--out', out('door-a')],
+      env,
+    )
     expect(r.stdout).toContain('Created 25 wristbands for "Summer Gala" (gala): numbers 1-25, batch door-a.')
     expect(r.stdout).toMatch(/Done in \d+\.\d s \(database \d+\.\d s, files \d+\.\d s\)\./)
     // Progress goes to stderr, as plain lines when it is not a terminal.
@@ -89,8 +94,25 @@ describe('glowband CLI, embedded mode, no server running', () => {
         expect(decodeQrPng(await svg!.screenshot())).toBe(rows[i].url)
       }
       // Printed: 21 labels a page, on A4 or (--paper letter) US Letter pages.
-      await cliOk(['wristbands', 'export', '--event', 'gala', '--batch', 'door-a', '--paper', 'letter', '--out', out('door-a-letter')], env)
-      for (const [dir, mediaBox] of [['door-a', '0 0 594.95996 841.91998'], ['door-a-letter', '0 0 612 792']]) {
+      await cliOk(
+        [
+          'wristbands',
+          'export',
+          '--event',
+          'gala',
+          '--batch',
+          'door-a',
+          '--paper',
+          'letter',
+          '--out',
+          out('door-a-letter'),
+        ],
+        env,
+      )
+      for (const [dir, mediaBox] of [
+        ['door-a', '0 0 594.95996 841.91998'],
+        ['door-a-letter', '0 0 612 792'],
+      ]) {
         await page.goto(`file://${join(out(dir), 'sheet.html')}`)
         const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1')
         const boxes = [...pdf.matchAll(/\/MediaBox\s*\[([^\]]*)\]/g)].map((m) => m[1].trim())
@@ -102,12 +124,18 @@ describe('glowband CLI, embedded mode, no server running', () => {
   }, 90_000)
 
   test('the same batch label is refused unless --add, which continues the numbers with new codes', async () => {
-    const again = await cli(['wristbands', '--event', 'gala', '--count', '5', '--batch', 'door-a', '--out', out('door-a-again')], env)
+    const again = await cli(
+      ['wristbands', '--event', 'gala', '--count', '5', '--batch', 'door-a', '--out', out('door-a-again')],
+      env,
+    )
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('batch "door-a" exists already; pass --add')
     expect(existsSync(out('door-a-again'))).toBe(false)
 
-    await cliOk(['wristbands', '--event', 'gala', '--count', '5', '--batch', 'door-a', '--add', '--out', out('door-a-more')], env)
+    await cliOk(
+      ['wristbands', '--event', 'gala', '--count', '5', '--batch', 'door-a', '--add', '--out', out('door-a-more')],
+      env,
+    )
     const more = readCsv(join(out('door-a-more'), 'wristbands.csv')).rows
     expect(more.map((w) => w.number)).toEqual([26, 27, 28, 29, 30])
     const first = readCsv(join(out('door-a'), 'wristbands.csv')).rows
@@ -116,15 +144,48 @@ describe('glowband CLI, embedded mode, no server running', () => {
   }, 60_000)
 
   test('--start-number sets the first number; overlapping numbers are refused', async () => {
-    await cliOk(['wristbands', '--event', 'gala', '--count', '3', '--batch', 'vip', '--start-number', '1000', '--out', out('vip')], env)
+    await cliOk(
+      [
+        'wristbands',
+        '--event',
+        'gala',
+        '--count',
+        '3',
+        '--batch',
+        'vip',
+        '--start-number',
+        '1000',
+        '--out',
+        out('vip'),
+      ],
+      env,
+    )
     expect(readCsv(join(out('vip'), 'wristbands.csv')).rows.map((w) => w.number)).toEqual([1000, 1001, 1002])
-    const overlap = await cli(['wristbands', '--event', 'gala', '--count', '3', '--batch', 'vip2', '--start-number', '1002', '--out', out('vip2')], env)
+    const overlap = await cli(
+      [
+        'wristbands',
+        '--event',
+        'gala',
+        '--count',
+        '3',
+        '--batch',
+        'vip2',
+        '--start-number',
+        '1002',
+        '--out',
+        out('vip2'),
+      ],
+      env,
+    )
     expect(overlap.code).toBe(1)
     expect(overlap.stderr).toContain('numbers 1002-1004 overlap')
   }, 60_000)
 
   test('--dry-run shows what would be made and writes nothing', async () => {
-    const r = await cliOk(['wristbands', '--event', 'gala', '--count', '40', '--batch', 'dry', '--dry-run', '--out', out('new/dry')], env)
+    const r = await cliOk(
+      ['wristbands', '--event', 'gala', '--count', '40', '--batch', 'dry', '--dry-run', '--out', out('new/dry')],
+      env,
+    )
     expect(r.stdout).toContain('Dry run, nothing was written.')
     expect(r.stdout).toContain('create 40 wristbands in batch dry of "Summer Gala" (gala), numbers 1003-1042')
     expect(r.stdout).toContain('sheet.html       2 A4 pages of 21 labels')
@@ -155,10 +216,16 @@ describe('glowband CLI, embedded mode, no server running', () => {
     // A file where the folder should go: the database is never touched.
     const file = join(work, 'a-file')
     writeFileSync(file, 'x')
-    const unwritable = await cli(['wristbands', '--event', 'gala', '--count', '5', '--batch', 'nowhere', '--out', join(file, 'sheets')], env)
+    const unwritable = await cli(
+      ['wristbands', '--event', 'gala', '--count', '5', '--batch', 'nowhere', '--out', join(file, 'sheets')],
+      env,
+    )
     expect(unwritable.code).toBe(1)
     expect(unwritable.stderr).toContain(`cannot write to ${join(file, 'sheets')}`)
-    const occupied = await cli(['wristbands', '--event', 'gala', '--count', '5', '--batch', 'occupied', '--out', out('door-a')], env)
+    const occupied = await cli(
+      ['wristbands', '--event', 'gala', '--count', '5', '--batch', 'occupied', '--out', out('door-a')],
+      env,
+    )
     expect(occupied.code).toBe(1)
     expect(occupied.stderr).toContain('exists and is not empty')
     expect(await batches()).toEqual(before)
@@ -183,7 +250,10 @@ describe('glowband CLI, embedded mode, no server running', () => {
     const byCode = await cliOk(['wristbands', 'revoke', '--event', 'gala', typed], env)
     expect(byCode.stdout).toContain('Revoked 1 wristband of "Summer Gala" (gala): 1.')
     await cliOk(['wristbands', 'revoke', '--event', 'gala', '--number', '2-3'], env)
-    const typo = await cli(['wristbands', 'revoke', '--event', 'gala', rows[5].code.slice(0, 11) + (rows[5].code[11] === '0' ? '1' : '0')], env)
+    const typo = await cli(
+      ['wristbands', 'revoke', '--event', 'gala', rows[5].code.slice(0, 11) + (rows[5].code[11] === '0' ? '1' : '0')],
+      env,
+    )
     expect(typo.code).toBe(2)
     expect(typo.stderr).toContain('typo')
     const unknownCode = await cli(['wristbands', 'revoke', '--event', 'gala', '0000-0000-0000'], env)
@@ -211,7 +281,15 @@ describe('glowband CLI, embedded mode, no server running', () => {
   }, 30_000)
 
   test('--help on every command, with examples', async () => {
-    for (const command of [[], ['event', 'create'], ['event', 'list'], ['wristbands'], ['wristbands', 'list'], ['wristbands', 'revoke'], ['wristbands', 'export']]) {
+    for (const command of [
+      [],
+      ['event', 'create'],
+      ['event', 'list'],
+      ['wristbands'],
+      ['wristbands', 'list'],
+      ['wristbands', 'revoke'],
+      ['wristbands', 'export'],
+    ]) {
       const r = await cli([...command, '--help'], env)
       expect(r.code).toBe(0)
       expect(r.stdout).toContain('Usage: glowband')

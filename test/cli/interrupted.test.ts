@@ -50,7 +50,10 @@ describe('an interrupted wristbands run', () => {
     expect(visible()).toEqual([])
     expect(await batches()).toEqual([])
     // The database is sound: the next batch starts at number 1.
-    await cliOk(['wristbands', '--event', 'gala', '--count', '5', '--batch', 'after', '--out', join(outDir, 'after')], env)
+    await cliOk(
+      ['wristbands', '--event', 'gala', '--count', '5', '--batch', 'after', '--out', join(outDir, 'after')],
+      env,
+    )
     expect(readCsv(join(outDir, 'after', 'wristbands.csv')).rows.map((w) => w.number)).toEqual([1, 2, 3, 4, 5])
     expect(hidden()).toEqual([])
   }, 120_000)
@@ -58,7 +61,15 @@ describe('an interrupted wristbands run', () => {
   test('killed while writing the files: the whole batch is saved, no files appear, and export writes them', async () => {
     // The sheets take a fraction of a second; the PNGs after them take seconds, so the kill
     // surely lands while files are still being written.
-    const { stderr } = await killWhen('png: ', ['--count', '2200', '--png', '--batch', 'killed-in-files', '--out', join(outDir, 'killed-in-files')])
+    const { stderr } = await killWhen('png: ', [
+      '--count',
+      '2200',
+      '--png',
+      '--batch',
+      'killed-in-files',
+      '--out',
+      join(outDir, 'killed-in-files'),
+    ])
     expect(stderr).toContain('database: 100% (2,200 of 2,200)')
     expect(visible()).toEqual(['after'])
     expect(hidden()).toHaveLength(1)
@@ -67,16 +78,28 @@ describe('an interrupted wristbands run', () => {
       { label: 'killed-in-files', count: 2200 },
     ])
 
-    await cliOk(['wristbands', 'export', '--event', 'gala', '--batch', 'killed-in-files', '--out', join(outDir, 'reprint')], env)
+    await cliOk(
+      ['wristbands', 'export', '--event', 'gala', '--batch', 'killed-in-files', '--out', join(outDir, 'reprint')],
+      env,
+    )
     const rows = readCsv(join(outDir, 'reprint', 'wristbands.csv')).rows
     expect(rows.map((w) => w.number)).toEqual(Array.from({ length: 2200 }, (_, i) => i + 6))
-    expect(readdirSync(join(outDir, 'reprint')).sort()).toEqual(['sheet-001.html', 'sheet-002.html', 'sheet-003.html', 'wristbands.csv'])
+    expect(readdirSync(join(outDir, 'reprint')).sort()).toEqual([
+      'sheet-001.html',
+      'sheet-002.html',
+      'sheet-003.html',
+      'wristbands.csv',
+    ])
     expect(existsSync(join(outDir, 'killed-in-files'))).toBe(false)
     expect(hidden()).toEqual([])
   }, 180_000)
 
   test('Ctrl-C while writing the files: it cleans up and says how to write the files', async () => {
-    const { stderr, code } = await killWhen('png: ', ['--count', '6000', '--png', '--batch', 'ctrl-c', '--out', join(outDir, 'ctrl-c')], 'SIGINT')
+    const { stderr, code } = await killWhen(
+      'png: ',
+      ['--count', '6000', '--png', '--batch', 'ctrl-c', '--out', join(outDir, 'ctrl-c')],
+      'SIGINT',
+    )
     expect(code).toBe(130)
     expect(stderr).toContain('interrupted: the batch "ctrl-c" is saved, but its files were not written.')
     expect(stderr).toContain('glowband wristbands export --event gala --batch ctrl-c')

@@ -5,11 +5,12 @@
 import { describe, expect, test } from 'bun:test'
 import { PNG } from 'pngjs'
 import QRCode from 'qrcode'
-import { qrMatrix, qrPath, qrPng, qrSvg, QUIET_ZONE } from '../../scripts/cli/qr.ts'
-import { generateCodes } from '../../server/wristband-code.ts'
+import { QUIET_ZONE, qrMatrix, qrPath, qrPng, qrSvg } from '../../scripts/cli/qr.ts'
+import { generateCodes } from '../../server/host/wristbands/codes.ts'
 import { decodeQrPng } from './cli-helpers.ts'
 
-const reference = (text: string) => QRCode.create([{ data: Buffer.from(text), mode: 'byte' }], { errorCorrectionLevel: 'M' })
+const reference = (text: string) =>
+  QRCode.create([{ data: Buffer.from(text), mode: 'byte' }], { errorCorrectionLevel: 'M' })
 
 describe('QR symbols', () => {
   test('are the qrcode package symbols, mask included, for URLs of every length up to version 10', () => {

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ServerFile } from '../../server/operator.ts'
-import { freePort, ROOT, type ServerProcess, startServerProcess } from '../support/process.ts'
+import type { ServerFile } from '../../server/operator/data-dir.ts'
 import { until } from '../support/backends.ts'
+import { freePort, ROOT, type ServerProcess, startServerProcess } from '../support/process.ts'
 import { cli, cliOk, embeddedEnv, freshDataDir, readCsv, tempDir } from './cli-helpers.ts'
 
 const PUBLIC = 'https://gala.test'
@@ -28,7 +28,10 @@ describe('glowband CLI, embedded mode, with the server running', () => {
 
   beforeAll(async () => {
     await freshDataDir(work)
-    server = await startServerProcess({ DATA_DIR: dataDir, PUBLIC_URL: PUBLIC, LOG_LEVEL: 'warn' }, { timeoutMs: 90_000 })
+    server = await startServerProcess(
+      { DATA_DIR: dataDir, PUBLIC_URL: PUBLIC, LOG_LEVEL: 'warn' },
+      { timeoutMs: 90_000 },
+    )
     file = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8'))
   }, 120_000)
   afterAll(async () => {
@@ -45,11 +48,18 @@ describe('glowband CLI, embedded mode, with the server running', () => {
   })
 
   test('the CLI goes through the server: events, a batch that checks in at once, revoking that stops it at once', async () => {
-    const created = JSON.parse((await cliOk(['event', 'create', '--name', 'Gala', '--slug', 'gala', '--json'], env)).stdout)
+    const created = JSON.parse(
+      (await cliOk(['event', 'create', '--name', 'Gala', '--slug', 'gala', '--json'], env)).stdout,
+    )
     expect(created.urls.guest).toBe(`${PUBLIC}/e/gala`)
 
-    const made = await cliOk(['wristbands', '--event', 'gala', '--count', '12', '--batch', 'front', '--out', join(work, 'front')], env)
-    expect(made.stdout).toContain(`saved     in the running server at ${server.url} (pid ${server.proc.pid}); they work at once`)
+    const made = await cliOk(
+      ['wristbands', '--event', 'gala', '--count', '12', '--batch', 'front', '--out', join(work, 'front')],
+      env,
+    )
+    expect(made.stdout).toContain(
+      `saved     in the running server at ${server.url} (pid ${server.proc.pid}); they work at once`,
+    )
     const rows = readCsv(join(work, 'front', 'wristbands.csv')).rows
     expect(rows).toHaveLength(12)
     expect(rows[0].url).toBe(`${PUBLIC}/w/${rows[0].code}`)
@@ -111,12 +121,30 @@ describe('glowband CLI, embedded mode, with the server running', () => {
     const rows = readCsv(join(work, 'front', 'wristbands.csv')).rows
     const r = await cliOk(['wristbands', 'revoke', '--event', 'gala', '--number', '5'], env)
     expect(r.stdout).toContain('They are refused from the moment the server starts.')
-    const more = await cliOk(['wristbands', '--event', 'gala', '--count', '3', '--batch', 'late', '--out', join(work, 'late'), '--public-url', PUBLIC], env)
+    const more = await cliOk(
+      [
+        'wristbands',
+        '--event',
+        'gala',
+        '--count',
+        '3',
+        '--batch',
+        'late',
+        '--out',
+        join(work, 'late'),
+        '--public-url',
+        PUBLIC,
+      ],
+      env,
+    )
     expect(more.stdout).toContain('saved     in the embedded database in')
     const late = readCsv(join(work, 'late', 'wristbands.csv')).rows
 
     // Killed without a chance to clean up: its server.json stays, and is seen to be stale.
-    server = await startServerProcess({ DATA_DIR: dataDir, PUBLIC_URL: PUBLIC, LOG_LEVEL: 'warn' }, { timeoutMs: 90_000 })
+    server = await startServerProcess(
+      { DATA_DIR: dataDir, PUBLIC_URL: PUBLIC, LOG_LEVEL: 'warn' },
+      { timeoutMs: 90_000 },
+    )
     expect((await checkin(server, rows[4].code)).status).toBe(404)
     expect((await checkin(server, late[0].code)).status).toBe(200)
     await server.stop('SIGKILL')
@@ -146,11 +174,22 @@ describe('glowband CLI, embedded mode, with the server running', () => {
       }
       expect(said).toContain(`(pid ${process.pid})`)
       await Bun.sleep(500)
-      const early = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 'refused')
+      const early = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status,
+        () => 'refused',
+      )
       expect(early).toBe('refused')
       unlinkSync(lock)
       // Once the CLI is done, it starts.
-      await until(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), 90_000, 100)
+      await until(
+        () =>
+          fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        90_000,
+        100,
+      )
       const second = await startServerProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { timeoutMs: 60_000 }).then(
         () => 'started',
         (err: Error) => err.message,

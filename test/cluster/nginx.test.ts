@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
-import { applyDelta, type Delta, type Snapshot } from '../../server/protocol.ts'
+import { applyDelta, type Delta, type Snapshot } from '../../protocol/index.ts'
 import { clusterReachable, until } from '../support/backends.ts'
 import { type Deployment, startDeployment } from '../support/cluster.ts'
 import { freePort, ROOT } from '../support/process.ts'
@@ -42,7 +42,9 @@ describe('cluster: behind nginx', async () => {
       .replaceAll('{{LISTEN}}', `127.0.0.1:${port}`)
       .replaceAll('{{UPSTREAMS}}', deployment.instances.map((i) => `server 127.0.0.1:${i.port};`).join('\n    '))
     writeFileSync(join(runtime, 'nginx.conf'), conf)
-    nginx = Bun.spawn([NGINX, '-p', runtime, '-c', join(runtime, 'nginx.conf'), '-g', 'daemon off;'], { stderr: 'pipe' })
+    nginx = Bun.spawn([NGINX, '-p', runtime, '-c', join(runtime, 'nginx.conf'), '-g', 'daemon off;'], {
+      stderr: 'pipe',
+    })
     base = `http://127.0.0.1:${port}`
     await until(async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok ?? false, 10_000, 100)
     const res = await fetch(`${base}/api/admin/events/demo/wristbands`, {
@@ -90,44 +92,53 @@ describe('cluster: behind nginx', async () => {
     await reader.close()
   })
 
-  test.skipIf(skip)('when the instance behind a stream dies, the client resumes through nginx with no gap', async () => {
-    // Two streams: nginx round-robins them onto both instances.
-    const readers = [await SseReader.open(`${base}/api/events/demo/stream`), await SseReader.open(`${base}/api/events/demo/stream`)]
-    const states = await Promise.all(readers.map(async (r) => JSON.parse((await r.nextEvent())!.data!) as Snapshot))
-    const ids: number[][] = [[], []]
-    const victim = deployment.instances[1]
-    let k = 100
-    const survivorUrl = deployment.instances[0].url
-    for (let round = 0; round < 30; round++) {
-      await fetch(`${survivorUrl}/api/events/demo/checkin`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: codes[k++] }),
-      })
-      if (round === 10) {
-        victim.proc.kill('SIGKILL')
-        await victim.proc.exited
-      }
-      await Bun.sleep(60)
-    }
-    const final = (await (await fetch(`${survivorUrl}/api/events/demo/snapshot`)).json()).snapshot as Snapshot
-    for (let r = 0; r < 2; r++) {
-      while (states[r].seq < final.seq) {
-        const f = await readers[r].nextEvent(3000)
-        if (!f) {
-          expect(readers[r].ended).toBe(true)
-          readers[r] = await SseReader.open(`${base}/api/events/demo/stream`, { 'last-event-id': String(states[r].seq) })
-          continue
+  test.skipIf(skip)(
+    'when the instance behind a stream dies, the client resumes through nginx with no gap',
+    async () => {
+      // Two streams: nginx round-robins them onto both instances.
+      const readers = [
+        await SseReader.open(`${base}/api/events/demo/stream`),
+        await SseReader.open(`${base}/api/events/demo/stream`),
+      ]
+      const states = await Promise.all(readers.map(async (r) => JSON.parse((await r.nextEvent())!.data!) as Snapshot))
+      const ids: number[][] = [[], []]
+      const victim = deployment.instances[1]
+      let k = 100
+      const survivorUrl = deployment.instances[0].url
+      for (let round = 0; round < 30; round++) {
+        await fetch(`${survivorUrl}/api/events/demo/checkin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: codes[k++] }),
+        })
+        if (round === 10) {
+          victim.proc.kill('SIGKILL')
+          await victim.proc.exited
         }
-        expect(f.event).toBe('delta')
-        const d = JSON.parse(f.data!) as Delta
-        ids[r].push(d.seq)
-        states[r] = applyDelta(states[r], d)
+        await Bun.sleep(60)
       }
-      expect(ids[r]).toEqual(Array.from({ length: ids[r].length }, (_, j) => ids[r][0] + j))
-      expect(states[r]).toEqual(final)
-      await readers[r].close()
-    }
-    deployment.instances.splice(1, 1)
-  }, 60_000)
+      const final = (await (await fetch(`${survivorUrl}/api/events/demo/snapshot`)).json()).snapshot as Snapshot
+      for (let r = 0; r < 2; r++) {
+        while (states[r].seq < final.seq) {
+          const f = await readers[r].nextEvent(3000)
+          if (!f) {
+            expect(readers[r].ended).toBe(true)
+            readers[r] = await SseReader.open(`${base}/api/events/demo/stream`, {
+              'last-event-id': String(states[r].seq),
+            })
+            continue
+          }
+          expect(f.event).toBe('delta')
+          const d = JSON.parse(f.data!) as Delta
+          ids[r].push(d.seq)
+          states[r] = applyDelta(states[r], d)
+        }
+        expect(ids[r]).toEqual(Array.from({ length: ids[r].length }, (_, j) => ids[r][0] + j))
+        expect(states[r]).toEqual(final)
+        await readers[r].close()
+      }
+      deployment.instances.splice(1, 1)
+    },
+    60_000,
+  )
 })

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { and, count, eq } from 'drizzle-orm'
 import { checkins, votes } from '../../db/schema.ts'
-import { guestCookieName } from '../../server/session.ts'
+import { guestCookieName } from '../../server/http/session.ts'
 import { BACKENDS, clusterReachable, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
 
 const CHECKINS = 2000
@@ -57,8 +57,8 @@ for (const backend of BACKENDS) {
 
     test.skipIf(skip)(`${VOTES} concurrent votes land in Postgres exactly once each`, async () => {
       const event = seeded.event
-      const poll = await server.rt.hosts.createPoll(event, { question: 'Encore?', options: ['A', 'B', 'C'] })
-      await server.rt.hosts.setPollState(event, poll.id, 'open')
+      const poll = await server.rt.polls.createPoll(event, { question: 'Encore?', options: ['A', 'B', 'C'] })
+      await server.rt.polls.setPollState(event, poll.id, 'open')
       const expected = [0, 0, 0]
       const requests = seeded.wristbands.map((w, i) => {
         const choice = (i * 7) % 3

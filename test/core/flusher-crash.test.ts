@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { count, eq } from 'drizzle-orm'
 import { checkins, messages, votes } from '../../db/schema.ts'
-import { Flusher, writeBatch } from '../../server/flusher.ts'
-import { guestCookieName } from '../../server/session.ts'
+import { guestCookieName } from '../../server/http/session.ts'
+import { Flusher, writeBatch } from '../../server/pipeline/flusher.ts'
 import { BACKENDS, clusterReachable, json, seedEvent, startTestServer, type TestServer } from '../support/backends.ts'
 import { ROOT } from '../support/process.ts'
 
@@ -26,8 +26,8 @@ for (const backend of BACKENDS) {
       // Loops off: the test decides when and by whom the queue is flushed.
       server = await startTestServer(backend, { start: false })
       seeded = await seedEvent(server, { wristbands: GUESTS })
-      const poll = await server.rt.hosts.createPoll(seeded.event, { question: 'Q', options: ['A', 'B'] })
-      await server.rt.hosts.setPollState(seeded.event, poll.id, 'open')
+      const poll = await server.rt.polls.createPoll(seeded.event, { question: 'Q', options: ['A', 'B'] })
+      await server.rt.polls.setPollState(seeded.event, poll.id, 'open')
       pollId = poll.id
       optionIds = poll.options.map((o) => o.id)
     })
@@ -48,8 +48,17 @@ for (const backend of BACKENDS) {
         const w = seeded.wristbands[i]
         await server.fetch(`/api/events/${seeded.event.slug}/checkin`, json({ code: w.code }))
         const cookie = `${guestCookieName(eventId())}=${server.rt.signer.guestCookie(eventId(), w.number)}`
-        expect((await server.fetch(`/api/events/${seeded.event.slug}/votes`, json({ pollId, optionId: optionIds[i % 2] }, { cookie }))).status).toBe(202)
-        expect((await server.fetch(`/api/events/${seeded.event.slug}/messages`, json({ text: `m${i}` }, { cookie }))).status).toBe(202)
+        expect(
+          (
+            await server.fetch(
+              `/api/events/${seeded.event.slug}/votes`,
+              json({ pollId, optionId: optionIds[i % 2] }, { cookie }),
+            )
+          ).status,
+        ).toBe(202)
+        expect(
+          (await server.fetch(`/api/events/${seeded.event.slug}/messages`, json({ text: `m${i}` }, { cookie }))).status,
+        ).toBe(202)
       }
     }
     const flusher = (consumer: string) =>
@@ -74,7 +83,11 @@ for (const backend of BACKENDS) {
     test.skipIf(skip)('committed but not acknowledged: redelivered to another consumer, written once', async () => {
       await act(100, 200)
       const claimed = await server.rt.store.readQueue(eventId(), 'gone', 1000, 60_000)
-      await writeBatch(db(), eventId(), claimed.map((e) => e.item))
+      await writeBatch(
+        db(),
+        eventId(),
+        claimed.map((e) => e.item),
+      )
       // "gone" dies before acknowledging. Another instance reclaims after the idle time.
       await Bun.sleep(350)
       await flusher('other').drain(eventId())
@@ -84,31 +97,32 @@ for (const backend of BACKENDS) {
 
     // Cluster mode only: in embedded mode the queue lives in the process itself, so a
     // killed process takes it along (the README's durability table says so).
-    if (backend === 'cluster') test.skipIf(skip)('a real process SIGKILLed after claiming, and after committing', async () => {
-      for (const stage of ['claim', 'commit']) {
-        const start = stage === 'claim' ? 200 : 250
-        await act(start, start + 50)
-        const child = Bun.spawn([process.execPath, 'test/fixtures/claim-and-die.ts'], {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            REDIS_URL: server.config.REDIS_URL!,
-            REDIS_PREFIX: server.config.REDIS_PREFIX,
-            DATABASE_URL: server.config.DATABASE_URL!,
-            EVENT_ID: String(eventId()),
-            CONSUMER: `doomed-${stage}`,
-            STAGE: stage,
-          },
-          stdout: 'pipe',
-        })
-        await child.exited
-        expect(child.signalCode).toBe('SIGKILL')
-        expect(await new Response(child.stdout).text()).toBe('claimed 150\n')
-        await Bun.sleep(350)
-        await flusher('survivor').drain(eventId())
-        const expected = start + 50
-        expect(await rows()).toEqual({ checkins: expected, votes: expected, messages: expected })
-      }
-    })
+    if (backend === 'cluster')
+      test.skipIf(skip)('a real process SIGKILLed after claiming, and after committing', async () => {
+        for (const stage of ['claim', 'commit']) {
+          const start = stage === 'claim' ? 200 : 250
+          await act(start, start + 50)
+          const child = Bun.spawn([process.execPath, 'test/fixtures/claim-and-die.ts'], {
+            cwd: ROOT,
+            env: {
+              ...process.env,
+              REDIS_URL: server.config.REDIS_URL!,
+              REDIS_PREFIX: server.config.REDIS_PREFIX,
+              DATABASE_URL: server.config.DATABASE_URL!,
+              EVENT_ID: String(eventId()),
+              CONSUMER: `doomed-${stage}`,
+              STAGE: stage,
+            },
+            stdout: 'pipe',
+          })
+          await child.exited
+          expect(child.signalCode).toBe('SIGKILL')
+          expect(await new Response(child.stdout).text()).toBe('claimed 150\n')
+          await Bun.sleep(350)
+          await flusher('survivor').drain(eventId())
+          const expected = start + 50
+          expect(await rows()).toEqual({ checkins: expected, votes: expected, messages: expected })
+        }
+      })
   })
 }

@@ -5,8 +5,17 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { and, count, eq } from 'drizzle-orm'
 import { checkins, messages, votes } from '../../db/schema.ts'
-import { formatCode } from '../../server/wristband-code.ts'
-import { BACKENDS, checkIn, clusterReachable, json, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
+import { formatCode } from '../../server/host/wristbands/codes.ts'
+import {
+  BACKENDS,
+  checkIn,
+  clusterReachable,
+  json,
+  seedEvent,
+  startTestServer,
+  type TestServer,
+  until,
+} from '../support/backends.ts'
 
 for (const backend of BACKENDS) {
   describe(`guest path (${backend})`, async () => {
@@ -75,7 +84,10 @@ for (const backend of BACKENDS) {
         const r = await server.fetch(`/api/events/${slug}/votes`, json({ pollId, optionId: optionIds[2] }, { cookie }))
         expect(r.status).toBe(202)
       }
-      const msg = await server.fetch(`/api/events/${slug}/messages`, json({ text: 'hello 🎉 世界' }, { cookie: cookies[0] }))
+      const msg = await server.fetch(
+        `/api/events/${slug}/messages`,
+        json({ text: 'hello 🎉 世界' }, { cookie: cookies[0] }),
+      )
       expect(msg.status).toBe(202)
       const { id: messageId } = await msg.json()
       await flushed()
@@ -121,7 +133,10 @@ for (const backend of BACKENDS) {
       expect(await first.json()).toEqual({ status: 'accepted', duplicate: false })
       expect(await second.json()).toEqual({ status: 'accepted', duplicate: true })
       // The same choice again under a new actionId: accepted, and still one vote.
-      const third = await server.fetch(`/api/events/${slug}/votes`, json({ pollId, optionId: optionIds[1] }, { cookie }))
+      const third = await server.fetch(
+        `/api/events/${slug}/votes`,
+        json({ pollId, optionId: optionIds[1] }, { cookie }),
+      )
       expect(third.status).toBe(202)
       // A retried message returns the id it got the first time.
       const m = { text: 'once only', actionId: 'msg-action-0001' }
@@ -139,15 +154,24 @@ for (const backend of BACKENDS) {
 
     test.skipIf(skip)('a vote after the poll closed is refused and not written', async () => {
       const poll = await (
-        await server.fetch(`/api/admin/events/${slug}/polls`, json({ question: 'Closing?', options: ['Yes', 'No'] }, host()))
+        await server.fetch(
+          `/api/admin/events/${slug}/polls`,
+          json({ question: 'Closing?', options: ['Yes', 'No'] }, host()),
+        )
       ).json()
       await server.fetch(`/api/admin/events/${slug}/polls/${poll.id}/open`, json({}, host()))
       const cookie = await checkIn(server, slug, seeded.wristbands[13].code)
-      const ok = await server.fetch(`/api/events/${slug}/votes`, json({ pollId: poll.id, optionId: poll.options[0].id }, { cookie }))
+      const ok = await server.fetch(
+        `/api/events/${slug}/votes`,
+        json({ pollId: poll.id, optionId: poll.options[0].id }, { cookie }),
+      )
       expect(ok.status).toBe(202)
       await server.fetch(`/api/admin/events/${slug}/polls/${poll.id}/close`, json({}, host()))
       const other = await checkIn(server, slug, seeded.wristbands[14].code)
-      const late = await server.fetch(`/api/events/${slug}/votes`, json({ pollId: poll.id, optionId: poll.options[1].id }, { cookie: other }))
+      const late = await server.fetch(
+        `/api/events/${slug}/votes`,
+        json({ pollId: poll.id, optionId: poll.options[1].id }, { cookie: other }),
+      )
       expect(late.status).toBe(409)
       expect(await late.json()).toMatchObject({ error: 'poll_not_open', fields: { pollId: 'poll is not open' } })
       await flushed()
@@ -157,13 +181,27 @@ for (const backend of BACKENDS) {
 
     test.skipIf(skip)('a hidden message leaves the snapshot and is stored hidden', async () => {
       const cookie = await checkIn(server, slug, seeded.wristbands[15].code)
-      const { id } = await (await server.fetch(`/api/events/${slug}/messages`, json({ text: 'hide me please' }, { cookie }))).json()
-      await until(async () => (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.danmaku.some((d: { id: number }) => d.id === id))
+      const { id } = await (
+        await server.fetch(`/api/events/${slug}/messages`, json({ text: 'hide me please' }, { cookie }))
+      ).json()
+      await until(async () =>
+        (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.danmaku.some(
+          (d: { id: number }) => d.id === id,
+        ),
+      )
       const hide = await server.fetch(`/api/admin/events/${slug}/messages/${id}/hide`, json({}, host()))
       expect(hide.status).toBe(200)
-      await until(async () => !(await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.danmaku.some((d: { id: number }) => d.id === id))
+      await until(
+        async () =>
+          !(await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.danmaku.some(
+            (d: { id: number }) => d.id === id,
+          ),
+      )
       await flushed()
-      const [row] = await db().select().from(messages).where(and(eq(messages.eventId, seeded.event.id), eq(messages.id, id)))
+      const [row] = await db()
+        .select()
+        .from(messages)
+        .where(and(eq(messages.eventId, seeded.event.id), eq(messages.id, id)))
       expect(row.state).toBe('hidden')
     })
 
@@ -175,7 +213,9 @@ for (const backend of BACKENDS) {
       expect(patch.status).toBe(200)
       server.rt.directory.forget(slug)
       const cookie = await checkIn(server, slug, seeded.wristbands[16].code)
-      const sent = await (await server.fetch(`/api/events/${slug}/messages`, json({ text: 'needs approval' }, { cookie }))).json()
+      const sent = await (
+        await server.fetch(`/api/events/${slug}/messages`, json({ text: 'needs approval' }, { cookie }))
+      ).json()
       expect(sent).toMatchObject({ status: 'accepted', held: true })
       await Bun.sleep(200)
       const snap = (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot
@@ -183,8 +223,15 @@ for (const backend of BACKENDS) {
       const admin = await (await server.fetch(`/api/admin/events/${slug}/snapshot`, { headers: host() })).json()
       expect(admin.snapshot.admin.held.map((h: { id: number }) => h.id)).toContain(sent.id)
       await server.fetch(`/api/admin/events/${slug}/messages/${sent.id}/approve`, json({}, host()))
-      await until(async () => (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.danmaku.some((d: { id: number }) => d.id === sent.id))
-      await server.fetch(`/api/admin/events/${slug}/settings`, { ...json({ premoderate: false }, host()), method: 'PATCH' })
+      await until(async () =>
+        (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.danmaku.some(
+          (d: { id: number }) => d.id === sent.id,
+        ),
+      )
+      await server.fetch(`/api/admin/events/${slug}/settings`, {
+        ...json({ premoderate: false }, host()),
+        method: 'PATCH',
+      })
       server.rt.directory.forget(slug)
     })
 
@@ -204,10 +251,21 @@ for (const backend of BACKENDS) {
       const cookie = await checkIn(server, slug, winner.code)
       const me = await (await server.fetch(`/api/events/${slug}/me`, { headers: { cookie } })).json()
       expect(me.wins).toEqual([{ raffleId: raffle.id, name: 'T-shirt' }])
-      await until(async () => (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.raffles.some((r: { winners: number[] }) => r.winners.length === 3))
+      await until(async () =>
+        (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.raffles.some(
+          (r: { winners: number[] }) => r.winners.length === 3,
+        ),
+      )
       const list = await (await server.fetch(`/api/admin/events/${slug}/raffles`, { headers: host() })).json()
       expect(list).toEqual([
-        { id: raffle.id, name: 'T-shirt', winnersWanted: 3, rules: { excludePreviousWinners: true }, winners: drawn.winners, drawnAt: drawn.drawnAt },
+        {
+          id: raffle.id,
+          name: 'T-shirt',
+          winnersWanted: 3,
+          rules: { excludePreviousWinners: true },
+          winners: drawn.winners,
+          drawnAt: drawn.drawnAt,
+        },
       ])
     })
 
@@ -220,7 +278,9 @@ for (const backend of BACKENDS) {
       const time = await (await server.fetch(`/time?event=${slug}`)).json()
       expect(time).toMatchObject({ status: 'paused', message: 'Back in 5 minutes' })
       expect(Math.abs(time.serverTime - Date.now())).toBeLessThan(1000)
-      await until(async () => (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.status === 'paused')
+      await until(
+        async () => (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.status === 'paused',
+      )
       // An emergency pause stops new votes and messages, with the host's words as the reason.
       const cookie = await checkIn(server, slug, seeded.wristbands[17].code)
       const vote = await server.fetch(`/api/events/${slug}/votes`, json({ pollId, optionId: optionIds[0] }, { cookie }))
@@ -229,7 +289,9 @@ for (const backend of BACKENDS) {
       const msg = await server.fetch(`/api/events/${slug}/messages`, json({ text: 'still here?' }, { cookie }))
       expect(msg.status).toBe(409)
       await server.fetch(`/api/admin/events/${slug}/status`, { ...json({ status: 'live' }, host()), method: 'PUT' })
-      expect((await server.fetch(`/api/events/${slug}/votes`, json({ pollId, optionId: optionIds[0] }, { cookie }))).status).toBe(202)
+      expect(
+        (await server.fetch(`/api/events/${slug}/votes`, json({ pollId, optionId: optionIds[0] }, { cookie }))).status,
+      ).toBe(202)
     })
 
     test.skipIf(skip)('a host signs in with the secret for a strict cookie and signs out again', async () => {
@@ -254,7 +316,10 @@ for (const backend of BACKENDS) {
     test.skipIf(skip)('a revoked wristband stops working at once', async () => {
       const w = seeded.wristbands[19]
       const cookie = await checkIn(server, slug, w.code)
-      const res = await server.fetch(`/api/admin/events/${slug}/wristbands/revoke`, json({ numbers: [w.number] }, host()))
+      const res = await server.fetch(
+        `/api/admin/events/${slug}/wristbands/revoke`,
+        json({ numbers: [w.number] }, host()),
+      )
       expect(await res.json()).toEqual({ revoked: 1 })
       const vote = await server.fetch(`/api/events/${slug}/votes`, json({ pollId, optionId: optionIds[0] }, { cookie }))
       expect(vote.status).toBe(403)

@@ -86,7 +86,9 @@ describe('outbox', () => {
   })
 
   test('honours Retry-After on a 429', async () => {
-    const server = fakeServer([{ status: 429, body: { error: 'rate_limited', message: 'slow down' }, headers: { 'retry-after': '1' } }])
+    const server = fakeServer([
+      { status: 429, body: { error: 'rate_limited', message: 'slow down' }, headers: { 'retry-after': '1' } },
+    ])
     const { box } = outbox({ fetch: server.fetch, storage: new MemoryStorage() })
     box.start()
     box.add('message', { text: 'again' })

@@ -8,13 +8,13 @@
  * Needs the built client (`npm test` builds it; otherwise run `npm run build:client`).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { gzipSync } from 'bun'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'bun'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import type { Me, Poll, Snapshot } from '../../server/protocol.ts'
-import { formatCode } from '../../server/wristband-code.ts'
+import type { Me, Poll, Snapshot } from '../../protocol/index.ts'
+import { formatCode } from '../../server/host/wristbands/codes.ts'
 import { until } from '../support/backends.ts'
 import { chromiumAvailable, launchBrowser, PHONE, screenshot as save } from '../support/browser.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
@@ -37,10 +37,11 @@ test('the guest page loads under 60 kB of gzipped JavaScript', () => {
   expect(scripts.length).toBeGreaterThan(0)
   const sizes = scripts.map((s) => gzipSync(readFileSync(join(DIST, s)), { level: 9 }).length)
   const total = sizes.reduce((a, b) => a + b, 0)
-  console.log(`guest page JS: ${scripts.map((s, i) => `${s} ${(sizes[i] / 1024).toFixed(1)} kB`).join(', ')}; total ${(total / 1024).toFixed(1)} kB gz`)
+  console.log(
+    `guest page JS: ${scripts.map((s, i) => `${s} ${(sizes[i] / 1024).toFixed(1)} kB`).join(', ')}; total ${(total / 1024).toFixed(1)} kB gz`,
+  )
   expect(total).toBeLessThan(60 * 1024)
 })
-
 
 /** Sets the text size to 200% and lists every element that sticks out of the viewport. */
 async function overflowAt200(page: Page) {
@@ -55,7 +56,9 @@ async function overflowAt200(page: Page) {
       for (const el of Array.from(root.querySelectorAll('*'))) {
         const r = el.getBoundingClientRect()
         if (r.width && (r.right > width + 1 || r.left < -1) && !el.classList.contains('sr-only')) {
-          wide.push(`${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} ${Math.round(r.left)}..${Math.round(r.right)}`)
+          wide.push(
+            `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} ${Math.round(r.left)}..${Math.round(r.right)}`,
+          )
         }
         if (el.shadowRoot) visit(el.shadowRoot)
       }
@@ -108,7 +111,13 @@ describe.skipIf(!run)('guest phone page', () => {
     return (await res.json()) as Me
   }
   const newPhone = async (opts: { reducedMotion?: 'reduce' } = {}) => {
-    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, ...opts })
+    const context = await browser.newContext({
+      viewport: PHONE,
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      ...opts,
+    })
     const page = await context.newPage()
     page.on('pageerror', (err) => console.error('page error:', err.message))
     return { context, page }
@@ -118,8 +127,7 @@ describe.skipIf(!run)('guest phone page', () => {
     page.locator(`[data-poll-id="${pollId}"] button[data-option-id="${optionId}"]`)
   const votesShown = (page: Page, pollId: number, optionId: number) =>
     option(page, pollId, optionId).getAttribute('data-votes').then(Number)
-  const startServer = (port?: number) =>
-    startServerProcess({ ...ENV, DATA_DIR: dataDir }, { args: ['--demo'], port })
+  const startServer = (port?: number) => startServerProcess({ ...ENV, DATA_DIR: dataDir }, { args: ['--demo'], port })
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'gb-guest-e2e-'))
@@ -185,7 +193,11 @@ describe.skipIf(!run)('guest phone page', () => {
     const text = `Hello from row 12 ${Date.now() % 10000}`
     await phone.locator('gb-danmaku-box input').fill(text)
     await phone.locator('gb-danmaku-box button[type="submit"]').click()
-    await until(async () => (await snapshot()).danmaku.some((d) => d.text === text && d.number === band.number), 5000, 50)
+    await until(
+      async () => (await snapshot()).danmaku.some((d) => d.text === text && d.number === band.number),
+      5000,
+      50,
+    )
     await phone.locator('gb-danmaku-feed li', { hasText: text }).waitFor({ timeout: 3000 })
     await phone.locator('gb-danmaku-box .notice.ok').waitFor({ timeout: 3000 })
     await screenshot(phone, 'guest-message-sent')

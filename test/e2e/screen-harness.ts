@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import type { DeepWindow } from '../support/browser.ts'
 import { CHROMIUM, chromiumAvailable, DEEP_HELPERS, FULL_HD } from '../support/browser.ts'
 
-import type { DeepWindow } from '../support/browser.ts'
-
 export type { DeepWindow }
+
 import { ROOT, type ServerProcess, startServerProcess } from '../support/process.ts'
 
 export const SLUG = 'demo'
@@ -39,7 +39,8 @@ export class ScreenHarness {
 
   /** Starts the server and the browser and checks in `guests` wristbands. */
   async start(opts: { guests: number }) {
-    if (!existsSync(join(ROOT, 'dist/client/screen.html'))) throw new Error('build the client first: npm run build:client')
+    if (!existsSync(join(ROOT, 'dist/client/screen.html')))
+      throw new Error('build the client first: npm run build:client')
     this.server = await startServerProcess(this.env, { args: ['--demo'] })
     this.secret = JSON.parse(readFileSync(join(this.dataDir, `${SLUG}.host-secret`), 'utf8')).secret
     this.joinUrl = (await (await fetch(`${this.server.url}/api/events/${SLUG}`)).json()).joinUrl
@@ -147,7 +148,9 @@ export class ScreenHarness {
     const page = await context.newPage()
     page.on('pageerror', (err) => console.error('[screen page error]', err))
     await page.goto(`${this.server.url}/e/${SLUG}/screen`)
-    await page.waitForFunction(() => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', 'li']))
+    await page.waitForFunction(
+      () => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', 'li']),
+    )
     await page.evaluate(() => document.fonts.ready)
     return page
   }
@@ -175,6 +178,10 @@ export function screenSuite(opts: { guests: number }) {
 /** The vote count an option's row on the screen shows. */
 export const votesShown = (page: Page, optionId: number) =>
   page.evaluate(
-    (id) => Number((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', `li[data-option="${id}"]`])?.dataset.votes),
+    (id) =>
+      Number(
+        (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', `li[data-option="${id}"]`])?.dataset
+          .votes,
+      ),
     optionId,
   )

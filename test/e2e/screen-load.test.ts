@@ -41,12 +41,27 @@ describe('the big screen under 2,000 danmaku a minute', () => {
           f.n++
           f.maxGap = Math.max(f.maxGap, t - f.last)
           f.last = t
-          if (f.n % 10 === 0) f.nodesMax = Math.max(f.nodesMax, (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-danmaku-layer', '.dm']).length)
+          if (f.n % 10 === 0)
+            f.nodesMax = Math.max(
+              f.nodesMax,
+              (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-danmaku-layer', '.dm']).length,
+            )
           requestAnimationFrame(loop)
         }
         requestAnimationFrame(loop)
       })
-      const texts = ['Amazing!! 🎉', '太棒了！今晚最高 🔥', 'Play it again 🎶', 'こんばんは 👋', 'Love from row 12 💛', '加油加油加油', 'WOOOO 🙌🙌🙌', 'The drummer!!! 🥁', '最后一首歌太好听了', 'Best crowd ever 😍']
+      const texts = [
+        'Amazing!! 🎉',
+        '太棒了！今晚最高 🔥',
+        'Play it again 🎶',
+        'こんばんは 👋',
+        'Love from row 12 💛',
+        '加油加油加油',
+        'WOOOO 🙌🙌🙌',
+        'The drummer!!! 🥁',
+        '最后一首歌太好听了',
+        'Best crowd ever 😍',
+      ]
       const total = 2000
       const durationMs = 60_000
       const startedAt = performance.now()
@@ -59,7 +74,8 @@ describe('the big screen under 2,000 danmaku a minute', () => {
         const due = Math.min(total, Math.floor(((performance.now() - startedAt) / durationMs) * total) + 1)
         while (sent < due) {
           const i = sent++
-          const p = h.guest(h.guests[i % h.guests.length], '/messages', { text: texts[i % texts.length] })
+          const p = h
+            .guest(h.guests[i % h.guests.length], '/messages', { text: texts[i % texts.length] })
             .then((r) => {
               if (r.status !== 202) failed++
             })
@@ -78,15 +94,24 @@ describe('the big screen under 2,000 danmaku a minute', () => {
       }
       await Promise.all(inFlight)
       const elapsed = performance.now() - startedAt
-      const frames = await h.screen.evaluate(() => (window as unknown as { __frames: { n: number; maxGap: number; nodesMax: number } }).__frames)
+      const frames = await h.screen.evaluate(
+        () => (window as unknown as { __frames: { n: number; maxGap: number; nodesMax: number } }).__frames,
+      )
       await screenshot(h.screen, 'screen-danmaku-load')
       const stats = await h.screen.evaluate(
-        () => ((window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-danmaku-layer']) as unknown as { stats: unknown }).stats,
+        () =>
+          (
+            (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-danmaku-layer']) as unknown as {
+              stats: unknown
+            }
+          ).stats,
       )
       // Every node goes once its flight is over: the sky drains to nothing (queue max age + one crossing).
       const drainStart = performance.now()
       await h.screen.waitForFunction(
-        () => (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-danmaku-layer', '.dm:not(.measure)']).length === 0,
+        () =>
+          (window as unknown as DeepWindow).__deepAll(['gb-screen-app', 'gb-danmaku-layer', '.dm:not(.measure)'])
+            .length === 0,
         undefined,
         { timeout: 20_000, polling: 500 },
       )
@@ -108,5 +133,4 @@ describe('the big screen under 2,000 danmaku a minute', () => {
     },
     150_000,
   )
-
 })

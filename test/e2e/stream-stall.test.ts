@@ -75,7 +75,9 @@ describe('a page whose stream dies silently', () => {
       const t0 = performance.now()
       await page.waitForFunction(`${votes} === 1`, undefined, { timeout: 20_000 })
       console.log(`silent stall caught up after ${Math.round(performance.now() - t0 + 2000)} ms`)
-      const badge = await page.evaluate(`window.__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])?.textContent`)
+      const badge = await page.evaluate(
+        `window.__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])?.textContent`,
+      )
       expect(String(badge)).toContain('delayed')
       await screenshot(page, 'screen-stalled-caught-up')
 

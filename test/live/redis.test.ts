@@ -3,8 +3,9 @@
  * Each test gets its own key prefix and deletes its keys afterwards: the Redis is shared.
  * Without a reachable Redis the suite is skipped loudly, except under CI=true.
  */
-import { randomBytes } from 'node:crypto'
+
 import { afterAll, expect, test } from 'bun:test'
+import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
 import { deleteRedisPrefix } from '../../scripts/scratch-backends.ts'
 import { MemoryLiveStore } from '../../server/live/memory.ts'
@@ -14,7 +15,12 @@ import { describeLiveStore, type Footprint } from './store-suite.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
-const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null })
+const admin = new Redis(REDIS_URL, {
+  lazyConnect: true,
+  maxRetriesPerRequest: 0,
+  connectTimeout: 3000,
+  retryStrategy: () => null,
+})
 admin.on('error', () => {})
 let reachable = true
 try {
@@ -100,10 +106,38 @@ if (reachable) {
         maxRev: 0,
       })
       await store.checkin(3, 'h1', Date.now())
-      await store.vote(3, { number: 1, pollId: 1, optionId: 1, actionId: 'abcdefgh', now: Date.now(), limit: { count: 5, windowMs: 1000 } })
-      await store.message(3, { number: 1, text: 'hi', held: false, actionId: 'ijklmnop', now: Date.now(), limit: { count: 5, windowMs: 1000 } })
+      await store.vote(3, {
+        number: 1,
+        pollId: 1,
+        optionId: 1,
+        actionId: 'abcdefgh',
+        now: Date.now(),
+        limit: { count: 5, windowMs: 1000 },
+      })
+      await store.message(3, {
+        number: 1,
+        text: 'hi',
+        held: false,
+        actionId: 'ijklmnop',
+        now: Date.now(),
+        limit: { count: 5, windowMs: 1000 },
+      })
       await store.acquireLease('ticker:3', 'me', 5000)
-      await store.appendDelta(3, 'me', 1, '{"seq":1}', { snapshot: { v: 1, seq: 1, status: 'live', message: '', checkins: 1, polls: [], danmaku: [], raffles: [], show: null }, admin: { held: [], recentCheckins: [] }, feedCursor: 1 })
+      await store.appendDelta(3, 'me', 1, '{"seq":1}', {
+        snapshot: {
+          v: 1,
+          seq: 1,
+          status: 'live',
+          message: '',
+          checkins: 1,
+          polls: [],
+          danmaku: [],
+          raffles: [],
+          show: null,
+        },
+        admin: { held: [], recentCheckins: [] },
+        feedCursor: 1,
+      })
       await store.readQueue(3, 'c', 10, 1000)
       const keys = await keysOf(prefix)
       const outside = keys.filter((k) => !k.startsWith(`${prefix}:{e3}:`))
@@ -118,7 +152,12 @@ if (reachable) {
   })
 
   test('redis: ping is false, not a throw or a hang, when Redis is unreachable', async () => {
-    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null })
+    const redis = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    })
     redis.on('error', () => {})
     const store = new RedisLiveStore(redis, { prefix: newPrefix(), retention: 10 })
     const started = Date.now()
@@ -144,7 +183,19 @@ if (reachable) {
     const prefix = newPrefix()
     const store = await RedisLiveStore.connect(REDIS_URL, { prefix, retention: 10 })
     try {
-      await store.loadEvent(1, { status: 'live', message: '', wristbands: [{ number: 1, codeHash: 'h', revoked: false }], checkins: [], polls: [], votes: [], messages: [], raffles: [], show: null, maxMessageId: 0, maxRev: 0 })
+      await store.loadEvent(1, {
+        status: 'live',
+        message: '',
+        wristbands: [{ number: 1, codeHash: 'h', revoked: false }],
+        checkins: [],
+        polls: [],
+        votes: [],
+        messages: [],
+        raffles: [],
+        show: null,
+        maxMessageId: 0,
+        maxRev: 0,
+      })
       await store.checkin(1, 'h', 5)
       expect((await store.readQueue(1, 'a', 10, 60_000)).length).toBe(1)
       // As after a Redis restart that kept the stream but not this process's knowledge of the group.

@@ -4,9 +4,9 @@
  * redis.test.ts run it against each backend.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { emptySnapshot } from '../../protocol/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT } from '../../server/live/limits.ts'
 import type { EventSeed, LiveStore, PollDef, QueueItem, TickerState, WristbandEntry } from '../../server/live/types.ts'
-import { emptySnapshot } from '../../server/protocol.ts'
 import { emptyLiveRead } from '../support/live-read.ts'
 
 export interface StoreUnderTest {
@@ -72,7 +72,12 @@ let actions = 0
 const run = Math.random().toString(36).slice(2, 8)
 const aid = () => `act-${run}-${++actions}`
 
-const vote = (number: number, pollId: number, optionId: number, over: { actionId?: string; now?: number; limit?: typeof LIMIT } = {}) => ({
+const vote = (
+  number: number,
+  pollId: number,
+  optionId: number,
+  over: { actionId?: string; now?: number; limit?: typeof LIMIT } = {},
+) => ({
   number,
   pollId,
   optionId,
@@ -133,7 +138,14 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect(await store.isLoaded(E)).toBe(false)
       const live = await store.readLive(E, 0, [])
       expect(live).toEqual(emptyLiveRead())
-      for (const list of [live.polls, live.feed, live.hidden, live.raffles, live.admin.held, live.admin.recentCheckins]) {
+      for (const list of [
+        live.polls,
+        live.feed,
+        live.hidden,
+        live.raffles,
+        live.admin.held,
+        live.admin.recentCheckins,
+      ]) {
         expect(Array.isArray(list)).toBe(true)
       }
       expect(await store.checkin(E, hash(1), T0)).toEqual({ ok: false })
@@ -223,7 +235,10 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect(live.checkins).toBe(60)
       expect(live.admin.recentCheckins.length).toBe(ADMIN_LIST_KEPT)
       expect(live.admin.recentCheckins[0]).toEqual({ number: 60, at: T0 + 60 })
-      expect(live.admin.recentCheckins.at(-1)).toEqual({ number: 60 - ADMIN_LIST_KEPT + 1, at: T0 + 60 - ADMIN_LIST_KEPT + 1 })
+      expect(live.admin.recentCheckins.at(-1)).toEqual({
+        number: 60 - ADMIN_LIST_KEPT + 1,
+        at: T0 + 60 - ADMIN_LIST_KEPT + 1,
+      })
     })
 
     test('isActive, addWristbands and revokeWristbands', async () => {
@@ -383,11 +398,21 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
     test('messages: visible ones go to the feed in order, with a cursor', async () => {
       await load({ maxMessageId: 100 })
       const text = 'héllo "quoted" \\ / 🎉\nline <b>'
-      expect(await store.message(E, msg(1, text, { now: T0 + 1 }))).toEqual({ ok: true, id: 101, held: false, duplicate: false })
+      expect(await store.message(E, msg(1, text, { now: T0 + 1 }))).toEqual({
+        ok: true,
+        id: 101,
+        held: false,
+        duplicate: false,
+      })
       let live = await store.readLive(E, 0, [])
       expect(live.feed).toEqual([{ id: 101, text, number: 1 }])
       expect(live.feedCursor).toBe(1)
-      expect(await store.message(E, msg(2, 'second', { now: T0 + 2 }))).toEqual({ ok: true, id: 102, held: false, duplicate: false })
+      expect(await store.message(E, msg(2, 'second', { now: T0 + 2 }))).toEqual({
+        ok: true,
+        id: 102,
+        held: false,
+        duplicate: false,
+      })
       live = await store.readLive(E, 1, [])
       expect(live.feed).toEqual([{ id: 102, text: 'second', number: 2 }])
       expect(live.feedCursor).toBe(2)
@@ -411,15 +436,27 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect(live.feed).toEqual([])
       expect(live.feedCursor).toBe(0)
       expect(live.admin.held).toEqual([{ id: 1, text: 'wait for me', number: 3, at: T0 + 5 }])
-      expect(await drain()).toEqual([{ t: 'message', id: 1, number: 3, text: 'wait for me', state: 'held', at: T0 + 5 }])
+      expect(await drain()).toEqual([
+        { t: 'message', id: 1, number: 3, text: 'wait for me', state: 'held', at: T0 + 5 },
+      ])
     })
 
     test('messages: a repeated actionId returns the same id and changes nothing', async () => {
       await load()
       const a = aid()
       const b = aid()
-      expect(await store.message(E, msg(1, 'once', { actionId: a }))).toEqual({ ok: true, id: 1, held: false, duplicate: false })
-      expect(await store.message(E, msg(1, 'held', { actionId: b, held: true }))).toEqual({ ok: true, id: 2, held: true, duplicate: false })
+      expect(await store.message(E, msg(1, 'once', { actionId: a }))).toEqual({
+        ok: true,
+        id: 1,
+        held: false,
+        duplicate: false,
+      })
+      expect(await store.message(E, msg(1, 'held', { actionId: b, held: true }))).toEqual({
+        ok: true,
+        id: 2,
+        held: true,
+        duplicate: false,
+      })
       expect(await store.message(E, msg(1, 'once again', { actionId: a, now: T0 + 5000 }))).toEqual({
         ok: true,
         id: 1,
@@ -427,7 +464,12 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
         duplicate: true,
       })
       // The first answer stands, whatever the retry says.
-      expect(await store.message(E, msg(1, 'held', { actionId: b, held: false }))).toEqual({ ok: true, id: 2, held: true, duplicate: true })
+      expect(await store.message(E, msg(1, 'held', { actionId: b, held: false }))).toEqual({
+        ok: true,
+        id: 2,
+        held: true,
+        duplicate: true,
+      })
       const live = await store.readLive(E, 0, [])
       expect(live.feed).toEqual([{ id: 1, text: 'once', number: 1 }])
       expect(live.feedCursor).toBe(1)
@@ -444,7 +486,12 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect((await store.message(E, msg(1, 'b', { now: t + 1, limit }))).ok).toBe(true)
       expect(await store.message(E, msg(1, 'c', { now: t + 2, limit }))).toEqual({ ok: false, error: 'rate_limited' })
       expect((await store.message(E, msg(2, 'd', { now: t + 3, limit }))).ok).toBe(true)
-      expect(await store.message(E, msg(1, 'e', { now: t + 10_000, limit }))).toEqual({ ok: true, id: 4, held: false, duplicate: false })
+      expect(await store.message(E, msg(1, 'e', { now: t + 10_000, limit }))).toEqual({
+        ok: true,
+        id: 4,
+        held: false,
+        duplicate: false,
+      })
       expect(await store.message(E, msg(20, 'f'))).toEqual({ ok: false, error: 'revoked' })
       expect(await store.message(E, msg(999, 'g'))).toEqual({ ok: false, error: 'revoked' })
       expect((await store.readLive(E, 0, [])).feed.map((d) => d.text)).toEqual(['a', 'b', 'd', 'e'])
@@ -538,7 +585,12 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
         const text = (id: number) => `m${String(id).padStart(6, '0')}`
         const send = async (from: number, to: number) => {
           for (const id of ids(from, to)) {
-            expect(await s.message(E, msg(1, text(id), { limit: MANY }))).toEqual({ ok: true, id, held: false, duplicate: false })
+            expect(await s.message(E, msg(1, text(id), { limit: MANY }))).toEqual({
+              ok: true,
+              id,
+              held: false,
+              duplicate: false,
+            })
           }
         }
         /** Ids moderate still knows. Approving a visible message is a no-op: it changes and queues nothing. */
@@ -587,7 +639,8 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
             expect({ key, length }).toEqual({ key, length: before[key].length })
             expect(length).toBeLessThanOrEqual(Math.max(N, FEED_KEPT))
             // The write queue is a stream: deleted entries may leave an emptied node behind.
-            if (key !== 'q') expect({ key, bytes: Math.min(bytes, before[key].bytes * 1.05 + 64) }).toEqual({ key, bytes })
+            if (key !== 'q')
+              expect({ key, bytes: Math.min(bytes, before[key].bytes * 1.05 + 64) }).toEqual({ key, bytes })
           }
         }
       })
@@ -616,7 +669,9 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
         // ...after which it is as old as it is: out of the live state.
         expect(await s.moderate(E, 1, 'hidden', T0 + 52)).toBe(false)
         const queued = (await s.readQueue(E, 'drainer', 100_000, 60_000)).map((e) => e.item)
-        expect(queued.filter((i) => i.t === 'moderate')).toEqual([{ t: 'moderate', id: 1, state: 'visible', at: T0 + 51 }])
+        expect(queued.filter((i) => i.t === 'moderate')).toEqual([
+          { t: 'moderate', id: 1, state: 'visible', at: T0 + 51 },
+        ])
 
         // Rebuilt from Postgres rows (3N of them): the newest N plus the old held one.
         const rows = ids(1, 3 * N).map((id) => ({
@@ -637,7 +692,8 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
           }
         }
         const known: number[] = []
-        for (const id of ids(1, 3 * N)) if (await s.moderate(E, id, id === 3 * N ? 'hidden' : 'visible', T0)) known.push(id)
+        for (const id of ids(1, 3 * N))
+          if (await s.moderate(E, id, id === 3 * N ? 'hidden' : 'visible', T0)) known.push(id)
         expect(known).toEqual([1, ...ids(2 * N + 1, 3 * N)])
         // New messages continue above the rows and push the oldest out.
         expect(await s.message(E, msg(1, 'next'))).toMatchObject({ ok: true, id: 3 * N + 1 })
@@ -937,7 +993,10 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
 
     test('loadEvent and addWristbands handle 100,000 wristbands', async () => {
       let started = performance.now()
-      await load({ wristbands: bands(1, 100_000), checkins: bands(1, 3000).map((w) => ({ number: w.number, at: T0 + w.number })) })
+      await load({
+        wristbands: bands(1, 100_000),
+        checkins: bands(1, 3000).map((w) => ({ number: w.number, at: T0 + w.number })),
+      })
       const loadMs = performance.now() - started
       started = performance.now()
       await store.addWristbands(E, bands(100_001, 200_000))

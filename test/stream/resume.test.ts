@@ -4,8 +4,16 @@
  * they are all retained; otherwise one fresh snapshot, never a partial replay.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { applyDelta, type Delta, type Snapshot } from '../../server/protocol.ts'
-import { BACKENDS, clusterReachable, json, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
+import { applyDelta, type Delta, type Snapshot } from '../../protocol/index.ts'
+import {
+  BACKENDS,
+  clusterReachable,
+  json,
+  seedEvent,
+  startTestServer,
+  type TestServer,
+  until,
+} from '../support/backends.ts'
 import { SseReader } from '../support/sse.ts'
 
 const RETENTION = 40
@@ -36,7 +44,10 @@ for (const backend of BACKENDS) {
     /** One check-in, then wait until the hub has applied the delta it causes. */
     const change = async () => {
       const before = channel().seq
-      const res = await server.fetch(`/api/events/${seeded.event.slug}/checkin`, json({ code: seeded.wristbands[next++].code }))
+      const res = await server.fetch(
+        `/api/events/${seeded.event.slug}/checkin`,
+        json({ code: seeded.wristbands[next++].code }),
+      )
       expect(res.status).toBe(200)
       await until(() => channel().seq > before)
       return channel().seq
@@ -95,21 +106,24 @@ for (const backend of BACKENDS) {
       }
     })
 
-    test.skipIf(skip)('the stream starts with a jittered retry and sends the same bytes to every subscriber', async () => {
-      const a = await SseReader.open(streamUrl())
-      const b = await SseReader.open(streamUrl())
-      const retryA = await a.next()
-      expect(retryA?.retry).toBeGreaterThanOrEqual(2000)
-      expect(retryA?.retry).toBeLessThan(4000)
-      await a.nextEvent()
-      await b.nextEvent()
-      await change()
-      const [fa, fb] = await Promise.all([a.nextEvent(), b.nextEvent()])
-      expect(fa).toEqual(fb)
-      await a.close()
-      await b.close()
-      await until(() => server.rt.hub.subscriberCount === 0)
-    })
+    test.skipIf(skip)(
+      'the stream starts with a jittered retry and sends the same bytes to every subscriber',
+      async () => {
+        const a = await SseReader.open(streamUrl())
+        const b = await SseReader.open(streamUrl())
+        const retryA = await a.next()
+        expect(retryA?.retry).toBeGreaterThanOrEqual(2000)
+        expect(retryA?.retry).toBeLessThan(4000)
+        await a.nextEvent()
+        await b.nextEvent()
+        await change()
+        const [fa, fb] = await Promise.all([a.nextEvent(), b.nextEvent()])
+        expect(fa).toEqual(fb)
+        await a.close()
+        await b.close()
+        await until(() => server.rt.hub.subscriberCount === 0)
+      },
+    )
 
     test.skipIf(skip)('polling: deltas since a seq, 304 when current, a snapshot when too old', async () => {
       const url = `${base}/api/events/${seeded.event.slug}/snapshot`

@@ -51,7 +51,10 @@ async function openMany(port: number, path: string, n: number): Promise<Socket<{
     )
     sockets.push(...batch)
   }
-  await Promise.race([all, Bun.sleep(60_000).then(() => Promise.reject(new Error(`only ${ready} of ${n} got a snapshot`)))])
+  await Promise.race([
+    all,
+    Bun.sleep(60_000).then(() => Promise.reject(new Error(`only ${ready} of ${n} got a snapshot`))),
+  ])
   return sockets
 }
 
@@ -63,7 +66,14 @@ describe('subscriber lifecycle (real process)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gb-subs-'))
     server = await startServerProcess(
-      { DATA_DIR: dir, TICK_MS: '20', FLUSH_MS: '50', SUBSCRIBER_BACKLOG_BYTES: '16384', STALE_SUBSCRIBER_MS: '4000', HEARTBEAT_MS: '500' },
+      {
+        DATA_DIR: dir,
+        TICK_MS: '20',
+        FLUSH_MS: '50',
+        SUBSCRIBER_BACKLOG_BYTES: '16384',
+        STALE_SUBSCRIBER_MS: '4000',
+        HEARTBEAT_MS: '500',
+      },
       { args: ['--demo'] },
     )
     secret = JSON.parse(readFileSync(join(dir, 'demo.host-secret'), 'utf8')).secret
@@ -79,7 +89,10 @@ describe('subscriber lifecycle (real process)', () => {
       const sockets = await openMany(server.port, '/api/events/demo/stream', SUBSCRIBERS)
       expect(await metric(server.url, 'glowband_streams_open')).toBe(SUBSCRIBERS)
       // Half end cleanly, half just vanish (reset): both must be cleaned up.
-      sockets.forEach((s, i) => (i % 2 ? s.end() : s.terminate()))
+      sockets.forEach((s, i) => {
+        if (i % 2) s.end()
+        else s.terminate()
+      })
       await until(async () => (await metric(server.url, 'glowband_streams_open')) === 0, 20_000, 100)
       await Bun.sleep(500)
       rss.push(await metric(server.url, 'glowband_process_rss_bytes'))
@@ -97,22 +110,34 @@ describe('subscriber lifecycle (real process)', () => {
       body: JSON.stringify({ maxMessageLength: 200, messagesPerWindow: 1000, messageWindowSeconds: 1 }),
     })
     const { wristbands } = await (
-      await fetch(`${server.url}/api/admin/events/demo/wristbands`, { method: 'POST', headers: auth, body: JSON.stringify({ count: 20, label: 'slow' }) })
+      await fetch(`${server.url}/api/admin/events/demo/wristbands`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ count: 20, label: 'slow' }),
+      })
     ).json()
     const cookies: string[] = []
     for (const w of wristbands) {
-      const r = await fetch(`${server.url}/api/events/demo/checkin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: w.code }) })
+      const r = await fetch(`${server.url}/api/events/demo/checkin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: w.code }),
+      })
       cookies.push(r.headers.get('set-cookie')!.split(';')[0])
     }
     // A reader with a tiny receive buffer that never reads (python: Bun cannot set SO_RCVBUF).
-    const slow = Bun.spawn(['python3', '-c', `
+    const slow = Bun.spawn([
+      'python3',
+      '-c',
+      `
 import socket, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(('127.0.0.1', ${server.port}))
 s.sendall(b'GET /api/events/demo/stream HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
 time.sleep(30)
-`])
+`,
+    ])
     // A healthy reader beside it keeps receiving everything.
     const healthy = await SseReader.open(`${server.url}/api/events/demo/stream`)
     await until(async () => (await metric(server.url, 'glowband_streams_open')) === 2, 10_000, 50)

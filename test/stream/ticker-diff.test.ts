@@ -1,7 +1,7 @@
 /** The ticker's diff: one delta per changed tick, and hides that reach messages still flying. */
 import { describe, expect, test } from 'bun:test'
-import { applyDelta } from '../../server/protocol.ts'
-import { diffLive, initialTickerState } from '../../server/ticker.ts'
+import { applyDelta } from '../../protocol/index.ts'
+import { diffLive, initialTickerState } from '../../server/pipeline/ticker.ts'
 import { emptyLiveRead } from '../support/live-read.ts'
 
 describe('diffLive', () => {

@@ -71,7 +71,12 @@ export interface TestServerOptions {
 /** A runtime plus its app, for one backend; `stop()` removes everything it made. */
 export async function startTestServer(backend: BackendName, opts: TestServerOptions = {}): Promise<TestServer> {
   let cleanup = async () => {}
-  const env: Record<string, string> = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', TICK_MS: '50', FLUSH_MS: '20', ...opts.env }
+  const env: Record<string, string> = {
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    TICK_MS: '50',
+    FLUSH_MS: '20',
+    ...opts.env,
+  }
   if (backend === 'cluster') {
     if (opts.share) {
       env.DATABASE_URL = opts.share.databaseUrl
@@ -109,7 +114,7 @@ export async function seedEvent(server: TestServer, opts: { wristbands?: number;
     name: 'Test Night',
     slug: opts.slug ?? `t-${randomBytes(3).toString('hex')}`,
   })
-  const batch = await server.rt.hosts.createWristbands(event, { count: opts.wristbands ?? 10, label: 'test' })
+  const batch = await server.rt.wristbands.createWristbands(event, { count: opts.wristbands ?? 10, label: 'test' })
   return { event, hostSecret, wristbands: batch.wristbands }
 }
 

@@ -30,7 +30,15 @@ export async function startDeployment(
   const prefix = `gbc${randomBytes(4).toString('hex')}`
   const redisUrl = opts.redisUrl ?? TEST_REDIS_URL
   const dirs: string[] = []
-  const base = { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, TICK_MS: '50', FLUSH_MS: '20', LEASE_MS: '1000', ...env }
+  const base = {
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    TICK_MS: '50',
+    FLUSH_MS: '20',
+    LEASE_MS: '1000',
+    ...env,
+  }
   let n = 0
   const add = async (extra: Record<string, string> = {}, port?: number, demo = false) => {
     const dir = mkdtempSync(join(tmpdir(), 'gb-inst-'))
@@ -67,6 +75,14 @@ export async function startDeployment(
 /** Reads one Prometheus sample from an instance's /metrics. */
 export async function metric(url: string, name: string, labelMatch = ''): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text()
-  const line = text.split('\n').find((l) => l.startsWith(name) && !l.startsWith('#') && l.includes(labelMatch) && (l[name.length] === ' ' || l[name.length] === '{'))
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith(name) &&
+        !l.startsWith('#') &&
+        l.includes(labelMatch) &&
+        (l[name.length] === ' ' || l[name.length] === '{'),
+    )
   return line ? Number(line.split(' ').at(-1)) : 0
 }

@@ -22,21 +22,36 @@ export class PrivateRedis {
     this.port ||= await freePort()
     const persistence = this.opts.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
     this.proc = Bun.spawn(
-      ['redis-server', '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir, ...persistence],
+      [
+        'redis-server',
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--dir',
+        this.dir,
+        ...persistence,
+      ],
       { stdout: 'ignore', stderr: 'ignore' },
     )
-    await until(async () => {
-      const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
-      r.on('error', () => {}) // refused until the server is up
-      try {
-        await r.connect()
-        return (await r.ping()) === 'PONG'
-      } catch {
-        return false
-      } finally {
-        r.disconnect()
-      }
-    }, 10_000, 50)
+    await until(
+      async () => {
+        const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+        r.on('error', () => {}) // refused until the server is up
+        try {
+          await r.connect()
+          return (await r.ping()) === 'PONG'
+        } catch {
+          return false
+        } finally {
+          r.disconnect()
+        }
+      },
+      10_000,
+      50,
+    )
     return this
   }
 

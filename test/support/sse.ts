@@ -58,7 +58,10 @@ export class SseReader {
       // One read in flight at a time, kept across timeouts: an abandoned read would
       // swallow the next chunk. A connection reset ends the stream like a clean close.
       this.pending ??= this.reader.read().catch(() => ({ done: true as const, value: undefined }))
-      const result = await Promise.race([this.pending, new Promise<null>((r) => (timer = setTimeout(() => r(null), left)))])
+      const result = await Promise.race([
+        this.pending,
+        new Promise<null>((r) => (timer = setTimeout(() => r(null), left))),
+      ])
       clearTimeout(timer)
       if (result === null) return null
       this.pending = null

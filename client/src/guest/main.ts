@@ -5,11 +5,18 @@
  * vote and message goes through the Outbox, so nothing is lost to a bad signal.
  */
 import { css, html, LitElement, nothing } from 'lit'
-import type { Me, Poll, Raffle } from '../../../server/protocol.ts'
+import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
-import { type MessageBody, Outbox, outboxKey, type QueuedAction, type RefusedAction, type VoteBody } from '../lib/outbox.ts'
+import {
+  type MessageBody,
+  Outbox,
+  outboxKey,
+  type QueuedAction,
+  type RefusedAction,
+  type VoteBody,
+} from '../lib/outbox.ts'
 import type { CodeEvent } from './checkin-form/checkin-form.ts'
 import './checkin-form/checkin-form.ts'
 import './connection-pill/connection-pill.ts'
@@ -411,7 +418,8 @@ export class GuestApp extends LitElement {
       onAccepted: (a, body) => this.accepted(a, body),
       onRefused: (r) => this.refused(r),
       onUnauthorized: () => {
-        this.checkinError = 'Your check-in on this phone has expired. Scan your wristband or type its code: what you did is kept.'
+        this.checkinError =
+          'Your check-in on this phone has expired. Scan your wristband or type its code: what you did is kept.'
         this.phase = 'checkin'
       },
     })
@@ -420,7 +428,8 @@ export class GuestApp extends LitElement {
 
   private onStream(s: LiveStream) {
     const back =
-      (s.state === 'live' && this.lastState !== 'live') || (s.freshAt > 0 && this.lastFresh > 0 && s.freshAt - this.lastFresh > STALE_MS)
+      (s.state === 'live' && this.lastState !== 'live') ||
+      (s.freshAt > 0 && this.lastFresh > 0 && s.freshAt - this.lastFresh > STALE_MS)
     this.lastState = s.state
     this.lastFresh = s.freshAt
     if (back) {
@@ -507,12 +516,14 @@ export class GuestApp extends LitElement {
 
   render() {
     const show = this.phase === 'ready' ? this.live.stream.snapshot?.show : null
-    return html`${show && this.hiddenShow !== show.startAt
+    return html`${
+      show && this.hiddenShow !== show.startAt
         ? html`<button class="show" @click=${() => (this.hiddenShow = show.startAt)}>
             <span class="show-color"></span>
             <span class="show-caption">Light show · tap to see the page</span>
           </button>`
-        : nothing}
+        : nothing
+    }
       <div class="page">${this.renderPhase()}</div>`
   }
 
@@ -529,14 +540,18 @@ export class GuestApp extends LitElement {
       <div>
         <p class="brand">Glowband</p>
         <h1 class="wrap">${this.event?.name ?? 'Live event'}</h1>
-        ${withMe && s.snapshot
-          ? html`<p class="here">${s.snapshot.checkins} ${s.snapshot.checkins === 1 ? 'guest' : 'guests'} here</p>`
-          : nothing}
+        ${
+          withMe && s.snapshot
+            ? html`<p class="here">${s.snapshot.checkins} ${s.snapshot.checkins === 1 ? 'guest' : 'guests'} here</p>`
+            : nothing
+        }
       </div>
       <div class="meta">
-        ${withMe && this.me
-          ? html`<span class="band" data-testid="number">Wristband #${this.me.number}</span>`
-          : nothing}
+        ${
+          withMe && this.me
+            ? html`<span class="band" data-testid="number">Wristband #${this.me.number}</span>`
+            : nothing
+        }
         <gb-connection-pill .state=${state} .degraded=${s.degraded}></gb-connection-pill>
       </div>
     </header>`
@@ -593,9 +608,11 @@ export class GuestApp extends LitElement {
             @gb-code=${this.onCode}
           ></gb-checkin-form>
         </section>
-        ${waiting
-          ? html`<p class="quiet">${waiting === 1 ? '1 action is' : `${waiting} actions are`} saved and sent once you are checked in.</p>`
-          : nothing}
+        ${
+          waiting
+            ? html`<p class="quiet">${waiting === 1 ? '1 action is' : `${waiting} actions are`} saved and sent once you are checked in.</p>`
+            : nothing
+        }
       </main>`
   }
 
@@ -635,24 +652,33 @@ export class GuestApp extends LitElement {
     const raffles = snap ? this.raffles(snap.raffles) : []
     // A first attempt on a good connection takes a blink: list actions once one had to wait.
     const showList =
-      !!ob && (ob.refused.length > 0 || (ob.pending.length > 0 && (ob.waitReason !== null || ob.pending.some((a) => a.attempts > 1))))
+      !!ob &&
+      (ob.refused.length > 0 ||
+        (ob.pending.length > 0 && (ob.waitReason !== null || ob.pending.some((a) => a.attempts > 1))))
     const notice = this.notice === SENDING && ob?.waitReason ? SAVED : this.notice
     return html`${this.header(true)}
       <main @gb-vote=${this.onVote} @gb-dismiss=${this.onDismiss}>
-        ${snap
-          ? html`${snap.status !== 'live' || snap.message
-                ? html`<gb-status-banner .status=${snap.status} .message=${snap.message}></gb-status-banner>`
-                : nothing}
-              ${raffles.length
-                ? html`<gb-raffle-card .raffles=${raffles} .myNumber=${this.me?.number ?? null}></gb-raffle-card>`
-                : nothing}
+        ${
+          snap
+            ? html`${
+                snap.status !== 'live' || snap.message
+                  ? html`<gb-status-banner .status=${snap.status} .message=${snap.message}></gb-status-banner>`
+                  : nothing
+              }
+              ${
+                raffles.length
+                  ? html`<gb-raffle-card .raffles=${raffles} .myNumber=${this.me?.number ?? null}></gb-raffle-card>`
+                  : nothing
+              }
               <gb-danmaku-feed .items=${snap.danmaku} .myNumber=${this.me?.number ?? null}></gb-danmaku-feed>
-              ${hasOpen
-                ? nothing
-                : html`<section class="card no-poll">
+              ${
+                hasOpen
+                  ? nothing
+                  : html`<section class="card no-poll">
                     <h2>No poll open right now</h2>
                     <p class="quiet">The next one shows up here the moment the host opens it.</p>
-                  </section>`}
+                  </section>`
+              }
               ${polls.map((p) => {
                 const v = this.voteFor(p)
                 return html`<gb-poll-card
@@ -662,18 +688,21 @@ export class GuestApp extends LitElement {
                   .eventStatus=${snap.status}
                 ></gb-poll-card>`
               })}`
-          : html`<div class="center" role="status">
+            : html`<div class="center" role="status">
               <div class="spinner" aria-hidden="true"></div>
               <p class="quiet">Connecting to the live event…</p>
-            </div>`}
-        ${showList
-          ? html`<gb-pending-list
+            </div>`
+        }
+        ${
+          showList
+            ? html`<gb-pending-list
               .pending=${ob!.pending}
               .refused=${ob!.refused}
               .inFlight=${ob!.inFlight}
               .waitReason=${ob!.waitReason}
             ></gb-pending-list>`
-          : nothing}
+            : nothing
+        }
       </main>
       <div class="composer">
         <gb-danmaku-box

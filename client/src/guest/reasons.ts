@@ -1,5 +1,5 @@
 /** What a guest reads when the server refuses an action, by the public error code. */
-import type { ApiError } from '../../../server/protocol.ts'
+import type { ApiError } from '../../../protocol/index.ts'
 
 const REASONS: Record<string, string> = {
   poll_not_open: 'The poll closed before your vote arrived.',

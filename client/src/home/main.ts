@@ -113,7 +113,9 @@ export class HomePage extends LitElement {
   constructor() {
     super()
     const reason = new URLSearchParams(location.search).get('checkin')
-    this.error = reason ? (SCAN_ERRORS[reason] ?? reasonText({ error: reason, message: 'check-in failed: ' + reason })) : ''
+    this.error = reason
+      ? (SCAN_ERRORS[reason] ?? reasonText({ error: reason, message: `check-in failed: ${reason}` }))
+      : ''
     this.busy = false
     // Coming back with the Back button restores this page from the cache: the form must work again.
     addEventListener('pageshow', () => (this.busy = false))
@@ -132,12 +134,14 @@ export class HomePage extends LitElement {
         <h1>Your wristband is your ticket to the show.</h1>
         <p class="lead">Scan its QR code with your phone's camera to vote, send messages to the big screen and win prizes. No app needed.</p>
       </div>
-      ${this.last
-        ? html`<section class="card back">
+      ${
+        this.last
+          ? html`<section class="card back">
             <p>Back to <strong class="wrap">${this.last.name}</strong></p>
             <a class="btn btn-quiet" href="/e/${encodeURIComponent(this.last.slug)}">Open</a>
           </section>`
-        : nothing}
+          : nothing
+      }
       ${this.error ? html`<p class="scan-error wrap" role="alert">${this.error}</p>` : nothing}
       <section class="card" aria-label="Type your wristband code">
         <gb-checkin-form .busy=${this.busy} submit-label="Join the event" @gb-code=${this.onCode}></gb-checkin-form>

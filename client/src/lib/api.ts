@@ -1,5 +1,5 @@
 /** JSON calls to the server, with the public error shape decoded. */
-import type { ApiError } from '../../../server/protocol.ts'
+import type { ApiError } from '../../../protocol/index.ts'
 
 export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; error: ApiError }
 
@@ -25,7 +25,7 @@ export async function api<T>(
     const error: ApiError =
       data && typeof data.error === 'string'
         ? data
-        : { error: 'http_' + res.status, message: `the server answered ${res.status}` }
+        : { error: `http_${res.status}`, message: `the server answered ${res.status}` }
     return { ok: false, status: res.status, error }
   } catch {
     return { ok: false, status: 0, error: { error: 'offline', message: 'no connection to the server' } }

@@ -3,7 +3,7 @@
  * one with the lowest round trip (its midpoint is the best guess). Runs locally between
  * resyncs; losing /time keeps the last estimate, so the show never stops.
  */
-import { timeSchema } from '../../../server/protocol.ts'
+import { timeSchema } from '../../../protocol/index.ts'
 
 export interface ClockSample {
   offset: number

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import type { CueSheet } from '../../../server/protocol.ts'
+import type { CueSheet } from '../../../protocol/index.ts'
 import { CHANGE_GRID_MS, cueStateAt, showEndsAt } from './cues.ts'
 
 const sheet = (cues: CueSheet['cues']): CueSheet => ({ name: 't', cues })

@@ -9,7 +9,7 @@
  * whatever the cue sheet says; the `flash` effect is a 3 Hz square wave on that grid.
  * See WCAG 2.3.1, https://www.w3.org/WAI/WCAG22/Understanding/three-flashes-or-below-threshold
  */
-import type { CueSheet } from '../../../server/protocol.ts'
+import type { CueSheet } from '../../../protocol/index.ts'
 
 /** At most three flashes (six changes) per second. */
 export const MAX_FLASHES_PER_SECOND = 3

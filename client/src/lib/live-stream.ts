@@ -5,7 +5,7 @@
  * SSE keeps failing, and goes back to SSE when it can.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { type AdminView, applyDelta, type Delta, type Snapshot } from '../../../server/protocol.ts'
+import { type AdminView, applyDelta, type Delta, type Snapshot } from '../../../protocol/index.ts'
 
 /** `polling` while the fallback answers; `reconnecting` while nothing does. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'polling'

@@ -19,7 +19,7 @@
  * The queue is stored per event and wristband, so it survives a reload and never mixes
  * two wristbands used on one phone.
  */
-import type { ApiError } from '../../../server/protocol.ts'
+import type { ApiError } from '../../../protocol/index.ts'
 
 export type VoteBody = { pollId: number; optionId: number }
 export type MessageBody = { text: string }
@@ -162,7 +162,15 @@ export class Outbox {
   /** Queues an action and sends it as soon as everything before it is done. */
   add<K extends ActionKind>(kind: K, body: BodyOf<K>, label = ''): QueuedAction<K> {
     const now = this.opts.now()
-    const action: QueuedAction<K> = { kind, actionId: newActionId(), body, label, createdAt: now, attempts: 0, nextAt: now }
+    const action: QueuedAction<K> = {
+      kind,
+      actionId: newActionId(),
+      body,
+      label,
+      createdAt: now,
+      attempts: 0,
+      nextAt: now,
+    }
     if (kind === 'vote') {
       const pollId = (body as VoteBody).pollId
       this.pending = this.pending.filter(
@@ -235,7 +243,8 @@ export class Outbox {
       const inFlight = this.pending.find((a) => a.actionId === this.inFlight)
       this.pending = (data.pending ?? []).filter(valid)
       // Keep the one on the wire at the head, so its answer still has somewhere to land.
-      if (inFlight && !this.pending.some((a) => a.actionId === inFlight.actionId)) this.pending = [inFlight, ...this.pending]
+      if (inFlight && !this.pending.some((a) => a.actionId === inFlight.actionId))
+        this.pending = [inFlight, ...this.pending]
       this.refused = (data.refused ?? []).filter((r) => r && valid(r.action)).slice(-REFUSED_KEPT)
     } catch {
       // A damaged entry must not break the page; it is overwritten on the next save.

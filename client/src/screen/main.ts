@@ -5,15 +5,15 @@
  * pause overlay, the light show and a note when the screen is not sure it is current.
  */
 import { html, LitElement, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit'
-import type { Danmaku, Poll, Raffle, Snapshot } from '../../../server/protocol.ts'
+import type { Danmaku, Poll, Raffle, Snapshot } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { ServerClock } from '../lib/clock.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
 import './connection-badge/connection-badge.ts'
 import type { DanmakuLayer } from './danmaku-layer/danmaku-layer.ts'
 import './danmaku-layer/danmaku-layer.ts'
-import { diffDanmaku } from './danmaku-layer/feed.ts'
 import { FreshnessController } from '../lib/freshness.ts'
+import { diffDanmaku } from './danmaku-layer/feed.ts'
 import './join-qr/join-qr.ts'
 import { screenStyles } from './main.styles.ts'
 import './poll-bars/poll-bars.ts'
@@ -72,7 +72,9 @@ class WakeLockController implements ReactiveController {
     if (document.visibilityState === 'visible') void this.request()
   }
   private async request() {
-    const wakeLock = (navigator as Navigator & { wakeLock?: { request(type: 'screen'): Promise<{ release(): Promise<void> }> } }).wakeLock
+    const wakeLock = (
+      navigator as Navigator & { wakeLock?: { request(type: 'screen'): Promise<{ release(): Promise<void> }> } }
+    ).wakeLock
     try {
       this.lock = (await wakeLock?.request('screen')) ?? null
     } catch {
@@ -101,6 +103,8 @@ export class ScreenApp extends LitElement {
   private urls = streamUrls(this.slug)
   private live = new LiveController(this, { ...this.urls, onChange: (s) => this.onStream(s) })
   private clockCtl = new ClockController(this)
+  // Held for its side effect: it keeps the screen awake while this page is shown.
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: a reactive controller, registered by its constructor
   private wake = new WakeLockController(this)
   private freshness = new FreshnessController(this, () => this.live.stream, this.urls.snapshotUrl)
   private prev: Snapshot | null = null
@@ -203,7 +207,10 @@ export class ScreenApp extends LitElement {
     const open = snap.polls.filter((p) => p.open)
     if (open.length) return open[open.length - 1]
     const closed = snap.polls.filter((p) => p.closed)
-    return closed.find((p) => p.id === this.lastClosed) ?? closed.reduce<Poll | null>((a, p) => (!a || p.id > a.id ? p : a), null)
+    return (
+      closed.find((p) => p.id === this.lastClosed) ??
+      closed.reduce<Poll | null>((a, p) => (!a || p.id > a.id ? p : a), null)
+    )
   }
 
   updated() {
@@ -267,13 +274,15 @@ export class ScreenApp extends LitElement {
         </header>
         <gb-danmaku-layer class="sky"></gb-danmaku-layer>
         <main>
-          ${poll
-            ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
-            : html`<div class="card stage welcome">
+          ${
+            poll
+              ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
+              : html`<div class="card stage welcome">
                 <div class="kicker">Welcome</div>
                 <h2>Send a message to this screen</h2>
                 <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
-              </div>`}
+              </div>`
+          }
           <aside>
             <div class="card join">${this.info ? html`<gb-join-qr .url=${this.info.joinUrl}></gb-join-qr>` : nothing}</div>
             ${winners ? this.winnersCard(winners) : nothing}

@@ -42,7 +42,8 @@ let messageId = 0
 let pollChanged = false
 let checkinsChanged = false
 
-const frame = (id: number, event: string, json: string) => encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${json}\n\n`)
+const frame = (id: number, event: string, json: string) =>
+  encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${json}\n\n`)
 const snapshot = () =>
   JSON.stringify({ v: 1, seq, status: 'live', message: '', checkins, polls: [poll], danmaku, raffles: [], show: null })
 

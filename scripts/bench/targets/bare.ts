@@ -22,7 +22,12 @@ export async function startBare(opts: { tickMs: number; stream?: 'enqueue' | 'di
     async setup(guests) {
       return {
         codes: Array.from({ length: guests }, (_, i) => `BARE${i}`),
-        poll: { id: 1, question: 'Which song should close the night?', optionIds: [1, 2, 3], optionLabels: ['Neon Lights', 'Golden Hour', 'Midnight City'] },
+        poll: {
+          id: 1,
+          question: 'Which song should close the night?',
+          optionIds: [1, 2, 3],
+          optionLabels: ['Neon Lights', 'Golden Hour', 'Midnight City'],
+        },
       }
     },
     truth: async () => null,

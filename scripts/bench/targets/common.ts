@@ -1,6 +1,7 @@
 /** What every benchmark target offers the orchestrator, and the process helpers they share. */
-import { createServer } from 'node:net'
+
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 import type { Subprocess } from 'bun'
 
@@ -131,10 +132,18 @@ export async function demoPoll(base: string, timeoutMs = 15_000): Promise<PollIn
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const res = await fetch(`${base}/api/events/demo/snapshot`)
-    const body = (await res.json()) as { snapshot: { polls: { id: number; question: string; open: boolean; options: { id: number; label: string }[] }[] } }
+    const body = (await res.json()) as {
+      snapshot: { polls: { id: number; question: string; open: boolean; options: { id: number; label: string }[] }[] }
+    }
     const poll = body.snapshot.polls.find((p) => p.open)
     // The poll reaches the snapshot with the ticker's next delta.
-    if (poll) return { id: poll.id, question: poll.question, optionIds: poll.options.map((o) => o.id), optionLabels: poll.options.map((o) => o.label) }
+    if (poll)
+      return {
+        id: poll.id,
+        question: poll.question,
+        optionIds: poll.options.map((o) => o.id),
+        optionLabels: poll.options.map((o) => o.label),
+      }
     if (Date.now() > deadline) throw new Error('the demo event has no open poll')
     await Bun.sleep(100)
   }

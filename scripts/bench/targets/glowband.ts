@@ -26,7 +26,12 @@ interface Instance {
   logs: () => string
 }
 
-async function spawnInstance(port: number, env: Record<string, string>, opts: GlowbandOptions, demo: boolean): Promise<Instance> {
+async function spawnInstance(
+  port: number,
+  env: Record<string, string>,
+  opts: GlowbandOptions,
+  demo: boolean,
+): Promise<Instance> {
   const dir = mkdtempSync(join(tmpdir(), 'gb-bench-'))
   const proc = Bun.spawn([process.execPath, ...(opts.bunArgs ?? []), 'server/index.ts', ...(demo ? ['--demo'] : [])], {
     cwd: ROOT,
@@ -91,7 +96,12 @@ function glowbandTarget(name: string, port: number, instances: Instance[], clean
       for (;;) {
         const res = await fetch(`${base}/api/admin/events/demo/stats`, { headers: auth() })
         if (res.ok) {
-          const st = (await res.json()) as { checkins: number; messages: number; polls: Record<string, Record<string, number>>; queueDepth: number }
+          const st = (await res.json()) as {
+            checkins: number
+            messages: number
+            polls: Record<string, Record<string, number>>
+            queueDepth: number
+          }
           if (st.queueDepth === 0 || Date.now() > deadline) {
             const votes: Record<string, number> = {}
             for (const byOption of Object.values(st.polls)) Object.assign(votes, byOption)
@@ -125,7 +135,14 @@ export async function startCluster(opts: GlowbandOptions & { instances: number }
   const instances: Instance[] = []
   try {
     for (let i = 0; i < opts.instances; i++) {
-      instances.push(await spawnInstance(port, { ...scratch.env, INSTANCE_ID: `bench-${i}-${randomBytes(2).toString('hex')}` }, opts, i === 0))
+      instances.push(
+        await spawnInstance(
+          port,
+          { ...scratch.env, INSTANCE_ID: `bench-${i}-${randomBytes(2).toString('hex')}` },
+          opts,
+          i === 0,
+        ),
+      )
     }
   } catch (err) {
     await Promise.all(instances.map((i) => stopProcess(i.proc)))

@@ -13,7 +13,9 @@ export async function startNchan(): Promise<Target> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'gb-bench-nchan-'))
   for (const d of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d))
-  const conf = readFileSync(join(import.meta.dir, 'nchan.conf'), 'utf8').replaceAll('{{DIR}}', dir).replaceAll('{{PORT}}', String(port))
+  const conf = readFileSync(join(import.meta.dir, 'nchan.conf'), 'utf8')
+    .replaceAll('{{DIR}}', dir)
+    .replaceAll('{{PORT}}', String(port))
   writeFileSync(join(dir, 'nginx.conf'), conf)
   const proc = Bun.spawn([NGINX, '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
     stdout: 'ignore',
@@ -39,15 +41,23 @@ export async function startNchan(): Promise<Target> {
     async setup(guests) {
       return {
         codes: Array.from({ length: guests }, (_, i) => `NCHAN${i}`),
-        poll: { id: 1, question: 'Which song should close the night?', optionIds: [1, 2, 3], optionLabels: ['Neon Lights', 'Golden Hour', 'Midnight City'] },
+        poll: {
+          id: 1,
+          question: 'Which song should close the night?',
+          optionIds: [1, 2, 3],
+          optionLabels: ['Neon Lights', 'Golden Hour', 'Midnight City'],
+        },
       }
     },
     truth: async () => null,
     logs,
     async stop() {
       await stopProcess(proc, 5000)
-      const errors = logs().split('\n').filter((l) => /\[(error|crit|alert|emerg)\]/.test(l))
-      if (errors.length) console.error(`nchan: ${errors.length} error lines in nginx's log, the last:\n${errors.slice(-3).join('\n')}`)
+      const errors = logs()
+        .split('\n')
+        .filter((l) => /\[(error|crit|alert|emerg)\]/.test(l))
+      if (errors.length)
+        console.error(`nchan: ${errors.length} error lines in nginx's log, the last:\n${errors.slice(-3).join('\n')}`)
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -105,7 +105,11 @@ export class AdminConsole extends LitElement {
     void loadHostEvent(this.slug).then((r) => {
       if (r.ok || r.status !== 401) return
       this.dispatchEvent(
-        new CustomEvent<AuthLostDetail>(AUTH_LOST, { bubbles: true, composed: true, detail: { message: r.error.message } }),
+        new CustomEvent<AuthLostDetail>(AUTH_LOST, {
+          bubbles: true,
+          composed: true,
+          detail: { message: r.error.message },
+        }),
       )
     })
   }
@@ -192,7 +196,11 @@ export class AdminConsole extends LitElement {
         badge: held ? html`<span class="badge badge-warn">${held} held</span>` : nothing,
       })
     }
-    tabs.push({ id: 'raffles', label: 'Raffles', badge: undrawn ? html`<span class="badge">${undrawn}</span>` : nothing })
+    tabs.push({
+      id: 'raffles',
+      label: 'Raffles',
+      badge: undrawn ? html`<span class="badge">${undrawn}</span>` : nothing,
+    })
     tabs.push({
       id: 'show',
       label: 'Light show',
@@ -249,15 +257,16 @@ export class AdminConsole extends LitElement {
         <section class="panel" id="panel-polls" role="tabpanel" aria-labelledby="tab-polls" ?hidden=${!shown('polls')}>
           <gb-poll-manager .slug=${this.slug} .polls=${s?.polls ?? []}></gb-poll-manager>
         </section>
-        ${wide
-          ? html`<aside class="side" aria-labelledby="side-title">
+        ${
+          wide
+            ? html`<aside class="side" aria-labelledby="side-title">
               <div class="side-title">
                 <h2 id="side-title" class="eyebrow">Moderation</h2>
                 ${held ? html`<span class="badge badge-warn">${held} held</span>` : nothing}
               </div>
               ${moderation}
             </aside>`
-          : html`<section
+            : html`<section
               class="panel"
               id="panel-moderation"
               role="tabpanel"
@@ -265,7 +274,8 @@ export class AdminConsole extends LitElement {
               ?hidden=${!shown('moderation')}
             >
               ${moderation}
-            </section>`}
+            </section>`
+        }
         <section class="panel" id="panel-raffles" role="tabpanel" aria-labelledby="tab-raffles" ?hidden=${!shown('raffles')}>
           <gb-raffle-panel .slug=${this.slug} .raffles=${s?.raffles ?? []}></gb-raffle-panel>
         </section>

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import type { AdminView, Danmaku } from '../../../../server/protocol.ts'
+import type { AdminView, Danmaku } from '../../../../protocol/index.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, relativeTime } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
@@ -184,10 +184,12 @@ export class ModerationPanel extends LitElement {
         >${m.text}${at ? html`<small>${clockTime(at)} · ${relativeTime(at)}</small>` : nothing}</span
       >
       <span class="btns">
-        ${leaving
-          ? html`<span class="small muted" role="status">${held ? 'Done' : 'Hiding…'}</span>`
-          : html`${held
-                ? html`<button
+        ${
+          leaving
+            ? html`<span class="small muted" role="status">${held ? 'Done' : 'Hiding…'}</span>`
+            : html`${
+                held
+                  ? html`<button
                     class="btn btn-good btn-sm"
                     ?disabled=${busy}
                     aria-label="Approve message from #${m.number}"
@@ -195,7 +197,8 @@ export class ModerationPanel extends LitElement {
                   >
                     Approve
                   </button>`
-                : nothing}
+                  : nothing
+              }
               <button
                 class="btn btn-outline btn-sm"
                 ?disabled=${busy}
@@ -203,7 +206,8 @@ export class ModerationPanel extends LitElement {
                 @click=${() => this.moderate(m, 'hide', held)}
               >
                 Hide
-              </button>`}
+              </button>`
+        }
       </span>
       <div class="msg-fb">${this.actions.feedback(key)}</div>
     </li>`
@@ -218,11 +222,17 @@ export class ModerationPanel extends LitElement {
         <h3 id="held-title">Waiting for approval</h3>
         <span class="badge ${held.length ? 'badge-warn' : ''}">${held.length}</span>
       </div>
-      ${held.length
-        ? html`<ol>
-            ${repeat(held, (m) => m.id, (m) => this.renderMessage(m, true))}
+      ${
+        held.length
+          ? html`<ol>
+            ${repeat(
+              held,
+              (m) => m.id,
+              (m) => this.renderMessage(m, true),
+            )}
           </ol>`
-        : html`<p class="empty">Nothing waiting. New messages are held here until you approve them.</p>`}
+          : html`<p class="empty">Nothing waiting. New messages are held here until you approve them.</p>`
+      }
     </section>`
   }
 
@@ -234,11 +244,17 @@ export class ModerationPanel extends LitElement {
         <span class="spacer"></span>
         <span class="count">${feed.length ? `latest ${feed.length}, newest first` : ''}</span>
       </div>
-      ${feed.length
-        ? html`<ol class="feed" aria-live="polite">
-            ${repeat(feed, (m) => m.id, (m) => this.renderMessage(m, false))}
+      ${
+        feed.length
+          ? html`<ol class="feed" aria-live="polite">
+            ${repeat(
+              feed,
+              (m) => m.id,
+              (m) => this.renderMessage(m, false),
+            )}
           </ol>`
-        : html`<p class="empty">No messages on screen. Guests' messages appear here as they fly across the big screen.</p>`}
+          : html`<p class="empty">No messages on screen. Guests' messages appear here as they fly across the big screen.</p>`
+      }
     </section>`
   }
 
@@ -322,11 +338,13 @@ export class ModerationPanel extends LitElement {
           <button type="submit" class="btn ${dirty ? 'btn-primary' : 'btn-outline'}" ?disabled=${this.actions.busy('settings')}>
             Save rules
           </button>
-          ${dirty
-            ? html`<button type="button" class="btn btn-ghost" @click=${() => (this.draft = draftOf(this.settings!))}>
+          ${
+            dirty
+              ? html`<button type="button" class="btn btn-ghost" @click=${() => (this.draft = draftOf(this.settings!))}>
                 Undo changes
               </button>`
-            : nothing}
+              : nothing
+          }
         </div>
       </form>
       ${this.actions.feedback('settings', { fields: FIELD_LABELS })}

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import type { AdminView, Snapshot } from '../../../../server/protocol.ts'
+import type { AdminView, Snapshot } from '../../../../protocol/index.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
 import { clockTime, count, NowController, plural, relativeTime } from '../shared/format.ts'
 
@@ -151,17 +151,20 @@ export class OverviewPanel extends LitElement {
     return html`<section class="card" aria-labelledby="checkins-title">
         <div class="card-head"><h2 id="checkins-title" class="eyebrow">Checked in</h2></div>
         <p class="big num" data-checkins=${checkins}>${s ? count(checkins) : '–'}</p>
-        ${total !== null
-          ? html`<div class="meter" role="presentation"><span style="width:${pct}%"></span></div>
+        ${
+          total !== null
+            ? html`<div class="meter" role="presentation"><span style="width:${pct}%"></span></div>
               <p class="small muted">of ${plural(total, 'wristband')} · ${pct}%</p>`
-          : nothing}
+            : nothing
+        }
       </section>
       <section class="card" aria-labelledby="recent-title">
         <div class="card-head">
           <h2 id="recent-title" class="eyebrow">Recent check-ins</h2>
         </div>
-        ${recent.length
-          ? html`<ol aria-live="polite">
+        ${
+          recent.length
+            ? html`<ol aria-live="polite">
               ${recent.slice(0, 20).map(
                 (c) => html`<li class="checkin">
                   <span class="band num">#${c.number}</span>
@@ -170,7 +173,8 @@ export class OverviewPanel extends LitElement {
                 </li>`,
               )}
             </ol>`
-          : html`<p class="empty">No one has checked in yet. Wristband scans appear here as they happen.</p>`}
+            : html`<p class="empty">No one has checked in yet. Wristband scans appear here as they happen.</p>`
+        }
       </section>
       <section class="card" aria-labelledby="now-title">
         <div class="card-head"><h2 id="now-title" class="eyebrow">Right now</h2></div>
@@ -178,11 +182,13 @@ export class OverviewPanel extends LitElement {
           <div>
             <dt>Open poll</dt>
             <dd title=${openPolls[0]?.question ?? ''}>
-              ${openPolls.length
-                ? openPolls.length === 1
-                  ? openPolls[0].question
-                  : `${openPolls.length} polls open`
-                : html`<span class="muted">none</span>`}
+              ${
+                openPolls.length
+                  ? openPolls.length === 1
+                    ? openPolls[0].question
+                    : `${openPolls.length} polls open`
+                  : html`<span class="muted">none</span>`
+              }
             </dd>
           </div>
           <div>
@@ -196,11 +202,13 @@ export class OverviewPanel extends LitElement {
           <div>
             <dt>Light show</dt>
             <dd>
-              ${show
-                ? html`<span title="Started ${clockTime(show.startAt)}"
+              ${
+                show
+                  ? html`<span title="Started ${clockTime(show.startAt)}"
                     ><span class="swatch" aria-hidden="true"></span>running</span
                   >`
-                : html`<span class="muted">off</span>`}
+                  : html`<span class="muted">off</span>`
+              }
             </dd>
           </div>
         </dl>

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import type { Poll } from '../../../../server/protocol.ts'
+import type { Poll } from '../../../../protocol/index.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
@@ -189,7 +189,11 @@ export class PollManager extends LitElement {
         </div>
       </form>
       ${this.actions.feedback('create', {
-        fields: { question: '', options: 'Options', ...Object.fromEntries(this.options.map((_, i) => [`options.${i}`, `Option ${i + 1}`])) },
+        fields: {
+          question: '',
+          options: 'Options',
+          ...Object.fromEntries(this.options.map((_, i) => [`options.${i}`, `Option ${i + 1}`])),
+        },
       })}
     </section>`
   }
@@ -221,26 +225,30 @@ export class PollManager extends LitElement {
         <h3 class="wrap">${poll.question}</h3>
         <div class="meta">
           <span class="total num">${plural(total, 'vote')}</span>
-          ${poll.open
-            ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Open</span>`
-            : poll.closed
-              ? html`<span class="badge">Closed</span>`
-              : html`<span class="badge badge-accent">Draft</span>`}
+          ${
+            poll.open
+              ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Open</span>`
+              : poll.closed
+                ? html`<span class="badge">Closed</span>`
+                : html`<span class="badge badge-accent">Draft</span>`
+          }
         </div>
       </div>
       ${this.renderBars(poll)}
       <div class="poll-actions">
-        ${poll.open
-          ? html`<button class="btn btn-outline" ?disabled=${busy} @click=${() => this.setState(poll, 'close')}>
+        ${
+          poll.open
+            ? html`<button class="btn btn-outline" ?disabled=${busy} @click=${() => this.setState(poll, 'close')}>
               ■ Close poll
             </button>`
-          : poll.closed
-            ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
+            : poll.closed
+              ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
                 Reopen
               </button>`
-            : html`<button class="btn btn-good" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
+              : html`<button class="btn btn-good" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
                 ▶ Open poll
-              </button>`}
+              </button>`
+        }
       </div>
       ${this.actions.feedback(key)}
     </article>`
@@ -250,7 +258,11 @@ export class PollManager extends LitElement {
     if (!polls.length) return nothing
     return html`<section class="group ${cls}" aria-label=${title}>
       <div class="group-title"><h2 class="eyebrow">${title}</h2>${badge}</div>
-      <div class="polls">${repeat(polls, (p) => p.id, (p) => this.renderPoll(p))}</div>
+      <div class="polls">${repeat(
+        polls,
+        (p) => p.id,
+        (p) => this.renderPoll(p),
+      )}</div>
     </section>`
   }
 
@@ -262,10 +274,12 @@ export class PollManager extends LitElement {
     return html`<div class="layout">
       ${this.renderForm()}
       <div>
-        ${polls.length
-          ? html`${this.group('Open now', open, '', html`<span class="badge badge-live">${open.length}</span>`)}
+        ${
+          polls.length
+            ? html`${this.group('Open now', open, '', html`<span class="badge badge-live">${open.length}</span>`)}
             ${this.group('Drafts', drafts)} ${this.group('Past polls', past, 'past')}`
-          : html`<p class="empty">No polls yet. Write one on the left; it shows on every phone and the big screen when you open it.</p>`}
+            : html`<p class="empty">No polls yet. Write one on the left; it shows on every phone and the big screen when you open it.</p>`
+        }
       </div>
     </div>`
   }

@@ -1,6 +1,6 @@
-import { css, html, LitElement, nothing } from 'lit'
+import { css, html, LitElement } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import type { Raffle } from '../../../../server/protocol.ts'
+import type { Raffle } from '../../../../protocol/index.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
@@ -133,7 +133,8 @@ export class RafflePanel extends LitElement {
     const winners = Number(this.winners)
     const fields: Record<string, string> = {}
     if (!name) fields.name = 'give the raffle a name'
-    if (!/^\d+$/.test(this.winners.trim()) || winners < 1 || winners > 1000) fields.winners = 'a whole number from 1 to 1000'
+    if (!/^\d+$/.test(this.winners.trim()) || winners < 1 || winners > 1000)
+      fields.winners = 'a whole number from 1 to 1000'
     if (Object.keys(fields).length) {
       this.actions.fail('create', 'Fix the raffle before creating it.', fields)
       return
@@ -217,7 +218,9 @@ export class RafflePanel extends LitElement {
         ? `${r.winners.length} of ${d.winnersWanted} winners: everyone who could win`
         : plural(d.winnersWanted, 'winner')
       : ''
-    const rules = d ? `${wanted} · ${d.rules.excludePreviousWinners ? 'earlier winners excluded' : 'anyone checked in'}` : ''
+    const rules = d
+      ? `${wanted} · ${d.rules.excludePreviousWinners ? 'earlier winners excluded' : 'anyone checked in'}`
+      : ''
     return html`<article class="card raffle ${drawn ? 'drawn' : ''}" data-raffle=${r.id} data-drawn=${drawn ? 'true' : 'false'}>
       <div class="head">
         <div style="flex:1;min-width:0">
@@ -226,29 +229,35 @@ export class RafflePanel extends LitElement {
         </div>
         ${drawn ? html`<span class="badge badge-accent">Drawn</span>` : html`<span class="badge">Ready</span>`}
       </div>
-      ${drawn
-        ? r.winners.length
-          ? html`<ul class="winners" aria-label="Winners' wristband numbers">
+      ${
+        drawn
+          ? r.winners.length
+            ? html`<ul class="winners" aria-label="Winners' wristband numbers">
               ${r.winners.map((n, i) => html`<li class="winner num" style="animation-delay:${i * 60}ms">#${n}</li>`)}
             </ul>`
-          : html`<p class="none">No winners.</p>`
-        : html`<button class="btn btn-primary btn-lg draw" ?disabled=${this.actions.busy(key)} @click=${() => this.draw(r)}>
+            : html`<p class="none">No winners.</p>`
+          : html`<button class="btn btn-primary btn-lg draw" ?disabled=${this.actions.busy(key)} @click=${() => this.draw(r)}>
             🎲 Draw ${d ? plural(d.winnersWanted, 'winner') : 'winners'}
-          </button>`}
+          </button>`
+      }
       ${this.actions.feedback(key, { messages: DRAW_MESSAGES })}
     </article>`
   }
 
   render() {
-    const raffles = [...(this.raffles ?? [])]
-      .map((r) => (r.drawnAt === null && this.drawn.get(r.id)) || r)
-      .reverse()
+    const raffles = [...(this.raffles ?? [])].map((r) => (r.drawnAt === null && this.drawn.get(r.id)) || r).reverse()
     return html`<div class="layout">
       ${this.renderForm()}
       <div class="list">
-        ${raffles.length
-          ? repeat(raffles, (r) => r.id, (r) => this.renderRaffle(r))
-          : html`<p class="empty">No raffles yet. Create one, then draw it when the moment comes.</p>`}
+        ${
+          raffles.length
+            ? repeat(
+                raffles,
+                (r) => r.id,
+                (r) => this.renderRaffle(r),
+              )
+            : html`<p class="empty">No raffles yet. Create one, then draw it when the moment comes.</p>`
+        }
       </div>
     </div>`
   }

@@ -18,7 +18,7 @@ export function relativeTime(ms: number, now = Date.now()): string {
 /** `1 234` style grouping that stays readable at a glance. */
 export const count = (n: number) => n.toLocaleString()
 
-export const plural = (n: number, one: string, many = one + 's') => `${count(n)} ${n === 1 ? one : many}`
+export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`
 
 /**
  * Re-renders its host every `everyMs` while connected, for relative times and countdowns.

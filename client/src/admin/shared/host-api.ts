@@ -4,8 +4,8 @@
  * write without this header (a cross-site form cannot set one).
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit'
-import type { ApiError } from '../../../../server/protocol.ts'
-import { api, type ApiResult } from '../../lib/api.ts'
+import type { ApiError } from '../../../../protocol/index.ts'
+import { type ApiResult, api } from '../../lib/api.ts'
 
 export const CSRF_HEADERS = { 'x-glowband-csrf': '1' } as const
 
@@ -47,10 +47,7 @@ export interface FeedbackOptions {
   messages?: Record<string, string>
 }
 
-type Outcome =
-  | { kind: 'busy' }
-  | { kind: 'error'; status: number; error: ApiError }
-  | { kind: 'done'; text: string }
+type Outcome = { kind: 'busy' } | { kind: 'error'; status: number; error: ApiError } | { kind: 'done'; text: string }
 
 /**
  * Tracks one outcome per control (busy, failed with the server's error, or done) so
@@ -161,11 +158,13 @@ export class Actions implements ReactiveController {
       <span aria-hidden="true">⚠</span>
       <div>
         ${text}
-        ${fields.length
-          ? html`<ul>
+        ${
+          fields.length
+            ? html`<ul>
               ${fields.map(([name, msg]) => html`<li><b>${labels[name] ?? name}</b>: ${msg}</li>`)}
             </ul>`
-          : nothing}
+            : nothing
+        }
       </div>
     </div>`
   }

@@ -1,5 +1,5 @@
 /** Host sign-in: trade the secret for the httpOnly, SameSite=Strict host cookie. */
-import { api, type ApiResult } from '../../lib/api.ts'
+import { type ApiResult, api } from '../../lib/api.ts'
 import { adminBase, hostApi } from './host-api.ts'
 
 export interface EventSettings {

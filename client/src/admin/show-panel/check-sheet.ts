@@ -1,5 +1,5 @@
 /** Checks pasted or uploaded cue sheet JSON with the server's own schema, before upload. */
-import { type CueSheet, cueSheetSchema } from '../../../../server/protocol.ts'
+import { type CueSheet, cueSheetSchema } from '../../../../protocol/index.ts'
 import { showEndsAt } from '../../lib/cues.ts'
 
 /** Bigger than any sane sheet (10,000 cues is about 600 kB) and under the server's body limit. */
@@ -25,7 +25,12 @@ export function checkCueSheet(text: string): SheetCheck {
   const parsed = cueSheetSchema.safeParse(data)
   if (!parsed.success) {
     const errors = parsed.error.issues.slice(0, 6).map((i) => {
-      const where = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'sheet'
+      const where = i.path.length
+        ? i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '')
+        : 'sheet'
       return `${where}: ${i.message}`
     })
     if (parsed.error.issues.length > 6) errors.push(`…and ${parsed.error.issues.length - 6} more`)

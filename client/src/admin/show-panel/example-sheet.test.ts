@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { cueSheetSchema } from '../../../../server/protocol.ts'
+import { cueSheetSchema } from '../../../../protocol/index.ts'
 import { cueStateAt, showEndsAt } from '../../lib/cues.ts'
 import { EXAMPLE_CUE_SHEET } from './example-sheet.ts'
 

@@ -3,7 +3,7 @@
  * every third one breathing. No `flash` at all, so it is safe to start without a
  * second look (photosensitivity: see client/src/lib/cues.ts).
  */
-import type { CueSheet } from '../../../../server/protocol.ts'
+import type { CueSheet } from '../../../../protocol/index.ts'
 
 const COLOURS = [
   '#ff3b30', // red

@@ -1,5 +1,12 @@
-import { html, LitElement, nothing, type PropertyValues, type ReactiveController, type ReactiveControllerHost } from 'lit'
-import type { CueSheet, Show } from '../../../../server/protocol.ts'
+import {
+  html,
+  LitElement,
+  nothing,
+  type PropertyValues,
+  type ReactiveController,
+  type ReactiveControllerHost,
+} from 'lit'
+import type { CueSheet, Show } from '../../../../protocol/index.ts'
 import { ServerClock } from '../../lib/clock.ts'
 import { CHANGE_GRID_MS, cueStateAt, showEndsAt } from '../../lib/cues.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
@@ -31,7 +38,8 @@ const START_DELAYS = [
   { ms: 60_000, label: 'in 1 min' },
 ]
 
-const seconds = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`)
+const seconds = (ms: number) =>
+  ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`
 
 /** Cue segments for a strip: each cue's colour over its share of `total` ms. */
 function segments(sheet: CueSheet, total: number) {
@@ -147,7 +155,11 @@ export class ShowPanel extends LitElement {
   }
 
   private stop() {
-    return this.actions.run('stop', () => hostApi(this.slug, 'DELETE', '/show'), 'Show stopped: phones go back to normal')
+    return this.actions.run(
+      'stop',
+      () => hostApi(this.slug, 'DELETE', '/show'),
+      'Show stopped: phones go back to normal',
+    )
   }
 
   private async upload(e: Event) {
@@ -215,11 +227,13 @@ export class ShowPanel extends LitElement {
       <div class="card-head">
         <h2 id="now-title">Light show</h2>
         <span class="spacer"></span>
-        ${before
-          ? html`<span class="badge badge-warn">Starting</span>`
-          : over
-            ? html`<span class="badge">Finished</span>`
-            : html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Running</span>`}
+        ${
+          before
+            ? html`<span class="badge badge-warn">Starting</span>`
+            : over
+              ? html`<span class="badge">Finished</span>`
+              : html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Running</span>`
+        }
       </div>
       <div class="now" data-show-start=${show.startAt}>
         <div class="swatch ${state ? 'on' : ''}" style="--glow:${color}" role="img" aria-label="Preview: ${color === 'transparent' ? 'dark' : color}">
@@ -233,12 +247,14 @@ export class ShowPanel extends LitElement {
           </div>
           <button class="btn btn-danger" ?disabled=${busyStop} @click=${this.stop}>■ Stop show</button>
         </div>
-        ${sheet
-          ? html`<div class="timeline" aria-hidden="true">
+        ${
+          sheet
+            ? html`<div class="timeline" aria-hidden="true">
               ${segments(sheet, total).map((s) => html`<i style="width:${s.pct}%;background:${s.color}"></i>`)}
               <span class="playhead" style="left:${progress * 100}%"></span>
             </div>`
-          : nothing}
+            : nothing
+        }
       </div>
       ${this.actions.feedback('stop')} ${this.actions.feedback('example')} ${this.actions.feedback('start')}
     </section>`
@@ -267,18 +283,19 @@ export class ShowPanel extends LitElement {
         @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)}
       ></textarea>
       ${this.actions.feedback('sheet')}
-      ${c
-        ? c.ok
-          ? html`<p class="fb fb-info" role="status">
+      ${
+        c
+          ? c.ok
+            ? html`<p class="fb fb-info" role="status">
               <span class="check-ok" aria-hidden="true">✓</span>
               <span
                 >“${c.sheet.name}”: ${c.cues} cues,
-                ${c.durationMs === null ? 'the last colour holds until you stop it' : `lasts ${seconds(c.durationMs)}`}${c.flashes
-                  ? ' · flashes are capped at 3 per second on every phone'
-                  : ''}</span
+                ${c.durationMs === null ? 'the last colour holds until you stop it' : `lasts ${seconds(c.durationMs)}`}${
+                  c.flashes ? ' · flashes are capped at 3 per second on every phone' : ''
+                }</span
               >
             </p>`
-          : html`<div class="fb fb-error" role="alert" data-feedback="sheet-check">
+            : html`<div class="fb fb-error" role="alert" data-feedback="sheet-check">
               <span aria-hidden="true">⚠</span>
               <div>
                 Not a valid cue sheet:
@@ -287,7 +304,8 @@ export class ShowPanel extends LitElement {
                 </ul>
               </div>
             </div>`
-        : nothing}
+          : nothing
+      }
       <div class="start">
         <label class="field"
           >Start

@@ -182,11 +182,13 @@ export class SignIn extends LitElement {
           </button>
         </div>
         <div id="sign-in-error">
-          ${this.error
-            ? html`<div class="fb fb-error" role="alert"><span aria-hidden="true">⚠</span>${this.error}</div>`
-            : this.notice
-              ? html`<div class="fb fb-info" role="status">${this.notice}</div>`
-              : nothing}
+          ${
+            this.error
+              ? html`<div class="fb fb-error" role="alert"><span aria-hidden="true">⚠</span>${this.error}</div>`
+              : this.notice
+                ? html`<div class="fb fb-info" role="status">${this.notice}</div>`
+                : nothing
+          }
         </div>
         <button class="btn btn-primary btn-lg btn-block" type="submit" ?disabled=${this.busy}>
           ${this.busy ? 'Signing in…' : 'Sign in'}

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
-import type { Status } from '../../../../server/protocol.ts'
+import type { Status } from '../../../../protocol/index.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
 import { clockTime, NowController } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
@@ -152,17 +152,19 @@ export class StatusPanel extends LitElement {
     return html`<span class="pill pill-${s}" data-status=${s}>
         <span class="dot ${s === 'live' ? 'dot-pulse' : ''}" aria-hidden="true"></span>${this.label(s)}
       </span>
-      ${s === 'live'
-        ? html`<div class="said">
+      ${
+        s === 'live'
+          ? html`<div class="said">
             <span class="what">Event is live</span>
             <span class="how">Guests can vote and send messages${since}</span>
           </div>`
-        : html`<div class="said">
+          : html`<div class="said">
             <span class="what wrap" title=${this.message}
               >${this.message ? html`“${this.message}”` : html`<span class="muted">No message</span>`}</span
             >
             <span class="how">Shown on every phone and the big screen${since}</span>
-          </div>`}
+          </div>`
+      }
       ${this.renderConfirm()}`
   }
 
@@ -284,10 +286,12 @@ export class StatusPanel extends LitElement {
         <div class="state">${this.renderState()}</div>
         <div class="actions">${this.renderActions()}</div>
       </div>
-      ${this.sheet
-        ? html`<div class="backdrop" @click=${this.close}></div>
+      ${
+        this.sheet
+          ? html`<div class="backdrop" @click=${this.close}></div>
             ${this.sheet === 'pause' ? this.renderPauseSheet() : this.renderEndSheet()}`
-        : this.actions.feedback('status')}`
+          : this.actions.feedback('status')
+      }`
   }
 }
 

@@ -23,7 +23,8 @@ export function parseNumbers(text: string): ParsedNumbers {
     const b = m[2] === undefined ? a : Number(m[2])
     if (a < 1 || b < 1) return { ok: false, error: 'wristband numbers start at 1' }
     if (b < a) return { ok: false, error: `the range “${part}” runs backwards` }
-    if (out.size + (b - a + 1) > MAX_NUMBERS) return { ok: false, error: `at most ${MAX_NUMBERS.toLocaleString()} wristbands at once` }
+    if (out.size + (b - a + 1) > MAX_NUMBERS)
+      return { ok: false, error: `at most ${MAX_NUMBERS.toLocaleString()} wristbands at once` }
     for (let n = a; n <= b; n++) out.add(n)
   }
   return { ok: true, numbers: [...out].sort((x, y) => x - y) }

@@ -184,7 +184,11 @@ export class WristbandPanel extends LitElement {
     if (r.ok) {
       this.numbers = ''
       this.dispatchEvent(
-        new CustomEvent('gb-wristbands-changed', { bubbles: true, composed: true, detail: { revoked: r.body.revoked } }),
+        new CustomEvent('gb-wristbands-changed', {
+          bubbles: true,
+          composed: true,
+          detail: { revoked: r.body.revoked },
+        }),
       )
     }
   }
@@ -212,10 +216,11 @@ export class WristbandPanel extends LitElement {
     const revoked = (batches ?? []).reduce((n, b) => n + b.revoked, 0)
     return html`<section class="card batches" aria-labelledby="batches-title">
       <div class="card-head"><h2 id="batches-title">Wristband batches</h2></div>
-      ${batches === null
-        ? html`<p class="muted">Loading…</p>`
-        : batches.length
-          ? html`<table>
+      ${
+        batches === null
+          ? html`<p class="muted">Loading…</p>`
+          : batches.length
+            ? html`<table>
               <thead>
                 <tr>
                   <th>Batch</th>
@@ -236,8 +241,9 @@ export class WristbandPanel extends LitElement {
                   </tr>`,
                 )}
               </tbody>
-              ${batches.length > 1
-                ? html`<tfoot>
+              ${
+                batches.length > 1
+                  ? html`<tfoot>
                     <tr>
                       <td colspan="2">Total</td>
                       <td class="r num">${count(total)}</td>
@@ -245,9 +251,11 @@ export class WristbandPanel extends LitElement {
                       <td></td>
                     </tr>
                   </tfoot>`
-                : nothing}
+                  : nothing
+              }
             </table>`
-          : html`<p class="empty">No wristbands yet. Generate a batch with <code>glowband wristbands --event ${this.slug} --count 500</code>.</p>`}
+            : html`<p class="empty">No wristbands yet. Generate a batch with <code>glowband wristbands --event ${this.slug} --count 500</code>.</p>`
+      }
     </section>`
   }
 
@@ -274,8 +282,9 @@ export class WristbandPanel extends LitElement {
           <button type="submit" class="btn btn-outline" ?disabled=${busy}>Revoke…</button>
         </div>
       </form>
-      ${this.confirm
-        ? html`<div class="confirm" role="alertdialog" aria-labelledby="revoke-q">
+      ${
+        this.confirm
+          ? html`<div class="confirm" role="alertdialog" aria-labelledby="revoke-q">
             <p id="revoke-q">
               Revoke <b>${plural(this.confirm.length, 'wristband')}</b> (${describeNumbers(this.confirm)})? Phones checked in with
               them stop working at once. This cannot be undone.
@@ -285,7 +294,8 @@ export class WristbandPanel extends LitElement {
               <button class="btn btn-ghost" @click=${() => (this.confirm = null)}>Cancel</button>
             </div>
           </div>`
-        : nothing}
+          : nothing
+      }
       ${this.actions.feedback('revoke', { messages: { not_found: 'No wristband of this event has that number.' } })}
     </section>`
   }

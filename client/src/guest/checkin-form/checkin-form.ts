@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import { CODE_LENGTH, formatCode, normaliseCode, parseCode } from '../../../../server/code-format.ts'
+import { CODE_LENGTH, formatCode, normaliseCode, parseCode } from '../../../../protocol/code-format.ts'
 import { sharedStyles, textBoxFormStyles } from '../shared.styles.ts'
 
 export type CodeEvent = CustomEvent<{ code: string }>
@@ -158,9 +158,11 @@ export class CheckinForm extends LitElement {
           aria-invalid=${message ? 'true' : 'false'}
         />
         <p class="hint count" id="code-count">${typed} of ${CODE_LENGTH} characters</p>
-        ${message
-          ? html`<p class="problem wrap" id="code-problem" role="alert"><strong aria-hidden="true">!</strong> ${message}</p>`
-          : nothing}
+        ${
+          message
+            ? html`<p class="problem wrap" id="code-problem" role="alert"><strong aria-hidden="true">!</strong> ${message}</p>`
+            : nothing
+        }
         <button class="btn btn-primary" type="submit" ?disabled=${this.busy}>
           ${this.busy ? 'Checking…' : this.submitLabel}
         </button>

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import type { Status } from '../../../../server/protocol.ts'
+import type { Status } from '../../../../protocol/index.ts'
 import { sharedStyles, textBoxFormStyles } from '../shared.styles.ts'
 
 export type SendEvent = CustomEvent<{ text: string }>
@@ -140,7 +140,9 @@ export class DanmakuBox extends LitElement {
     e.preventDefault()
     const length = visibleLength(this.text)
     if (!length || length > this.maxLength || this.eventStatus !== 'live') return
-    this.dispatchEvent(new CustomEvent('gb-send', { detail: { text: this.text.trim() }, bubbles: true, composed: true }))
+    this.dispatchEvent(
+      new CustomEvent('gb-send', { detail: { text: this.text.trim() }, bubbles: true, composed: true }),
+    )
     this.text = ''
   }
 
@@ -178,17 +180,19 @@ export class DanmakuBox extends LitElement {
             Send
           </button>
         </div>
-        ${this.notice
-          ? html`<p class="notice ${this.notice.tone} wrap" id="msg-notice" role=${this.notice.tone === 'bad' ? 'alert' : 'status'}>
+        ${
+          this.notice
+            ? html`<p class="notice ${this.notice.tone} wrap" id="msg-notice" role=${this.notice.tone === 'bad' ? 'alert' : 'status'}>
               ${this.notice.text}
             </p>`
-          : onHold
-            ? html`<p class="hint" id="msg-hint">
+            : onHold
+              ? html`<p class="hint" id="msg-hint">
                 ${this.eventStatus === 'paused' ? 'Messages are on hold while the event is paused.' : 'The event has ended.'}
               </p>`
-            : this.premoderate
-              ? html`<p class="hint" id="msg-hint">The host checks messages before they appear.</p>`
-              : nothing}
+              : this.premoderate
+                ? html`<p class="hint" id="msg-hint">The host checks messages before they appear.</p>`
+                : nothing
+        }
       </form>
     `
   }

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import type { Danmaku } from '../../../../server/protocol.ts'
+import type { Danmaku } from '../../../../protocol/index.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 /**
@@ -75,8 +75,9 @@ export class DanmakuFeed extends LitElement {
     return html`
       <section class="card" aria-labelledby="feed-h">
         <h2 class="eyebrow" id="feed-h">On the big screen</h2>
-        ${latest.length
-          ? html`<ol class="item-list">
+        ${
+          latest.length
+            ? html`<ol class="item-list">
               ${repeat(
                 latest,
                 (d) => d.id,
@@ -89,7 +90,8 @@ export class DanmakuFeed extends LitElement {
                 },
               )}
             </ol>`
-          : html`<p class="empty">No messages yet. Be the first!</p>`}
+            : html`<p class="empty">No messages yet. Be the first!</p>`
+        }
       </section>
     `
   }

@@ -12,7 +12,7 @@
  * is no flashing or pulsing at all: colours fade gently instead.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { type CueSheet, cueSheetSchema, type Show } from '../../../../server/protocol.ts'
+import { type CueSheet, cueSheetSchema, type Show } from '../../../../protocol/index.ts'
 import { ServerClock } from '../../lib/clock.ts'
 import { CHANGE_GRID_MS, cueStateAt } from '../../lib/cues.ts'
 
@@ -88,7 +88,7 @@ export class LightShowController implements ReactiveController {
     this.raf = 0
     const show = this.show
     const sheet = this.sheet
-    if (!show || !sheet || !sheet.cues.length) return
+    if (!show || !sheet?.cues.length) return
     const reducedMotion = !!this.motion?.matches
     const now = this.clock.now()
     const state = cueStateAt(sheet, show.startAt, now, { reducedMotion })

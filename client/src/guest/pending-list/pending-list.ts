@@ -143,13 +143,15 @@ export class PendingList extends LitElement {
         ${this.pending.map((a) => {
           const sending = a.actionId === this.inFlight
           return html`<li data-action-id=${a.actionId} data-kind=${a.kind}>
-            ${sending
-              ? html`<svg class="icon spin" viewBox="0 0 20 20" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true">
+            ${
+              sending
+                ? html`<svg class="icon spin" viewBox="0 0 20 20" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true">
                   <path d="M10 2.5a7.5 7.5 0 1 1-7.5 7.5" stroke-linecap="round" />
                 </svg>`
-              : html`<svg class="icon" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                : html`<svg class="icon" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
                   <circle cx="10" cy="10" r="3.5" />
-                </svg>`}
+                </svg>`
+            }
             <span class="what wrap">${describe(a)}<span class="state">${sending ? 'Sending…' : 'Waiting'}</span></span>
           </li>`
         })}

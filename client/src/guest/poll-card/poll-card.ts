@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import type { Poll, Status } from '../../../../server/protocol.ts'
+import type { Poll, Status } from '../../../../protocol/index.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 export type VoteEvent = CustomEvent<{ pollId: number; optionId: number; label: string }>
@@ -212,21 +212,25 @@ export class PollCard extends LitElement {
               >
                 ${results ? html`<span class="bar" style="width:${pct}%"></span>` : nothing}
                 <span class="check" aria-hidden="true">
-                  ${mine
-                    ? html`<svg viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="2.5">
+                  ${
+                    mine
+                      ? html`<svg viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="2.5">
                         <path d="M3 8.5l3.2 3L13 4.5" stroke-linecap="round" stroke-linejoin="round" />
                       </svg>`
-                    : nothing}
+                      : nothing
+                  }
                 </span>
                 <span class="label wrap">
                   ${o.label} ${mine ? this.tag() : nothing}
                 </span>
-                ${results
-                  ? html`<span class="numbers">
+                ${
+                  results
+                    ? html`<span class="numbers">
                       <span class="pct">${pct}%</span>
                       <span class="count">${o.votes} ${o.votes === 1 ? 'vote' : 'votes'}</span>
                     </span>`
-                  : nothing}
+                    : nothing
+                }
               </button>
             </li>`
           })}

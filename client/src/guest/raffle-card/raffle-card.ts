@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import type { Raffle } from '../../../../server/protocol.ts'
+import type { Raffle } from '../../../../protocol/index.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 /** How many winners' numbers a lost raffle lists before "and N more". */

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import type { Status } from '../../../../server/protocol.ts'
+import type { Status } from '../../../../protocol/index.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 /**
@@ -82,11 +82,13 @@ export class StatusBanner extends LitElement {
       ${icon}
       <div>
         ${title ? html`<p class="title">${title}</p>` : nothing}
-        ${message
-          ? html`<p class="msg wrap">${message}</p>`
-          : status === 'paused'
-            ? html`<p class="msg">The host paused the event. Hang on, we'll be right back.</p>`
-            : html`<p class="msg">Thanks for coming!</p>`}
+        ${
+          message
+            ? html`<p class="msg wrap">${message}</p>`
+            : status === 'paused'
+              ? html`<p class="msg">The host paused the event. Hang on, we'll be right back.</p>`
+              : html`<p class="msg">Thanks for coming!</p>`
+        }
       </div>
     </div>`
   }

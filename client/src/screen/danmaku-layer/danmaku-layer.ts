@@ -1,5 +1,5 @@
 import { html, LitElement } from 'lit'
-import type { Danmaku } from '../../../../server/protocol.ts'
+import type { Danmaku } from '../../../../protocol/index.ts'
 import { danmakuLayerStyles } from './danmaku-layer.styles.ts'
 import { DanmakuEngine, type EngineOptions, type EngineStats } from './engine.ts'
 

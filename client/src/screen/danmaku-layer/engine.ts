@@ -5,7 +5,7 @@
  * at most `lanes x maxPerLane` nodes fly at once, and the rest wait in a bounded queue
  * that drops the oldest, so a flood of messages is sampled instead of stalling the page.
  */
-import type { Danmaku } from '../../../../server/protocol.ts'
+import type { Danmaku } from '../../../../protocol/index.ts'
 import { Lanes } from './lanes.ts'
 import { DropOldestQueue } from './queue.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { applyDelta, DANMAKU_KEPT, type Danmaku, type Delta, emptySnapshot } from '../../../../server/protocol.ts'
+import { applyDelta, DANMAKU_KEPT, type Danmaku, type Delta, emptySnapshot } from '../../../../protocol/index.ts'
 import { diffDanmaku } from './feed.ts'
 
 const d = (id: number): Danmaku => ({ id, text: `m${id}`, number: id })

@@ -3,7 +3,7 @@
  * snapshots, not deltas, so the page works out which messages are new (fly them) and
  * which were taken down by the host (remove them at once, even mid-flight).
  */
-import { DANMAKU_KEPT, type Danmaku } from '../../../../server/protocol.ts'
+import { DANMAKU_KEPT, type Danmaku } from '../../../../protocol/index.ts'
 
 export interface DanmakuChange {
   added: Danmaku[]
@@ -27,6 +27,9 @@ export function diffDanmaku(prev: readonly Danmaku[], next: readonly Danmaku[]):
   if (next.length < DANMAKU_KEPT) return { added, removed: missing.map((d) => d.id) }
   const firstKept = prev.findIndex((d) => nextIds.has(d.id))
   if (firstKept < 0) return { added, removed: [] }
-  const removed = prev.slice(firstKept).filter((d) => !nextIds.has(d.id)).map((d) => d.id)
+  const removed = prev
+    .slice(firstKept)
+    .filter((d) => !nextIds.has(d.id))
+    .map((d) => d.id)
   return { added, removed }
 }

@@ -1,6 +1,6 @@
 import { html, LitElement } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import type { Poll } from '../../../../server/protocol.ts'
+import type { Poll } from '../../../../protocol/index.ts'
 import '../shared/tween-number.ts'
 import { pollBarsStyles } from './poll-bars.styles.ts'
 

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit'
-import type { Raffle } from '../../../../server/protocol.ts'
+import type { Raffle } from '../../../../protocol/index.ts'
 import { raffleDrawStyles } from './raffle-draw.styles.ts'
 
 /** How many reels spin at once; a bigger draw lands these and then shows everyone. */

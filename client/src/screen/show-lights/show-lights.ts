@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit'
-import { type CueSheet, cueSheetSchema, type Show } from '../../../../server/protocol.ts'
+import { type CueSheet, cueSheetSchema, type Show } from '../../../../protocol/index.ts'
 import type { ServerClock } from '../../lib/clock.ts'
 import { cueStateAt, showEndsAt } from '../../lib/cues.ts'
 
@@ -79,7 +79,8 @@ export class ShowLights extends LitElement {
         await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)))
       }
     }
-    if (this.show === show && this.sheet?.url === show.cueSheet && !this.frame) this.frame = requestAnimationFrame(this.step)
+    if (this.show === show && this.sheet?.url === show.cueSheet && !this.frame)
+      this.frame = requestAnimationFrame(this.step)
   }
 
   private step = () => {

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
-import type { Status } from '../../../../server/protocol.ts'
+import type { Status } from '../../../../protocol/index.ts'
 
 /**
  * The pause / emergency overlay: when the host pauses (or ends) the event, it covers

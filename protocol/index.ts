@@ -1,0 +1,193 @@
+/**
+ * The wire protocol, version 1: the snapshot, the delta, the request bodies and the
+ * one function that applies a delta to a snapshot. The server and the client import
+ * this module and nothing else from each other, so both sides always agree.
+ * docs/protocol.md describes it for people writing their own clients.
+ */
+import { z } from 'zod'
+
+export const PROTOCOL_VERSION = 1
+
+export const statusSchema = z.enum(['live', 'paused', 'ended'])
+export type Status = z.infer<typeof statusSchema>
+
+export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
+export const pollSchema = z.object({
+  id: z.number().int(),
+  question: z.string(),
+  open: z.boolean(),
+  /** true once the host closed it; a closed poll keeps its final counts. A draft poll is neither open nor closed. */
+  closed: z.boolean(),
+  options: z.array(pollOptionSchema),
+})
+export type Poll = z.infer<typeof pollSchema>
+
+export const danmakuSchema = z.object({ id: z.number().int(), text: z.string(), number: z.number().int() })
+export type Danmaku = z.infer<typeof danmakuSchema>
+
+export const raffleSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  winners: z.array(z.number().int()),
+  drawnAt: z.number().nullable(),
+})
+export type Raffle = z.infer<typeof raffleSchema>
+
+export const showSchema = z.object({
+  /** Content-hashed cue sheet URL; long-cached. */
+  cueSheet: z.string(),
+  /** Server epoch ms at which cue time 0 happens. */
+  startAt: z.number(),
+})
+export type Show = z.infer<typeof showSchema>
+
+export const snapshotSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  seq: z.number().int().min(0),
+  status: statusSchema,
+  message: z.string(),
+  checkins: z.number().int(),
+  polls: z.array(pollSchema),
+  /** Most recent visible danmaku, oldest first. */
+  danmaku: z.array(danmakuSchema),
+  raffles: z.array(raffleSchema),
+  show: showSchema.nullable(),
+})
+export type Snapshot = z.infer<typeof snapshotSchema>
+
+/** Host-only part of the admin stream. */
+export const heldMessageSchema = danmakuSchema.extend({ at: z.number() })
+export const adminViewSchema = z.object({
+  held: z.array(heldMessageSchema),
+  recentCheckins: z.array(z.object({ number: z.number().int(), at: z.number() })),
+})
+export type AdminView = z.infer<typeof adminViewSchema>
+
+/**
+ * Everything that changed in one tick. Fields that did not change are absent.
+ * `polls` carries whole polls (new or changed), matched by id.
+ */
+export const deltaSchema = z.object({
+  seq: z.number().int().min(1),
+  status: statusSchema.optional(),
+  message: z.string().optional(),
+  checkins: z.number().int().optional(),
+  polls: z.array(pollSchema).optional(),
+  removedPolls: z.array(z.number().int()).optional(),
+  danmaku: z.array(danmakuSchema).optional(),
+  removedDanmaku: z.array(z.number().int()).optional(),
+  raffles: z.array(raffleSchema).optional(),
+  show: showSchema.nullable().optional(),
+  admin: adminViewSchema.optional(),
+})
+export type Delta = z.infer<typeof deltaSchema>
+
+/** How many danmaku a snapshot keeps. */
+export const DANMAKU_KEPT = 30
+
+export const emptySnapshot = (): Snapshot => ({
+  v: PROTOCOL_VERSION,
+  seq: 0,
+  status: 'live',
+  message: '',
+  checkins: 0,
+  polls: [],
+  danmaku: [],
+  raffles: [],
+  show: null,
+})
+
+/**
+ * Applies one delta to a snapshot and returns the new snapshot (the input is not changed).
+ * Deltas must be applied in order: `delta.seq` must be `snapshot.seq + 1`.
+ * @example const next = applyDelta(snapshot, { seq: snapshot.seq + 1, checkins: 12 })
+ */
+export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
+  if (delta.seq !== snapshot.seq + 1) {
+    throw new RangeError(`delta ${delta.seq} does not follow snapshot ${snapshot.seq}`)
+  }
+  const next: Snapshot = { ...snapshot, seq: delta.seq }
+  if (delta.status !== undefined) next.status = delta.status
+  if (delta.message !== undefined) next.message = delta.message
+  if (delta.checkins !== undefined) next.checkins = delta.checkins
+  if (delta.polls || delta.removedPolls) {
+    const removed = new Set(delta.removedPolls ?? [])
+    const changed = new Map((delta.polls ?? []).map((p) => [p.id, p]))
+    const polls = snapshot.polls.filter((p) => !removed.has(p.id)).map((p) => changed.get(p.id) ?? p)
+    for (const p of changed.values()) if (!snapshot.polls.some((q) => q.id === p.id)) polls.push(p)
+    next.polls = polls
+  }
+  if (delta.danmaku || delta.removedDanmaku) {
+    const removed = new Set(delta.removedDanmaku ?? [])
+    const list = snapshot.danmaku.filter((d) => !removed.has(d.id)).concat(delta.danmaku ?? [])
+    next.danmaku = list.slice(-DANMAKU_KEPT)
+  }
+  if (delta.raffles) {
+    const changed = new Map(delta.raffles.map((r) => [r.id, r]))
+    const raffles = snapshot.raffles.map((r) => changed.get(r.id) ?? r)
+    for (const r of delta.raffles) if (!snapshot.raffles.some((q) => q.id === r.id)) raffles.push(r)
+    next.raffles = raffles
+  }
+  if (delta.show !== undefined) next.show = delta.show
+  return next
+}
+
+/** Stream response to the polling endpoint `GET .../snapshot?since=SEQ`. */
+export const pollResponseSchema = z.union([
+  z.object({ type: z.literal('snapshot'), snapshot: snapshotSchema }),
+  z.object({ type: z.literal('deltas'), seq: z.number().int(), deltas: z.array(deltaSchema) }),
+])
+export type PollResponse = z.infer<typeof pollResponseSchema>
+
+// ---- request bodies (the server validates with these; the client builds them) ----
+
+/** Client-chosen id that makes a retried action safe: a repeat changes nothing. */
+export const actionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -')
+
+export const checkinBodySchema = z.object({ code: z.string().min(1).max(64) })
+export const voteBodySchema = z.object({
+  pollId: z.number().int().positive(),
+  optionId: z.number().int().positive(),
+  actionId: actionIdSchema.optional(),
+})
+export const MESSAGE_MAX_CHARS = 200
+export const messageBodySchema = z.object({
+  text: z.string().max(MESSAGE_MAX_CHARS * 4),
+  actionId: actionIdSchema.optional(),
+})
+
+export const meSchema = z.object({
+  number: z.number().int(),
+  votes: z.record(z.string(), z.number().int()),
+  wins: z.array(z.object({ raffleId: z.number().int(), name: z.string() })),
+})
+export type Me = z.infer<typeof meSchema>
+
+export const voteResultSchema = z.object({ status: z.literal('accepted'), duplicate: z.boolean() })
+export const messageResultSchema = z.object({
+  status: z.literal('accepted'),
+  id: z.number().int(),
+  held: z.boolean(),
+  duplicate: z.boolean(),
+})
+
+export const errorSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  fields: z.record(z.string(), z.string()).optional(),
+})
+export type ApiError = z.infer<typeof errorSchema>
+
+export const timeSchema = z.object({ serverTime: z.number(), status: statusSchema, message: z.string() })
+
+/** Cue sheet: static JSON, content-hashed. Times are ms after `show.startAt`. */
+export const cueSchema = z.object({
+  at: z.number().min(0),
+  /** CSS colour the phones and the screen turn to. */
+  color: z.string().max(32),
+  /** Flashing is capped at 3 per second client-side (photosensitivity limit). */
+  effect: z.enum(['solid', 'pulse', 'flash']).default('solid'),
+  durationMs: z.number().min(0).max(600_000).optional(),
+})
+export const cueSheetSchema = z.object({ name: z.string().max(100), cues: z.array(cueSchema).max(10_000) })
+export type CueSheet = z.infer<typeof cueSheetSchema>

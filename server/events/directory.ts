@@ -1,0 +1,256 @@
+/**
+ * The event directory: finds events by slug (cached briefly per instance), creates
+ * them, and makes sure the counter layer holds each live event's state, rebuilding it
+ * from Postgres (plus whatever is still in the write queue) when it is missing.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { asc, eq, ne, sql } from 'drizzle-orm'
+import {
+  checkins,
+  defaultEventSettings,
+  type EventSettings,
+  type EventStatus,
+  events,
+  messages,
+  pollOptions,
+  polls,
+  raffles,
+  raffleWinners,
+  votes,
+  wristbands,
+} from '../../db/schema.ts'
+import type { Raffle } from '../../protocol/index.ts'
+import type { Database } from '../database/connect.ts'
+import { conflict, unavailable } from '../http/errors.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { EventSeed, LiveStore, PollDef } from '../live/types.ts'
+
+export interface EventRecord {
+  id: number
+  slug: string
+  name: string
+  status: EventStatus
+  message: string
+  settings: EventSettings
+  hostSecretHash: string
+}
+
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex')
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/
+
+/** `"Summer Gala 2026!"` -> `"summer-gala-2026"` */
+export const slugify = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/, '') || 'event'
+
+const CACHE_MS = 2000
+
+/** The drain step the directory runs before a rebuild, so queued actions count. */
+export type Drainer = (eventId: number) => Promise<void>
+
+export class EventDirectory {
+  private cache = new Map<string, { at: number; event: EventRecord | null }>()
+  private loaded = new Map<number, number>()
+  private loading = new Map<number, Promise<void>>()
+  drain: Drainer = async () => {}
+
+  constructor(
+    private db: Database,
+    private store: LiveStore,
+    private log: Logger,
+  ) {}
+
+  /**
+   * Finds an event. A known event is answered from memory at once and refreshed in the
+   * background when older than CACHE_MS, so a slow or unreachable Postgres never makes a
+   * guest wait; only an event never seen by this instance needs the database.
+   */
+  async bySlug(slug: string): Promise<EventRecord | null> {
+    const hit = this.cache.get(slug)
+    if (hit) {
+      if (Date.now() - hit.at >= CACHE_MS) void this.refresh(slug).catch(() => {})
+      return hit.event
+    }
+    try {
+      return await this.refresh(slug)
+    } catch (err) {
+      this.log.warn('event lookup failed', { slug, error: String(err) })
+      throw unavailable('the event database is unreachable')
+    }
+  }
+
+  private refreshing = new Map<string, Promise<EventRecord | null>>()
+
+  private refresh(slug: string): Promise<EventRecord | null> {
+    let pending = this.refreshing.get(slug)
+    if (!pending) {
+      pending = this.db
+        .select()
+        .from(events)
+        .where(eq(events.slug, slug))
+        .then(([row]) => {
+          const event = (row as EventRecord | undefined) ?? null
+          this.cache.set(slug, { at: Date.now(), event })
+          return event
+        })
+        .finally(() => this.refreshing.delete(slug))
+      this.refreshing.set(slug, pending)
+    }
+    return pending
+  }
+
+  /** Drops cached rows, after a host changed the event. */
+  forget(slug: string) {
+    this.cache.delete(slug)
+  }
+
+  async list(): Promise<EventRecord[]> {
+    return this.db.select().from(events).orderBy(asc(events.id))
+  }
+
+  private openList: EventRecord[] | null = null
+
+  /** Events guests can still check in to, read from Postgres (and remembered for `openCached`). */
+  async open(): Promise<EventRecord[]> {
+    const list = await this.db.select().from(events).where(ne(events.status, 'ended')).orderBy(asc(events.id))
+    this.openList = list
+    for (const e of list) this.cache.set(e.slug, { at: Date.now(), event: e })
+    return list
+  }
+
+  /**
+   * The open events as last read (the runtime re-reads them every second), so the hot
+   * paths that need the list (`/w/:code`, `/time`) never wait on Postgres.
+   */
+  async openCached(): Promise<EventRecord[]> {
+    return this.openList ?? this.open()
+  }
+
+  /**
+   * Creates an event and returns it with its host secret, which is stored only hashed.
+   * @example const { event, hostSecret } = await directory.create({ name: 'Gala' })
+   */
+  async create(input: { name: string; slug?: string; settings?: Partial<EventSettings> }) {
+    const slug = input.slug ?? slugify(input.name)
+    const hostSecret = randomBytes(18).toString('base64url')
+    const rows = await this.db
+      .insert(events)
+      .values({
+        slug,
+        name: input.name,
+        settings: { ...defaultEventSettings, ...input.settings },
+        hostSecretHash: hashSecret(hostSecret),
+      })
+      .onConflictDoNothing()
+      .returning()
+    if (!rows.length) throw conflict('slug_taken', `an event with the slug "${slug}" already exists`)
+    this.forget(slug)
+    this.openList?.push(rows[0] as EventRecord)
+    await this.ensureLoaded(rows[0].id, true)
+    return { event: rows[0] as EventRecord, hostSecret }
+  }
+
+  /**
+   * Makes sure the counter layer holds this event. Cheap when it does: the answer is
+   * remembered for a second, so a Redis restart is noticed within a second.
+   */
+  async ensureLoaded(eventId: number, force = false): Promise<void> {
+    const checked = this.loaded.get(eventId)
+    if (!force && checked && Date.now() - checked < 1000) return
+    if (!force && (await this.store.isLoaded(eventId))) {
+      this.loaded.set(eventId, Date.now())
+      return
+    }
+    let pending = this.loading.get(eventId)
+    if (!pending) {
+      pending = this.rebuild(eventId).finally(() => this.loading.delete(eventId))
+      this.loading.set(eventId, pending)
+    }
+    await pending
+    this.loaded.set(eventId, Date.now())
+  }
+
+  private async rebuild(eventId: number) {
+    const started = performance.now()
+    // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
+    await this.drain(eventId)
+    await this.store.loadEvent(eventId, await this.seed(eventId))
+    this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
+  }
+
+  /** Reads everything the counter layer needs about an event from Postgres. */
+  async seed(eventId: number): Promise<EventSeed> {
+    const db = this.db
+    const [event] = await db.select().from(events).where(eq(events.id, eventId))
+    if (!event) throw new Error(`event ${eventId} does not exist`)
+    const [bands, checkinRows, pollRows, optionRows, voteRows, messageRows, raffleRows, winnerRows, maxes] =
+      await Promise.all([
+        db
+          .select({ number: wristbands.number, codeHash: wristbands.codeHash, revokedAt: wristbands.revokedAt })
+          .from(wristbands)
+          .where(eq(wristbands.eventId, eventId)),
+        db.select().from(checkins).where(eq(checkins.eventId, eventId)),
+        db.select().from(polls).where(eq(polls.eventId, eventId)).orderBy(asc(polls.id)),
+        db
+          .select({ id: pollOptions.id, pollId: pollOptions.pollId, label: pollOptions.label })
+          .from(pollOptions)
+          .innerJoin(polls, eq(polls.id, pollOptions.pollId))
+          .where(eq(polls.eventId, eventId))
+          .orderBy(asc(pollOptions.pollId), asc(pollOptions.position)),
+        db.select().from(votes).where(eq(votes.eventId, eventId)),
+        db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(asc(messages.id)),
+        db.select().from(raffles).where(eq(raffles.eventId, eventId)).orderBy(asc(raffles.id)),
+        db
+          .select({ raffleId: raffleWinners.raffleId, number: raffleWinners.number })
+          .from(raffleWinners)
+          .innerJoin(raffles, eq(raffles.id, raffleWinners.raffleId))
+          .where(eq(raffles.eventId, eventId))
+          .orderBy(asc(raffleWinners.raffleId), asc(raffleWinners.position)),
+        db
+          .select({
+            maxMessage: sql<number>`(select coalesce(max(${messages.id}), 0) from ${messages} where ${messages.eventId} = ${eventId})`,
+            maxRev: sql<number>`(select coalesce(max(${votes.rev}), 0) from ${votes} where ${votes.eventId} = ${eventId})`,
+          })
+          .from(sql`(select 1) as one`),
+      ])
+    const pollDefs: PollDef[] = pollRows.map((p) => ({
+      id: p.id,
+      question: p.question,
+      open: p.state === 'open',
+      closed: p.state === 'closed',
+      options: optionRows.filter((o) => o.pollId === p.id).map((o) => ({ id: o.id, label: o.label })),
+    }))
+    const raffleList: Raffle[] = raffleRows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      winners: winnerRows.filter((w) => w.raffleId === r.id).map((w) => w.number),
+      drawnAt: r.drawnAt ? r.drawnAt.getTime() : null,
+    }))
+    return {
+      status: event.status,
+      message: event.message,
+      wristbands: bands.map((b) => ({ number: b.number, codeHash: b.codeHash, revoked: b.revokedAt !== null })),
+      checkins: checkinRows.map((c) => ({ number: c.number, at: c.at.getTime() })),
+      polls: pollDefs,
+      votes: voteRows.map((v) => ({ pollId: v.pollId, number: v.number, optionId: v.optionId })),
+      messages: messageRows.map((m) => ({
+        id: m.id,
+        number: m.number,
+        text: m.text,
+        state: m.state,
+        at: m.at.getTime(),
+      })),
+      raffles: raffleList,
+      show: event.show ?? null,
+      maxMessageId: Number(maxes[0]?.maxMessage ?? 0),
+      maxRev: Number(maxes[0]?.maxRev ?? 0),
+    }
+  }
+}

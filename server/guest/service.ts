@@ -1,0 +1,254 @@
+/**
+ * Guest actions: check-in, votes, danmaku, and a guest's own state. Each action is
+ * validated here, then done in one atomic step by the counter layer; a backend that
+ * is down turns into a 503 the phone retries with the same actionId.
+ */
+import { randomBytes } from 'node:crypto'
+import { and, eq } from 'drizzle-orm'
+import { raffles, raffleWinners } from '../../db/schema.ts'
+import type { Me } from '../../protocol/index.ts'
+import type { Database } from '../database/connect.ts'
+import type { EventDirectory, EventRecord } from '../events/directory.ts'
+import { hashCode, parseCode } from '../host/wristbands/codes.ts'
+import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
+import { TokenBuckets } from '../lib/rate-limit.ts'
+import { withTimeout } from '../lib/timeout.ts'
+import type { LiveStore, MessageResult, VoteResult } from '../live/types.ts'
+
+/** Votes (including changed votes) one wristband may cast per window. */
+const VOTE_LIMIT = { count: 30, windowMs: 10_000 }
+
+/** Refusals from the counter layer, as the public interface names them. */
+const voteErrors: Record<Exclude<VoteResult, { ok: true }>['error'], ApiFailure> = {
+  unknown_poll: new ApiFailure(404, 'unknown_poll', 'there is no such poll in this event', { pollId: 'unknown poll' }),
+  poll_not_open: new ApiFailure(409, 'poll_not_open', 'this poll is not open for votes', {
+    pollId: 'poll is not open',
+  }),
+  unknown_option: new ApiFailure(422, 'unknown_option', 'that option is not part of this poll', {
+    optionId: 'not an option of this poll',
+  }),
+  revoked: new ApiFailure(403, 'wristband_revoked', 'this wristband no longer works; ask the staff for help'),
+  rate_limited: new ApiFailure(
+    429,
+    'rate_limited',
+    'too many votes from this wristband; wait a few seconds',
+    undefined,
+    {
+      'retry-after': '10',
+    },
+  ),
+}
+
+export const newActionId = () => randomBytes(12).toString('base64url')
+
+/**
+ * A paused event (the host's emergency stop) or an ended one takes no votes or messages:
+ * nothing new flies across the screen while the room is told to stop.
+ */
+function refuseUnlessLive(event: EventRecord) {
+  if (event.status === 'paused') {
+    throw new ApiFailure(
+      409,
+      'event_paused',
+      event.message || 'the host has paused the event; try again when it resumes',
+    )
+  }
+  if (event.status === 'ended') throw new ApiFailure(409, 'event_ended', 'this event has ended')
+}
+
+/** Strips control characters (they would break lines on the big screen) and trims. */
+export const cleanMessage = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim()
+
+/** Counts what a person sees as characters (emoji with modifiers count once). */
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+export const visibleLength = (text: string) => {
+  let n = 0
+  for (const _ of segmenter.segment(text)) n++
+  return n
+}
+
+export function findBlockedWord(text: string, blocked: string[]): string | null {
+  const lower = text.toLowerCase()
+  for (const word of blocked) {
+    const w = word.trim().toLowerCase()
+    if (!w) continue
+    // Whole words for Latin text; plain containment for scripts without spaces.
+    const pattern = /^[\p{Script=Latin}\d]+$/u.test(w)
+      ? new RegExp(`(^|[^\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u')
+      : null
+    if (pattern ? pattern.test(lower) : lower.includes(w)) return word
+  }
+  return null
+}
+
+export class GuestService {
+  /** Failed check-ins per client address; generous, since a venue puts hundreds of phones behind one. */
+  readonly failedCheckins = new TokenBuckets({ burst: 60, perSecond: 2 })
+
+  constructor(
+    private db: Database,
+    private store: LiveStore,
+    private directory: EventDirectory,
+  ) {}
+
+  /** Runs a counter-layer call, turning a backend failure into a retryable 503. */
+  private async live<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      if (err instanceof ApiFailure) throw err
+      throw unavailable('live state is unavailable right now; your action is kept and retried')
+    }
+  }
+
+  /** Checks in a typed or scanned code for one event; returns the wristband's public number. */
+  async checkin(event: EventRecord, rawCode: string, client: string): Promise<number> {
+    if (!this.failedCheckins.peek(client)) {
+      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
+    }
+    const parsed = parseCode(rawCode)
+    if (!parsed.ok) {
+      this.failedCheckins.take(client)
+      const why = {
+        length: 'a code has 12 characters',
+        symbol: 'a code uses only letters and digits',
+        check: 'this code has a typo; check each character',
+      }[parsed.reason]
+      throw badRequest('invalid_code', why, { code: why })
+    }
+    const number = await this.checkinHash(event.id, hashCode(parsed.code))
+    if (number === null) {
+      this.failedCheckins.take(client)
+      // Unknown and revoked get the same answer, so a response tells nothing about a code.
+      throw new ApiFailure(404, 'unknown_code', 'this code does not open this event', { code: 'not recognised' })
+    }
+    return number
+  }
+
+  /**
+   * Runs an action against the counter layer. A refusal that could come from live state
+   * having vanished (Redis restarted empty) is believed only once the event is loaded:
+   * otherwise a phone would drop an action that should have been kept.
+   */
+  private async act<T>(eventId: number, fn: () => Promise<T>, refused: (r: T) => boolean): Promise<T> {
+    return this.live(async () => {
+      await this.directory.ensureLoaded(eventId)
+      const result = await fn()
+      if (!refused(result) || (await this.store.isLoaded(eventId))) return result
+      await this.directory.ensureLoaded(eventId, true)
+      return fn()
+    })
+  }
+
+  private async checkinHash(eventId: number, codeHash: string): Promise<number | null> {
+    const r = await this.act(
+      eventId,
+      () => this.store.checkin(eventId, codeHash, Date.now()),
+      (r) => !r.ok,
+    )
+    return r.ok ? r.number : null
+  }
+
+  /**
+   * The QR target carries only the code: find the open event it belongs to. There are
+   * few open events at a time, so trying each beats a global code index.
+   */
+  async checkinAnyEvent(rawCode: string, client: string): Promise<{ event: EventRecord; number: number }> {
+    if (!this.failedCheckins.peek(client)) {
+      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
+    }
+    const parsed = parseCode(rawCode)
+    if (parsed.ok) {
+      const hash = hashCode(parsed.code)
+      for (const event of await this.directory.openCached()) {
+        const number = await this.checkinHash(event.id, hash)
+        if (number !== null) return { event, number }
+      }
+    }
+    this.failedCheckins.take(client)
+    throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+  }
+
+  async vote(event: EventRecord, number: number, body: { pollId: number; optionId: number; actionId?: string }) {
+    refuseUnlessLive(event)
+    const actionId = body.actionId ?? newActionId()
+    const result = await this.act(
+      event.id,
+      () =>
+        this.store.vote(event.id, {
+          number,
+          pollId: body.pollId,
+          optionId: body.optionId,
+          actionId,
+          now: Date.now(),
+          limit: VOTE_LIMIT,
+        }),
+      (r) => !r.ok && r.error !== 'rate_limited',
+    )
+    if (!result.ok) throw voteErrors[result.error]
+    return { status: 'accepted' as const, duplicate: result.duplicate }
+  }
+
+  async message(event: EventRecord, number: number, body: { text: string; actionId?: string }) {
+    refuseUnlessLive(event)
+    const s = event.settings
+    const text = cleanMessage(body.text)
+    if (!text) throw badRequest('empty_message', 'write something first', { text: 'empty' })
+    const length = visibleLength(text)
+    if (length > s.maxMessageLength) {
+      throw badRequest('message_too_long', `messages are at most ${s.maxMessageLength} characters`, {
+        text: `${length} characters, at most ${s.maxMessageLength}`,
+      })
+    }
+    const blocked = findBlockedWord(text, s.blockedWords)
+    if (blocked) {
+      throw badRequest('blocked_word', 'this message contains a word the host does not allow', {
+        text: 'contains a blocked word',
+      })
+    }
+    const actionId = body.actionId ?? newActionId()
+    const result: MessageResult = await this.act(
+      event.id,
+      () =>
+        this.store.message(event.id, {
+          number,
+          text,
+          held: s.premoderate,
+          actionId,
+          now: Date.now(),
+          limit: { count: s.messagesPerWindow, windowMs: s.messageWindowSeconds * 1000 },
+        }),
+      (r) => !r.ok && r.error === 'revoked',
+    )
+    if (!result.ok) {
+      if (result.error === 'revoked') throw voteErrors.revoked
+      throw tooMany(
+        `at most ${s.messagesPerWindow} messages every ${s.messageWindowSeconds} seconds; try again shortly`,
+        s.messageWindowSeconds,
+      )
+    }
+    return { status: 'accepted' as const, id: result.id, held: result.held, duplicate: result.duplicate }
+  }
+
+  /** The guest's own state: number, current votes, raffle wins. */
+  async me(event: EventRecord, number: number): Promise<Me> {
+    const active = await this.act(
+      event.id,
+      () => this.store.isActive(event.id, number),
+      (r) => !r,
+    )
+    if (!active) throw voteErrors.revoked
+    const votes = await this.live(() => this.store.votesOf(event.id, number))
+    // Wins also reach the phone through the stream; a slow database must not hold this page.
+    const wins: Me['wins'] = await withTimeout(
+      this.db
+        .select({ raffleId: raffles.id, name: raffles.name })
+        .from(raffleWinners)
+        .innerJoin(raffles, eq(raffles.id, raffleWinners.raffleId))
+        .where(and(eq(raffles.eventId, event.id), eq(raffleWinners.number, number))),
+      1000,
+      [],
+    )
+    return { number, votes, wins }
+  }
+}

@@ -1,0 +1,7 @@
+/** The shapes of the polls feature's requests. */
+import { z } from 'zod'
+
+export const createPollSchema = z.object({
+  question: z.string().trim().min(1).max(200),
+  options: z.array(z.string().trim().min(1).max(100)).min(2).max(12),
+})

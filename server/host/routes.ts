@@ -1,0 +1,23 @@
+/** Every host feature's routes, each behind the host guard. */
+import { Elysia } from 'elysia'
+import type { Runtime } from '../runtime.ts'
+import { attendeeRoutes } from './attendees/routes.ts'
+import { moderationRoutes } from './moderation/routes.ts'
+import { pollRoutes } from './polls/routes.ts'
+import { raffleRoutes } from './raffles/routes.ts'
+import { sessionRoutes } from './session/routes.ts'
+import { cueSheetRoutes, showRoutes } from './show/routes.ts'
+import { statusRoutes } from './status/routes.ts'
+import { wristbandRoutes } from './wristbands/routes.ts'
+
+export const hostRoutes = (rt: Runtime) =>
+  new Elysia({ name: 'host' })
+    .use(sessionRoutes(rt))
+    .use(statusRoutes(rt))
+    .use(pollRoutes(rt))
+    .use(moderationRoutes(rt))
+    .use(raffleRoutes(rt))
+    .use(wristbandRoutes(rt))
+    .use(attendeeRoutes(rt))
+    .use(showRoutes(rt))
+    .use(cueSheetRoutes(rt))

@@ -1,0 +1,51 @@
+/**
+ * Host sign-in: the host secret in, a signed host cookie out (the admin page uses it
+ * from then on, so the secret leaves the address bar). Wrong secrets spend the same
+ * per-address failure limit as the host guard.
+ */
+import { Elysia } from 'elysia'
+import { z } from 'zod'
+import { eventScope } from '../../events/scope.ts'
+import { clientAddress } from '../../http/client-address.ts'
+import { badRequest, tooMany } from '../../http/errors.ts'
+import { slugParams } from '../../http/params.ts'
+import { hostCookieName, setCookie } from '../../http/session.ts'
+import type { Runtime } from '../../runtime.ts'
+import { isHostSecret } from '../guard.ts'
+import { ADMIN_PREFIX, hostScope } from '../scope.ts'
+
+const HOST_COOKIE_SECONDS = 24 * 60 * 60
+
+export function sessionRoutes(rt: Runtime) {
+  const secure = rt.config.publicUrl.startsWith('https:')
+  const hostCookie = (eventId: number, value: string, maxAgeSeconds: number) =>
+    setCookie(hostCookieName(eventId), value, { maxAgeSeconds, secure, sameSite: 'Strict' })
+  const signIn = new Elysia({ name: 'host-sign-in', prefix: ADMIN_PREFIX }).use(eventScope(rt)).post(
+    '/session',
+    ({ event, body, set, request, server }) => {
+      const client = clientAddress(rt.config, request, server)
+      const failures = rt.hostLimits.failures
+      if (!failures.peek(client)) throw tooMany('too many wrong host secrets; wait a minute', 30)
+      if (!isHostSecret(body.secret, event)) {
+        failures.take(client)
+        throw badRequest('wrong_secret', 'that host secret is not right', { secret: 'wrong' })
+      }
+      set.headers['set-cookie'] = hostCookie(
+        event.id,
+        rt.signer.hostCookie(event.id, event.hostSecretHash),
+        HOST_COOKIE_SECONDS,
+      )
+      return { ok: true }
+    },
+    { params: slugParams, body: z.object({ secret: z.string().min(1).max(200) }), event: true },
+  )
+  const signOut = hostScope(rt, 'host-sign-out').delete(
+    '/session',
+    ({ event, set }) => {
+      set.headers['set-cookie'] = hostCookie(event.id, '', 0)
+      return { ok: true }
+    },
+    { params: slugParams, host: true },
+  )
+  return new Elysia({ name: 'host-session' }).use(signIn).use(signOut)
+}

@@ -1,0 +1,56 @@
+/** The light show: upload a cue sheet, start and stop the show; cue sheets are public and immutable. */
+import { Elysia } from 'elysia'
+import { z } from 'zod'
+import { cueSheetSchema } from '../../../protocol/index.ts'
+import { notFound } from '../../http/errors.ts'
+import { slugParams } from '../../http/params.ts'
+import type { Runtime } from '../../runtime.ts'
+import { hostScope } from '../scope.ts'
+import { showBodySchema } from './model.ts'
+
+/** GET /cues/:hash.json: anyone may read a sheet; its URL never changes meaning, so it caches forever. */
+export const cueSheetRoutes = (rt: Runtime) =>
+  new Elysia({ name: 'cue-sheets' }).get(
+    '/cues/:hash',
+    async ({ params }) => {
+      const sheet = await rt.show.cueSheet(params.hash.replace(/\.json$/, ''))
+      if (!sheet) throw notFound('cue sheet')
+      return new Response(JSON.stringify(sheet), {
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'public, max-age=31536000, immutable',
+        },
+      })
+    },
+    { params: z.object({ hash: z.string().regex(/^[0-9a-f]{20}(\.json)?$/, 'not a cue sheet hash') }) },
+  )
+
+export const showRoutes = (rt: Runtime) =>
+  hostScope(rt, 'show')
+    .post(
+      '/cue-sheets',
+      async ({ event, body, set }) => {
+        const hash = await rt.show.putCueSheet(event, body)
+        set.status = 201
+        return { hash, url: `/cues/${hash}.json` }
+      },
+      { params: slugParams, body: cueSheetSchema, host: true },
+    )
+    .put(
+      '/show',
+      async ({ event, body }) => {
+        if (!(await rt.show.cueSheet(body.cueSheet))) throw notFound('cue sheet')
+        const show = { cueSheet: `/cues/${body.cueSheet}.json`, startAt: Date.now() + body.startInMs }
+        await rt.show.setShow(event, show)
+        return show
+      },
+      { params: slugParams, body: showBodySchema, host: true },
+    )
+    .delete(
+      '/show',
+      async ({ event }) => {
+        await rt.show.setShow(event, null)
+        return { show: null }
+      },
+      { params: slugParams, host: true },
+    )

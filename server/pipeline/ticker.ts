@@ -1,0 +1,179 @@
+/**
+ * The ticker: for each live event, exactly one instance in the deployment (the holder
+ * of the `ticker:<eventId>` lease) reads the live counters every tick, diffs them
+ * against the last snapshot and appends at most one delta to the event's delta log.
+ * Each append is fenced by the lease and by the sequence number, so a ticker that lost
+ * its lease can never write, and the sequence has no gap and no repeat across takeovers.
+ */
+
+import { type AdminView, DANMAKU_KEPT, type Delta, emptySnapshot, type Snapshot } from '../../protocol/index.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { LiveRead, LiveStore, TickerState } from '../live/types.ts'
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+/** Danmaku ids the ticker keeps watching for a hide: a screen flies one for about 10 s. */
+const RECENT_WATCHED = 300
+
+/** The ids a hide must still reach: the snapshot's and those published lately. */
+export const watchedIds = (state: TickerState): number[] => [
+  ...new Set([...(state.recent ?? []), ...state.snapshot.danmaku.map((d) => d.id)]),
+]
+
+export const initialTickerState = (): TickerState => ({
+  snapshot: emptySnapshot(),
+  admin: { held: [], recentCheckins: [] },
+  feedCursor: 0,
+})
+
+/**
+ * Compares what the counters say now with the last state. Returns the delta (null when
+ * nothing changed) and the state after it. Pure, so it is easy to test.
+ */
+export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | null; next: TickerState } {
+  const s = prev.snapshot
+  const delta: Delta = { seq: s.seq + 1 }
+  let changed = false
+  const mark = <K extends keyof Delta>(key: K, value: Delta[K]) => {
+    delta[key] = value
+    changed = true
+  }
+  if (live.status !== s.status) mark('status', live.status)
+  if (live.message !== s.message) mark('message', live.message)
+  if (live.checkins !== s.checkins) mark('checkins', live.checkins)
+
+  const before = new Map(s.polls.map((p) => [p.id, p]))
+  const changedPolls = live.polls.filter((p) => !same(before.get(p.id), p))
+  if (changedPolls.length) mark('polls', changedPolls)
+  const liveIds = new Set(live.polls.map((p) => p.id))
+  const removedPolls = s.polls.filter((p) => !liveIds.has(p.id)).map((p) => p.id)
+  if (removedPolls.length) mark('removedPolls', removedPolls)
+
+  const hidden = new Set(live.hidden)
+  const watched = watchedIds(prev)
+  const removedDanmaku = watched.filter((id) => hidden.has(id))
+  if (removedDanmaku.length) mark('removedDanmaku', removedDanmaku)
+  // A burst bigger than a snapshot holds is sampled down to the newest: the screen could not show more.
+  const fresh = live.feed.filter((d) => !hidden.has(d.id)).slice(-DANMAKU_KEPT)
+  if (fresh.length) mark('danmaku', fresh)
+
+  const rafflesBefore = new Map(s.raffles.map((r) => [r.id, r]))
+  const changedRaffles = live.raffles.filter((r) => !same(rafflesBefore.get(r.id), r))
+  if (changedRaffles.length) mark('raffles', changedRaffles)
+  if (!same(live.show, s.show)) mark('show', live.show)
+  if (!same(live.admin, prev.admin)) mark('admin', live.admin)
+
+  const recent = watched
+    .filter((id) => !hidden.has(id))
+    .concat(fresh.map((d) => d.id))
+    .slice(-RECENT_WATCHED)
+  if (!changed) return { delta: null, next: { ...prev, feedCursor: live.feedCursor } }
+  const danmaku = s.danmaku
+    .filter((d) => !hidden.has(d.id))
+    .concat(fresh)
+    .slice(-DANMAKU_KEPT)
+  const snapshot: Snapshot = {
+    ...s,
+    seq: delta.seq,
+    status: live.status,
+    message: live.message,
+    checkins: live.checkins,
+    polls: live.polls,
+    danmaku,
+    raffles: live.raffles,
+    show: live.show,
+  }
+  const admin: AdminView = live.admin
+  return { delta, next: { snapshot, admin, feedCursor: live.feedCursor, recent } }
+}
+
+export interface TickerStats {
+  ticks: number
+  deltas: number
+  owned: Set<number>
+}
+
+/** Runs the ticker loop for every event it is told about; only the lease holder writes. */
+export class Tickers {
+  readonly stats: TickerStats = { ticks: 0, deltas: 0, owned: new Set() }
+  private states = new Map<number, TickerState>()
+  private events = new Set<number>()
+  private timer: ReturnType<typeof setInterval> | null = null
+  private inFlight = false
+
+  constructor(
+    private store: LiveStore,
+    private log: Logger,
+    private opts: { owner: string; tickMs: number; leaseMs: number },
+  ) {}
+
+  /** The events this instance competes to tick. */
+  setEvents(ids: Iterable<number>) {
+    this.events = new Set(ids)
+  }
+
+  watch(id: number) {
+    this.events.add(id)
+  }
+
+  start() {
+    this.timer = setInterval(() => {
+      // A slow tick (Redis hiccup) must not pile up ticks behind it.
+      if (this.inFlight) return
+      this.inFlight = true
+      this.tickAll().finally(() => (this.inFlight = false))
+    }, this.opts.tickMs)
+  }
+
+  async tickAll() {
+    await Promise.all([...this.events].map((id) => this.tick(id)))
+  }
+
+  /** One tick of one event. Exposed for tests. */
+  async tick(eventId: number): Promise<void> {
+    this.stats.ticks++
+    const { owner, leaseMs } = this.opts
+    try {
+      if (!(await this.store.acquireLease(`ticker:${eventId}`, owner, leaseMs))) {
+        if (this.stats.owned.delete(eventId)) this.log.info('ticker lease lost', { eventId })
+        this.states.delete(eventId)
+        return
+      }
+      if (!this.stats.owned.has(eventId)) {
+        this.stats.owned.add(eventId)
+        this.log.info('ticker lease taken', { eventId, owner })
+      }
+      let state = this.states.get(eventId)
+      if (!state) {
+        state = (await this.store.tickerState(eventId)) ?? initialTickerState()
+        this.states.set(eventId, state)
+      }
+      const askHidden = watchedIds(state)
+      const live = await this.store.readLive(eventId, state.feedCursor, askHidden)
+      const { delta, next } = diffLive(state, live)
+      if (!delta) {
+        this.states.set(eventId, next)
+        return
+      }
+      const ok = await this.store.appendDelta(eventId, owner, delta.seq, JSON.stringify(delta), next)
+      if (ok) {
+        this.states.set(eventId, next)
+        this.stats.deltas++
+      } else {
+        // Lost the lease or someone else appended: start again from the log's state.
+        this.states.delete(eventId)
+      }
+    } catch (err) {
+      this.states.delete(eventId)
+      this.log.debug('tick failed', { eventId, error: String(err) })
+    }
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer)
+    for (const eventId of this.stats.owned) {
+      await this.store.releaseLease(`ticker:${eventId}`, this.opts.owner).catch(() => {})
+    }
+    this.stats.owned.clear()
+  }
+}

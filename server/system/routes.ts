@@ -1,0 +1,99 @@
+/** Operational routes: /time, /healthz, /metrics. */
+import { Elysia } from 'elysia'
+import { z } from 'zod'
+import { SLUG_PATTERN } from '../events/directory.ts'
+import type { Runtime } from '../runtime.ts'
+
+export function systemRoutes(rt: Runtime) {
+  return new Elysia({ name: 'system' })
+    .get(
+      '/time',
+      async ({ query }) => {
+        // Tiny and uncached: clients sample it to estimate the server clock.
+        const serverTime = Date.now()
+        let status: 'live' | 'paused' | 'ended' = 'live'
+        let message = ''
+        try {
+          const event = query.event
+            ? await rt.directory.bySlug(query.event)
+            : await rt.directory.openCached().then((open) => (open.length === 1 ? open[0] : null))
+          if (event) ({ status, message } = event)
+        } catch {
+          // The clock must answer even when the database cannot.
+        }
+        return new Response(JSON.stringify({ serverTime, status, message }), {
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        })
+      },
+      { query: z.object({ event: z.string().regex(SLUG_PATTERN, 'not an event slug').optional() }) },
+    )
+    .get('/healthz', async () => {
+      const [database, live] = await Promise.all([rt.database.ping(), rt.store.ping()])
+      const ok = database && live
+      return new Response(
+        JSON.stringify({
+          ok,
+          mode: rt.config.mode,
+          instance: rt.config.INSTANCE_ID,
+          database: { kind: rt.database.kind, ok: database },
+          live: { kind: rt.store.kind, ok: live },
+          flusher: rt.flusher.stats,
+          uptimeSeconds: Math.round((Date.now() - rt.startedAt) / 1000),
+        }),
+        { status: ok ? 200 : 503, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } },
+      )
+    })
+    .get('/metrics', async () => {
+      const lines: string[] = []
+      const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+        for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`)
+      }
+      const hub = rt.hub.stats
+      metric('glowband_streams_open', 'gauge', 'Open SSE streams on this instance.', [['', hub.subscribers]])
+      metric('glowband_deltas_total', 'counter', 'Deltas applied and fanned out by this instance.', [['', hub.deltas]])
+      metric('glowband_stream_bytes_total', 'counter', 'Bytes written to SSE streams.', [['', hub.bytes]])
+      metric('glowband_stream_skips_total', 'counter', 'Times a slow subscriber was skipped to a snapshot.', [
+        ['', hub.skipped],
+      ])
+      metric('glowband_fanouts_total', 'counter', 'Fan-outs to every local subscriber.', [['', hub.fanOuts]])
+      metric('glowband_fanout_seconds_total', 'counter', 'Time spent writing fan-outs.', [['', hub.fanOutMs / 1000]])
+      metric('glowband_fanout_paused_seconds_total', 'counter', 'Time fan-out waited to leave room for actions.', [
+        ['', hub.pausedMs / 1000],
+      ])
+      const queued = rt.hub.queuedBytes()
+      metric('glowband_stream_queued_bytes', 'gauge', 'Bytes waiting in this process for slow subscribers.', [
+        ['', queued.total],
+      ])
+      metric('glowband_stream_queued_bytes_max', 'gauge', 'The most bytes waiting for any one subscriber.', [
+        ['', queued.max],
+      ])
+      metric('glowband_ticks_total', 'counter', 'Ticker ticks run by this instance.', [['', rt.tickers.stats.ticks]])
+      metric('glowband_flushed_total', 'counter', 'Queue entries written to Postgres.', [
+        ['', rt.flusher.stats.flushed],
+      ])
+      metric('glowband_flush_failures_total', 'counter', 'Failed flush attempts.', [['', rt.flusher.stats.failures]])
+      metric('glowband_flush_lag_ms', 'gauge', 'Age of the oldest entry in the last flushed batch.', [
+        ['', rt.flusher.stats.lagMs],
+      ])
+      const events = await rt.store.activeEvents().catch(() => [] as number[])
+      const depths = await Promise.all(events.map((id) => rt.store.queueDepth(id).catch(() => -1)))
+      metric(
+        'glowband_queue_depth',
+        'gauge',
+        'Write-queue entries not yet in Postgres.',
+        events.map((id, i) => [`{event="${id}"}`, depths[i]]),
+      )
+      metric(
+        'glowband_ticker_owner',
+        'gauge',
+        '1 for each event whose ticker lease this instance holds.',
+        [...rt.tickers.stats.owned].map((id) => [`{event="${id}",instance="${rt.config.INSTANCE_ID}"}`, 1]),
+      )
+      const mem = process.memoryUsage()
+      metric('glowband_process_rss_bytes', 'gauge', 'Resident memory of this process.', [['', mem.rss]])
+      return new Response(`${lines.join('\n')}\n`, {
+        headers: { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' },
+      })
+    })
+}

@@ -1,0 +1,56 @@
+/**
+ * `GET /time` as its own tiny process (`bun server/time-server.ts`), for deployments
+ * that want the clock apart from the app (cluster mode): it needs only Postgres to
+ * report an event's status, and answers from memory between lookups.
+ */
+import { eq, ne } from 'drizzle-orm'
+import { events } from '../../db/schema.ts'
+import { loadConfig } from '../config.ts'
+import { openPostgres } from '../database/connect.ts'
+
+const config = loadConfig()
+if (!config.DATABASE_URL) {
+  // The embedded database belongs to the server process; there, the app serves /time itself.
+  console.error('the standalone time server needs DATABASE_URL (cluster mode); embedded mode serves /time from the app')
+  process.exit(2)
+}
+const { db } = await openPostgres({ url: config.DATABASE_URL, poolMax: 2 })
+
+type Status = { status: 'live' | 'paused' | 'ended'; message: string }
+const cache = new Map<string, { at: number; value: Status }>()
+const STALE_MS = 1000
+
+async function statusOf(slug: string | null): Promise<Status> {
+  const key = slug ?? ''
+  const hit = cache.get(key)
+  if (hit && Date.now() - hit.at < STALE_MS) return hit.value
+  try {
+    const rows = slug
+      ? await db.select({ status: events.status, message: events.message }).from(events).where(eq(events.slug, slug))
+      : await db
+          .select({ status: events.status, message: events.message })
+          .from(events)
+          .where(ne(events.status, 'ended'))
+    const value: Status = rows.length === 1 ? rows[0] : { status: 'live', message: '' }
+    cache.set(key, { at: Date.now(), value })
+    return value
+  } catch {
+    return hit?.value ?? { status: 'live', message: '' }
+  }
+}
+
+const server = Bun.serve({
+  port: config.PORT,
+  hostname: config.HOST,
+  async fetch(req) {
+    const url = new URL(req.url)
+    if (url.pathname !== '/time') return new Response('not found', { status: 404 })
+    const serverTime = Date.now()
+    const slug = url.searchParams.get('event')
+    const { status, message } = await statusOf(slug && /^[a-z0-9-]{1,48}$/.test(slug) ? slug : null)
+    return new Response(JSON.stringify({ serverTime, status, message }), {
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' },
+    })
+  },
+})
+console.log(`time server on :${server.port}`)
