@@ -1,0 +1,31 @@
+/** Wristband batches: list, generate, revoke. */
+import { slugParams } from '../../http/params.ts'
+import type { Runtime } from '../../runtime.ts'
+import { hostScope } from '../scope.ts'
+import { revokeSchema, wristbandBatchSchema } from './model.ts'
+
+export const wristbandRoutes = (rt: Runtime) =>
+  hostScope(rt, 'wristbands')
+    .get('/wristbands', ({ event }) => rt.wristbands.batches(event), { params: slugParams, host: true })
+    .post(
+      '/wristbands',
+      async ({ event, body, set }) => {
+        const batch = await rt.wristbands.createWristbands(event, {
+          count: body.count,
+          label: body.label,
+          startNumber: body.startNumber,
+          addToExisting: body.add,
+        })
+        set.status = 201
+        return batch
+      },
+      { params: slugParams, body: wristbandBatchSchema, host: true },
+    )
+    .post(
+      '/wristbands/revoke',
+      async ({ event, body }) => {
+        const numbers = await rt.wristbands.revoke(event, body)
+        return { revoked: numbers.length }
+      },
+      { params: slugParams, body: revokeSchema, host: true },
+    )
