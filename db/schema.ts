@@ -118,7 +118,11 @@ export const polls = pgTable(
     eventId: integer('event_id')
       .notNull()
       .references(() => events.id, { onDelete: 'cascade' }),
+    /** The interaction kind (server/interactions/kinds): how responses count and how results show. */
+    kind: text('kind').notNull().default('choice'),
     question: text('question').notNull(),
+    /** The kind's own settings (a choice poll's maxChoices, a rating's scale...). */
+    config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
     state: text('state').$type<PollState>().notNull().default('draft'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -138,20 +142,26 @@ export const pollOptions = pgTable(
   (t) => [index('poll_options_poll').on(t.pollId)],
 )
 
-export const votes = pgTable(
-  'votes',
+/**
+ * Guests' responses to interactions (polls of every kind), one row per wristband and
+ * slot (a sub-target such as a Q&A question; '' for the interaction itself). A response
+ * taken back stays as a NULL row, so its revision still orders replays.
+ */
+export const responses = pgTable(
+  'responses',
   {
-    pollId: integer('poll_id')
+    interactionId: integer('interaction_id')
       .notNull()
       .references(() => polls.id, { onDelete: 'cascade' }),
     number: integer('number').notNull(),
+    slot: text('slot').notNull().default(''),
     eventId: integer('event_id').notNull(),
-    optionId: integer('option_id').notNull(),
-    /** Per-event revision from the counter layer: a replayed older vote never overwrites a newer one. */
+    response: jsonb('response'),
+    /** Per-event revision from the counter layer: a replayed older response never overwrites a newer one. */
     rev: bigint('rev', { mode: 'number' }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.pollId, t.number] })],
+  (t) => [primaryKey({ columns: [t.interactionId, t.number, t.slot] }), index('responses_event').on(t.eventId)],
 )
 
 export const messageStates = ['visible', 'held', 'hidden'] as const

@@ -14,10 +14,13 @@ export type Status = z.infer<typeof statusSchema>
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
 export const pollSchema = z.object({
   id: z.number().int(),
+  /** The interaction kind; `choice` picks up to `maxChoices` options. */
+  kind: z.literal('choice'),
   question: z.string(),
   open: z.boolean(),
   /** true once the host closed it; a closed poll keeps its final counts. A draft poll is neither open nor closed. */
   closed: z.boolean(),
+  maxChoices: z.number().int().min(1),
   options: z.array(pollOptionSchema),
 })
 export type Poll = z.infer<typeof pollSchema>
@@ -145,11 +148,18 @@ export type PollResponse = z.infer<typeof pollResponseSchema>
 export const actionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -')
 
 export const checkinBodySchema = z.object({ code: z.string().min(1).max(64) })
-export const voteBodySchema = z.object({
-  pollId: z.number().int().positive(),
-  optionId: z.number().int().positive(),
-  actionId: actionIdSchema.optional(),
-})
+/** A vote: one option (`optionId`) or, in a multiple-choice poll, several (`optionIds`). */
+export const voteBodySchema = z
+  .object({
+    pollId: z.number().int().positive(),
+    optionId: z.number().int().positive().optional(),
+    optionIds: z.array(z.number().int().positive()).min(1).max(12).optional(),
+    actionId: actionIdSchema.optional(),
+  })
+  .refine((b) => (b.optionId === undefined) !== (b.optionIds === undefined), {
+    message: 'give optionId or optionIds',
+    path: ['optionId'],
+  })
 export const MESSAGE_MAX_CHARS = 200
 export const messageBodySchema = z.object({
   text: z.string().max(MESSAGE_MAX_CHARS * 4),
@@ -158,7 +168,10 @@ export const messageBodySchema = z.object({
 
 export const meSchema = z.object({
   number: z.number().int(),
+  /** pollId -> the option this wristband chose (the first, in a multiple-choice poll). */
   votes: z.record(z.string(), z.number().int()),
+  /** pollId -> every option this wristband chose. */
+  choices: z.record(z.string(), z.array(z.number().int())),
   wins: z.array(z.object({ raffleId: z.number().int(), name: z.string() })),
 })
 export type Me = z.infer<typeof meSchema>

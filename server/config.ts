@@ -61,6 +61,8 @@ const schema = z
      * the hub waits so the rest is left for guests' actions. 1 never waits.
      */
     FANOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.4),
+    /** A stream channel with no subscriber is closed once nobody asked for its event this long. */
+    CHANNEL_IDLE_MS: ms(100, 3_600_000).default(30_000),
     /** Take the client address from X-Forwarded-For (set when running behind nginx). */
     TRUST_PROXY: z
       .enum(['true', 'false', '1', '0'])

@@ -3,6 +3,7 @@
  * layer (Redis or in-process), the services, the flusher, the tickers and the hub, and
  * owns their start and orderly stop.
  */
+import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from './database/connect.ts'
 import { EventDirectory } from './events/directory.ts'
@@ -18,8 +19,7 @@ import { StatusService } from './host/status/service.ts'
 import { WristbandService } from './host/wristbands/service.ts'
 import { loadSigningKey, Signer } from './http/session.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
-import { MemoryLiveStore } from './live/memory.ts'
-import type { LiveStore } from './live/types.ts'
+import { type LiveLayer, openMemoryLive } from './live/index.ts'
 import { Flusher } from './pipeline/flusher.ts'
 import { Tickers } from './pipeline/ticker.ts'
 
@@ -27,7 +27,7 @@ export interface Runtime {
   config: Config
   log: Logger
   database: DatabaseHandle
-  store: LiveStore
+  live: LiveLayer
   directory: EventDirectory
   guests: GuestService
   polls: PollService
@@ -55,22 +55,28 @@ const EVENT_REFRESH_MS = 1000
 export async function createRuntime(config: Config, logger?: Logger): Promise<Runtime> {
   const log = logger ?? createLogger(config.LOG_LEVEL, { instance: config.INSTANCE_ID })
   let database: DatabaseHandle
-  let store: LiveStore
+  let live: LiveLayer
   if (config.mode === 'cluster') {
     database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
     // Loaded only in cluster mode, so embedded mode never touches the Redis code.
-    const { connectRedis, RedisLiveStore } = await import('./live/redis.ts')
-    store = new RedisLiveStore(await connectRedis(config.REDIS_URL!), {
+    const { connectRedis, redisLive } = await import('./live/redis.ts')
+    live = redisLive(await connectRedis(config.REDIS_URL!), {
       prefix: config.REDIS_PREFIX,
       retention: config.LOG_RETENTION,
     })
   } else {
-    database = await openPglite(config.DATA_DIR === ':memory:' ? null : config.dataDir)
-    store = new MemoryLiveStore(config.LOG_RETENTION)
+    const inMemory = config.DATA_DIR === ':memory:'
+    database = await openPglite(inMemory ? null : config.dataDir)
+    // The queue file makes an acknowledged action survive a crash of this process.
+    live = await openMemoryLive({
+      retention: config.LOG_RETENTION,
+      queueFile: inMemory ? null : join(config.dataDir, 'queue.wal'),
+    })
   }
+  const { counters } = live
   const db = database.db
-  const directory = new EventDirectory(db, store, log)
-  const flusher = new Flusher(db, store, log, {
+  const directory = new EventDirectory(db, counters, log)
+  const flusher = new Flusher(db, live, log, {
     consumer: config.INSTANCE_ID,
     intervalMs: config.FLUSH_MS,
     batchSize: config.FLUSH_BATCH,
@@ -78,18 +84,20 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     reclaimIdleMs: 15_000,
   })
   directory.drain = (eventId) => flusher.drain(eventId)
-  const tickers = new Tickers(store, log, {
+  const tickers = new Tickers(live, log, {
     owner: config.INSTANCE_ID,
     tickMs: config.TICK_MS,
     leaseMs: config.LEASE_MS,
   })
-  const hub = new Hub(store, log, {
+  const hub = new Hub(live.log, log, {
     heartbeatMs: config.HEARTBEAT_MS,
     ringSize: config.LOG_RETENTION,
     staleCloseMs: config.STALE_SUBSCRIBER_MS,
     retryMs: 2000,
     backlogBytes: config.SUBSCRIBER_BACKLOG_BYTES,
     fanOutShare: config.FANOUT_SHARE,
+    channelIdleMs: config.CHANNEL_IDLE_MS,
+    readyTimeoutMs: 3000,
   })
   const signer = new Signer(await loadSigningKey(db))
   let refresh: ReturnType<typeof setInterval> | null = null
@@ -108,16 +116,16 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     config,
     log,
     database,
-    store,
+    live,
     directory,
-    guests: new GuestService(db, store, directory),
-    polls: new PollService(db, store),
-    status: new StatusService(db, store, directory),
-    moderation: new ModerationService(db, store),
-    raffles: new RaffleService(db, store),
-    wristbands: new WristbandService(db, store),
-    attendees: new AttendeeService(db, store),
-    show: new ShowService(db, store),
+    guests: new GuestService(db, counters, directory),
+    polls: new PollService(db, counters),
+    status: new StatusService(db, counters, directory),
+    moderation: new ModerationService(db, counters),
+    raffles: new RaffleService(db, counters),
+    wristbands: new WristbandService(db, counters),
+    attendees: new AttendeeService(db, live.queue),
+    show: new ShowService(db, counters),
     hostLimits: createHostLimits(),
     flusher,
     tickers,
@@ -136,12 +144,12 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
       await hub.close(Math.min(config.SHUTDOWN_GRACE_MS, 2000))
       await flusher.stop()
       // Whatever is still queued goes to Postgres now (cluster mode keeps it in Redis anyway).
-      for (const eventId of await store.activeEvents().catch(() => [])) {
+      for (const eventId of await live.queue.events().catch(() => [])) {
         await flusher.drain(eventId, config.SHUTDOWN_GRACE_MS).catch((err) => {
           log.warn('queue not drained at shutdown', { eventId, error: String(err) })
         })
       }
-      await store.close()
+      await live.close()
       await database.close()
     },
   }

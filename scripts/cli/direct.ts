@@ -8,8 +8,7 @@ import { type DatabaseHandle, openPglite, openPostgres } from '../../server/data
 import { EventDirectory } from '../../server/events/directory.ts'
 import { WristbandService } from '../../server/host/wristbands/service.ts'
 import { createLogger } from '../../server/lib/logger.ts'
-import { MemoryLiveStore } from '../../server/live/memory.ts'
-import type { LiveStore } from '../../server/live/types.ts'
+import { type LiveLayer, openMemoryLive } from '../../server/live/index.ts'
 import { cliLockPath, isAlive } from '../../server/operator/data-dir.ts'
 import { OperatorService } from '../../server/operator/service.ts'
 import { CliError } from './args.ts'
@@ -83,7 +82,7 @@ export const redact = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$
 export async function openDirect(config: Config, lock: CliLock | null): Promise<Backend> {
   const log = createLogger('error')
   let database: DatabaseHandle
-  let store: LiveStore
+  let live: LiveLayer
   let via: string
   try {
     if (config.mode === 'cluster') {
@@ -96,7 +95,7 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
           'check DATABASE_URL and that Postgres is running',
         )
       }
-      const { connectRedis, RedisLiveStore } = await import('../../server/live/redis.ts')
+      const { connectRedis, redisLive } = await import('../../server/live/redis.ts')
       let redis: Awaited<ReturnType<typeof connectRedis>>
       try {
         redis = await connectRedis(config.REDIS_URL!)
@@ -107,7 +106,7 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
           'check REDIS_URL and that Redis is running',
         )
       }
-      store = new RedisLiveStore(redis, { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
+      live = redisLive(redis, { prefix: config.REDIS_PREFIX, retention: config.LOG_RETENTION })
     } else {
       via = `the embedded database in ${config.dataDir}`
       try {
@@ -116,14 +115,14 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
         throw new CliError(`cannot open the embedded database in ${config.dataDir}: ${reason(err)}`)
       }
       // Nobody else reads it: the server, when it starts, builds its own from the database.
-      store = new MemoryLiveStore(10)
+      live = await openMemoryLive({ retention: 10, queueFile: null })
     }
   } catch (err) {
     lock?.release()
     throw err
   }
-  const directory = new EventDirectory(database.db, store, log)
-  const operator = new OperatorService(database.db, directory, new WristbandService(database.db, store))
+  const directory = new EventDirectory(database.db, live.counters, log)
+  const operator = new OperatorService(database.db, directory, new WristbandService(database.db, live.counters))
   return {
     via,
     progress: true,
@@ -137,7 +136,7 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
     revoke: (slug, target) => operator.revoke(slug, target),
     exportBatch: (slug, label) => operator.exportBatch(slug, label),
     async close() {
-      await store.close().catch(() => {})
+      await live.close().catch(() => {})
       await database.close().catch(() => {})
       lock?.release()
     },

@@ -4,7 +4,7 @@
  * from Postgres (plus whatever is still in the write queue) when it is missing.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { asc, eq, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, ne, sql } from 'drizzle-orm'
 import {
   checkins,
   defaultEventSettings,
@@ -16,14 +16,16 @@ import {
   polls,
   raffles,
   raffleWinners,
-  votes,
+  responses,
   wristbands,
 } from '../../db/schema.ts'
 import type { Raffle } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import { conflict, unavailable } from '../http/errors.ts'
+import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
-import type { EventSeed, LiveStore, PollDef } from '../live/types.ts'
+import { LruMap } from '../lib/lru.ts'
+import type { EventSeed, LiveCounters } from '../live/counters/types.ts'
 
 export interface EventRecord {
   id: number
@@ -51,19 +53,23 @@ export const slugify = (name: string) =>
     .replace(/-+$/, '') || 'event'
 
 const CACHE_MS = 2000
+/** Events remembered per instance, and slugs remembered as unknown (a scan of random slugs must not grow memory). */
+const EVENTS_CACHED = 10_000
+const MISSES_CACHED = 1000
 
 /** The drain step the directory runs before a rebuild, so queued actions count. */
 export type Drainer = (eventId: number) => Promise<void>
 
 export class EventDirectory {
-  private cache = new Map<string, { at: number; event: EventRecord | null }>()
+  private cache = new LruMap<string, { at: number; event: EventRecord }>(EVENTS_CACHED)
+  private misses = new LruMap<string, number>(MISSES_CACHED)
   private loaded = new Map<number, number>()
   private loading = new Map<number, Promise<void>>()
   drain: Drainer = async () => {}
 
   constructor(
     private db: Database,
-    private store: LiveStore,
+    private counters: LiveCounters,
     private log: Logger,
   ) {}
 
@@ -78,6 +84,8 @@ export class EventDirectory {
       if (Date.now() - hit.at >= CACHE_MS) void this.refresh(slug).catch(() => {})
       return hit.event
     }
+    const missedAt = this.misses.get(slug)
+    if (missedAt !== undefined && Date.now() - missedAt < CACHE_MS) return null
     try {
       return await this.refresh(slug)
     } catch (err) {
@@ -97,7 +105,13 @@ export class EventDirectory {
         .where(eq(events.slug, slug))
         .then(([row]) => {
           const event = (row as EventRecord | undefined) ?? null
-          this.cache.set(slug, { at: Date.now(), event })
+          if (event) {
+            this.cache.set(slug, { at: Date.now(), event })
+            this.misses.delete(slug)
+          } else {
+            this.cache.delete(slug)
+            this.misses.set(slug, Date.now())
+          }
           return event
         })
         .finally(() => this.refreshing.delete(slug))
@@ -109,6 +123,7 @@ export class EventDirectory {
   /** Drops cached rows, after a host changed the event. */
   forget(slug: string) {
     this.cache.delete(slug)
+    this.misses.delete(slug)
   }
 
   async list(): Promise<EventRecord[]> {
@@ -164,7 +179,7 @@ export class EventDirectory {
   async ensureLoaded(eventId: number, force = false): Promise<void> {
     const checked = this.loaded.get(eventId)
     if (!force && checked && Date.now() - checked < 1000) return
-    if (!force && (await this.store.isLoaded(eventId))) {
+    if (!force && (await this.counters.isLoaded(eventId))) {
       this.loaded.set(eventId, Date.now())
       return
     }
@@ -181,7 +196,7 @@ export class EventDirectory {
     const started = performance.now()
     // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
     await this.drain(eventId)
-    await this.store.loadEvent(eventId, await this.seed(eventId))
+    await this.counters.loadEvent(eventId, await this.seed(eventId))
     this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
   }
 
@@ -190,7 +205,7 @@ export class EventDirectory {
     const db = this.db
     const [event] = await db.select().from(events).where(eq(events.id, eventId))
     if (!event) throw new Error(`event ${eventId} does not exist`)
-    const [bands, checkinRows, pollRows, optionRows, voteRows, messageRows, raffleRows, winnerRows, maxes] =
+    const [bands, checkinRows, pollRows, optionRows, responseRows, messageRows, raffleRows, winnerRows, maxes] =
       await Promise.all([
         db
           .select({ number: wristbands.number, codeHash: wristbands.codeHash, revokedAt: wristbands.revokedAt })
@@ -204,7 +219,15 @@ export class EventDirectory {
           .innerJoin(polls, eq(polls.id, pollOptions.pollId))
           .where(eq(polls.eventId, eventId))
           .orderBy(asc(pollOptions.pollId), asc(pollOptions.position)),
-        db.select().from(votes).where(eq(votes.eventId, eventId)),
+        db
+          .select({
+            interactionId: responses.interactionId,
+            number: responses.number,
+            slot: responses.slot,
+            response: responses.response,
+          })
+          .from(responses)
+          .where(and(eq(responses.eventId, eventId), isNotNull(responses.response))),
         db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(asc(messages.id)),
         db.select().from(raffles).where(eq(raffles.eventId, eventId)).orderBy(asc(raffles.id)),
         db
@@ -216,17 +239,21 @@ export class EventDirectory {
         db
           .select({
             maxMessage: sql<number>`(select coalesce(max(${messages.id}), 0) from ${messages} where ${messages.eventId} = ${eventId})`,
-            maxRev: sql<number>`(select coalesce(max(${votes.rev}), 0) from ${votes} where ${votes.eventId} = ${eventId})`,
+            maxRev: sql<number>`(select coalesce(max(${responses.rev}), 0) from ${responses} where ${responses.eventId} = ${eventId})`,
           })
           .from(sql`(select 1) as one`),
       ])
-    const pollDefs: PollDef[] = pollRows.map((p) => ({
-      id: p.id,
-      question: p.question,
-      open: p.state === 'open',
-      closed: p.state === 'closed',
-      options: optionRows.filter((o) => o.pollId === p.id).map((o) => ({ id: o.id, label: o.label })),
-    }))
+    const interactions = pollRows.map((p) =>
+      kindOf(p.kind).define({
+        id: p.id,
+        kind: p.kind,
+        question: p.question,
+        state: p.state,
+        config: p.config,
+        options: optionRows.filter((o) => o.pollId === p.id).map((o) => ({ id: o.id, label: o.label })),
+      }),
+    )
+    const kinds = new Map(pollRows.map((p) => [p.id, kindOf(p.kind)]))
     const raffleList: Raffle[] = raffleRows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -238,8 +265,15 @@ export class EventDirectory {
       message: event.message,
       wristbands: bands.map((b) => ({ number: b.number, codeHash: b.codeHash, revoked: b.revokedAt !== null })),
       checkins: checkinRows.map((c) => ({ number: c.number, at: c.at.getTime() })),
-      polls: pollDefs,
-      votes: voteRows.map((v) => ({ pollId: v.pollId, number: v.number, optionId: v.optionId })),
+      interactions,
+      responses: responseRows.flatMap((r) => {
+        const kind = kinds.get(r.interactionId)
+        if (!kind) return []
+        const response = JSON.stringify(r.response)
+        return [
+          { interactionId: r.interactionId, number: r.number, slot: r.slot, response, keys: kind.keysOf(r.response) },
+        ]
+      }),
       messages: messageRows.map((m) => ({
         id: m.id,
         number: m.number,

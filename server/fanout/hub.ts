@@ -1,53 +1,15 @@
 /**
- * The hub: this instance's fan-out. For each event it follows the delta log, keeps its
- * own copy of the snapshot current, serialises each delta once and writes those same
- * bytes to every local SSE subscriber. Per subscriber, a delta costs one write.
- *
- * Each subscriber has a cursor (the last seq written to it), and a fan-out brings every
- * subscriber from its cursor to the current seq in one write. Normally that is one
- * delta; when several log entries arrive together (the hub fell behind), each subscriber
- * gets all of them in one write (one syscall) instead of one write each, in order and
- * without a gap. A subscriber that joined while its catch-up was being read gets what
- * was applied meanwhile the same way.
- *
- * Fan-out is paced: after a fan-out that took T ms, the channel waits T x (1/share - 1)
- * ms before the next, so writing to subscribers takes at most `fanOutShare` of this
- * process and the rest stays for the actions that make the deltas. With a few thousand
- * subscribers the pause is a few ms; with 19,000 a delta waits a few hundred ms longer
- * and subscribers get several deltas in one write, which costs little more than one.
- *
- * SSE framing (https://html.spec.whatwg.org/multipage/server-sent-events.html): `id:`
- * and `event:` are ours (digits and fixed words), and `data:` is JSON, which never
- * holds a raw line break, so nothing a guest types can inject a field.
+ * The hub: this instance's fan-out. It keeps one channel per event that has local
+ * subscribers (channel.ts), opens SSE streams, sends heartbeats, finds subscribers that
+ * stopped reading, and closes channels nobody uses any more.
  */
-
-import { type AdminView, applyDelta, type Delta, type Snapshot } from '../../protocol/index.ts'
+import { unavailable } from '../http/errors.ts'
 import type { Logger } from '../lib/logger.ts'
-import type { LiveStore, TickerState } from '../live/types.ts'
-import { initialTickerState } from '../pipeline/ticker.ts'
-import { type SseSink, sseResponse } from './sse-sink.ts'
-
-const encoder = new TextEncoder()
-const HEARTBEAT = encoder.encode(':\n\n')
-
-export const sseFrame = (id: number, event: string, json: string) =>
-  encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${json}\n\n`)
-
-export interface Subscriber {
-  admin: boolean
-  out: SseSink
-  /** Since when this subscriber could not take more (ms), or 0. */
-  behindSince: number
-  /** The seq of the last frame written to it (snapshot or delta). */
-  seq: number
-}
-
-interface RingEntry {
-  seq: number
-  publicJson: string
-  publicFrame: Uint8Array
-  adminFrame: Uint8Array
-}
+import { withTimeout } from '../lib/timeout.ts'
+import type { DeltaLog } from '../live/log/types.ts'
+import { Channel, type Subscriber } from './channel.ts'
+import { HEARTBEAT, retryFrame } from './frames.ts'
+import { sseResponse } from './sse-sink.ts'
 
 export interface HubOptions {
   heartbeatMs: number
@@ -60,6 +22,10 @@ export interface HubOptions {
   backlogBytes: number
   /** The most of this process's time fan-out may take (0 < share <= 1; 1 never waits). */
   fanOutShare: number
+  /** A channel with no subscriber is closed once nobody asked for it this long (ms). */
+  channelIdleMs: number
+  /** How long a request waits for a new channel's first state before a 503 (ms). */
+  readyTimeoutMs: number
 }
 
 export interface HubStats {
@@ -73,279 +39,59 @@ export interface HubStats {
   pausedMs: number
 }
 
-/** One event's state on this instance and its local subscribers. */
-export class Channel {
-  seq = 0
-  snapshot: Snapshot = initialTickerState().snapshot
-  admin: AdminView = initialTickerState().admin
-  healthy = true
-  readonly subscribers = new Set<Subscriber>()
-  readonly ready: Promise<void>
-  private ring: RingEntry[] = []
-  private snapshotFrames: { seq: number; pub: Uint8Array | null; adm: Uint8Array | null } = {
-    seq: -1,
-    pub: null,
-    adm: null,
-  }
-  private closed = false
-  /** Concatenated frames for subscribers that missed more than one, built once per fan-out. */
-  private joined = new Map<number, Uint8Array>()
-  private joinedSeq = -1
-
-  constructor(
-    readonly eventId: number,
-    private store: LiveStore,
-    private hub: Hub,
-    private log: Logger,
-  ) {
-    this.ready = this.start()
-  }
-
-  private async start() {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        this.reset(await this.store.tickerState(this.eventId))
-        break
-      } catch (err) {
-        this.setHealthy(false)
-        if (this.closed) return
-        await Bun.sleep(Math.min(2000, 100 * 2 ** attempt))
-        if (attempt === 3) this.log.warn('waiting for the counter layer', { eventId: this.eventId, error: String(err) })
-      }
-    }
-    this.follow()
-  }
-
-  private reset(state: TickerState | null) {
-    const s = state ?? initialTickerState()
-    this.seq = s.snapshot.seq
-    this.snapshot = s.snapshot
-    this.admin = s.admin
-    this.ring = []
-  }
-
-  private async follow() {
-    let failures = 0
-    while (!this.closed) {
-      try {
-        const entries = await this.store.tailLog(this.eventId, this.seq, 5000)
-        this.setHealthy(true)
-        failures = 0
-        if (!entries.length) {
-          // A quiet log, or a log that restarted behind us (its Redis lost everything).
-          const state = await this.store.tickerState(this.eventId)
-          if (state && state.snapshot.seq < this.seq) this.resync(state)
-          continue
-        }
-        for (const entry of entries) {
-          if (entry.seq <= this.seq) continue
-          if (entry.seq !== this.seq + 1) {
-            // We fell further behind than the log keeps: start over from its state.
-            this.fanOut()
-            this.resync(await this.store.tickerState(this.eventId))
-            break
-          }
-          this.apply(entry.seq, entry.json, false)
-        }
-        // Everything that arrived together goes out together: one write per subscriber.
-        await this.pace(this.fanOut())
-      } catch (err) {
-        failures++
-        this.setHealthy(false)
-        if (failures === 1) this.log.warn('delta log unreachable', { eventId: this.eventId, error: String(err) })
-        await Bun.sleep(Math.min(2000, 100 * 2 ** failures))
-      }
-    }
-  }
-
-  /** Applies one delta from the log and (unless told not to yet) sends it to every local subscriber. */
-  apply(seq: number, json: string, send = true) {
-    const delta = JSON.parse(json) as Delta
-    const { admin, ...pub } = delta
-    this.snapshot = applyDelta(this.snapshot, pub)
-    this.seq = seq
-    if (admin) this.admin = admin
-    const publicJson = admin ? JSON.stringify(pub) : json
-    const publicFrame = sseFrame(seq, 'delta', publicJson)
-    const adminFrame = admin ? sseFrame(seq, 'delta', json) : publicFrame
-    this.ring.push({ seq, publicJson, publicFrame, adminFrame })
-    if (this.ring.length > this.hub.opts.ringSize) this.ring.splice(0, this.ring.length - this.hub.opts.ringSize)
-    this.hub.stats.deltas++
-    if (send) this.fanOut()
-  }
-
-  private resync(state: TickerState | null) {
-    this.reset(state)
-    for (const sub of this.subscribers) {
-      this.hub.write(sub, this.snapshotFrame(sub.admin))
-      sub.seq = this.seq
-    }
-  }
-
-  /** Brings every subscriber up to the current seq; returns how long it took (ms). */
-  private fanOut(): number {
-    const started = performance.now()
-    const now = Date.now()
-    for (const sub of this.subscribers) this.send(sub, now)
-    this.joined.clear()
-    const took = performance.now() - started
-    this.hub.stats.fanOuts++
-    this.hub.stats.fanOutMs += took
-    return took
-  }
-
-  /** Leaves the rest of the process to other work after a fan-out that took `tookMs`. */
-  private async pace(tookMs: number) {
-    const share = this.hub.opts.fanOutShare
-    const pause = Math.min(2000, (tookMs * (1 - share)) / share)
-    if (pause < 1 || this.closed) return
-    this.hub.stats.pausedMs += pause
-    await Bun.sleep(pause)
-  }
-
-  /** Brings one subscriber up to the current seq: the frames it has not had, in one write. */
-  sendTo(sub: Subscriber) {
-    this.send(sub, Date.now())
-  }
-
-  private send(sub: Subscriber, now: number) {
-    if (sub.seq >= this.seq) return
-    if (sub.behindSince) {
-      // Skipped subscribers get one fresh snapshot once they drain, never the backlog.
-      if (this.hub.canTake(sub)) {
-        sub.behindSince = 0
-        this.hub.write(sub, this.snapshotFrame(sub.admin))
-        sub.seq = this.seq
-      } else if (now - sub.behindSince > this.hub.opts.staleCloseMs) this.hub.drop(this, sub)
-      return
-    }
-    if (!this.hub.canTake(sub)) {
-      this.hub.markBehind(sub, now)
-      return
-    }
-    const frame = this.framesAfter(sub.seq, sub.admin)
-    // Closed under us (the client went): its close handler removes it. The fan-out goes on.
-    if (!sub.out.write(frame)) return
-    this.hub.stats.bytes += frame.byteLength
-    sub.seq = this.seq
-  }
-
-  /** The frames after `seq` up to the current one as one buffer (a snapshot if the ring lost some). */
-  private framesAfter(seq: number, admin: boolean): Uint8Array {
-    const ring = this.ring
-    const last = ring[ring.length - 1]
-    if (last && last.seq === this.seq && seq === this.seq - 1) return admin ? last.adminFrame : last.publicFrame
-    const first = ring[0]?.seq
-    if (first === undefined || first > seq + 1 || !last || last.seq !== this.seq) return this.snapshotFrame(admin)
-    if (this.joinedSeq !== this.seq) {
-      this.joined.clear()
-      this.joinedSeq = this.seq
-    }
-    const key = admin ? -1 - seq : seq
-    let bytes = this.joined.get(key)
-    if (!bytes) {
-      const parts = ring.slice(seq + 1 - first).map((e) => (admin ? e.adminFrame : e.publicFrame))
-      bytes = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0))
-      let at = 0
-      for (const p of parts) {
-        bytes.set(p, at)
-        at += p.byteLength
-      }
-      this.joined.set(key, bytes)
-    }
-    return bytes
-  }
-
-  private setHealthy(healthy: boolean) {
-    if (this.healthy === healthy) return
-    this.healthy = healthy
-    const frame = this.healthFrame()
-    for (const sub of this.subscribers) this.hub.write(sub, frame)
-  }
-
-  healthFrame() {
-    return encoder.encode(`event: health\ndata: ${JSON.stringify({ live: this.healthy })}\n\n`)
-  }
-
-  /** The current snapshot as one SSE frame; built at most once per seq. */
-  snapshotFrame(admin: boolean): Uint8Array {
-    if (this.snapshotFrames.seq !== this.seq) this.snapshotFrames = { seq: this.seq, pub: null, adm: null }
-    if (admin) {
-      return (this.snapshotFrames.adm ??= sseFrame(
-        this.seq,
-        'snapshot',
-        JSON.stringify({ ...this.snapshot, admin: this.admin }),
-      ))
-    }
-    return (this.snapshotFrames.pub ??= sseFrame(this.seq, 'snapshot', JSON.stringify(this.snapshot)))
-  }
-
-  /**
-   * What a (re)connecting client with `lastSeq` needs: exactly the missed deltas while
-   * this instance or the log still holds all of them, otherwise a fresh snapshot.
-   */
-  async catchUp(lastSeq: number | null, admin: boolean): Promise<Uint8Array[]> {
-    return (await this.catchUpTo(lastSeq, admin)).frames
-  }
-
-  /** catchUp, and the seq those frames bring a subscriber to (its cursor). */
-  async catchUpTo(lastSeq: number | null, admin: boolean): Promise<{ frames: Uint8Array[]; seq: number }> {
-    const seq = this.seq
-    if (lastSeq === null || lastSeq > seq || lastSeq < 0) return { frames: [this.snapshotFrame(admin)], seq }
-    if (lastSeq === seq) return { frames: [], seq }
-    const first = this.ring[0]?.seq
-    if (first !== undefined && first <= lastSeq + 1) {
-      return { frames: this.ring.slice(lastSeq + 1 - first).map((e) => (admin ? e.adminFrame : e.publicFrame)), seq }
-    }
-    // Not in memory (this instance started recently): ask the log, all or nothing.
-    try {
-      const upTo = seq
-      const entries = await this.store.readLog(this.eventId, lastSeq, upTo - lastSeq)
-      if (entries.length === upTo - lastSeq && entries[0]?.seq === lastSeq + 1) {
-        const frames = entries.map((e) => {
-          if (admin) return sseFrame(e.seq, 'delta', e.json)
-          const { admin: _, ...pub } = JSON.parse(e.json) as Delta
-          return sseFrame(e.seq, 'delta', JSON.stringify(pub))
-        })
-        return { frames, seq: upTo }
-      }
-    } catch {
-      // fall through to a snapshot
-    }
-    return { frames: [this.snapshotFrame(admin)], seq: this.seq }
-  }
-
-  /** For polling clients: the public deltas after `since` if all are in memory, else null. */
-  deltasSince(since: number): string[] | null {
-    if (since === this.seq) return []
-    const first = this.ring[0]?.seq
-    if (since > this.seq || since < 0 || first === undefined || first > since + 1) return null
-    return this.ring.slice(since + 1 - first).map((e) => e.publicJson)
-  }
-
-  close() {
-    this.closed = true
-  }
-}
-
 export class Hub {
   readonly stats: HubStats = { subscribers: 0, deltas: 0, bytes: 0, skipped: 0, fanOuts: 0, fanOutMs: 0, pausedMs: 0 }
   private channels = new Map<number, Channel>()
   private heartbeat: ReturnType<typeof setInterval>
+  private sweeper: ReturnType<typeof setInterval>
   private closing = false
 
   constructor(
-    private store: LiveStore,
-    private log: Logger,
+    private log: DeltaLog,
+    private logger: Logger,
     readonly opts: HubOptions,
   ) {
     this.heartbeat = setInterval(() => this.beat(), opts.heartbeatMs)
+    this.sweeper = setInterval(() => this.closeIdle(), Math.max(250, Math.min(5000, opts.channelIdleMs / 2)))
   }
 
+  /** The event's channel on this instance, made on first use; using it keeps it open. */
   channel(eventId: number): Channel {
     let c = this.channels.get(eventId)
-    if (!c) this.channels.set(eventId, (c = new Channel(eventId, this.store, this, this.log)))
+    if (!c) this.channels.set(eventId, (c = new Channel(eventId, this.log, this, this.logger)))
+    c.lastUsed = Date.now()
     return c
+  }
+
+  /**
+   * The event's channel once it has its first state, or a 503 to retry: a counter layer
+   * that does not answer must not hold a request open.
+   */
+  async ready(eventId: number): Promise<Channel> {
+    const c = this.channel(eventId)
+    const ok = await withTimeout(
+      c.ready.then(() => true),
+      this.opts.readyTimeoutMs,
+      false,
+    )
+    if (!ok) throw unavailable('the live state is unavailable right now; try again shortly')
+    return c
+  }
+
+  /** Channels open on this instance (each one follows its event's log). */
+  get channelCount() {
+    return this.channels.size
+  }
+
+  /** Closes channels that have no subscriber and were not asked for lately. */
+  private closeIdle() {
+    const now = Date.now()
+    for (const [eventId, c] of this.channels) {
+      if (c.subscribers.size === 0 && now - c.lastUsed > this.opts.channelIdleMs) {
+        c.close()
+        this.channels.delete(eventId)
+      }
+    }
   }
 
   has(eventId: number) {
@@ -379,8 +125,7 @@ export class Hub {
    * lastEventId query parameter a reloaded page uses on its first connect).
    */
   async subscribe(eventId: number, lastSeq: number | null, admin: boolean, signal?: AbortSignal): Promise<Response> {
-    const channel = this.channel(eventId)
-    await channel.ready
+    const channel = await this.ready(eventId)
     const initial = await channel.catchUpTo(lastSeq, admin)
     let sub: Subscriber | null = null
     // Jitter spreads a whole room's reconnects after a restart over a couple of seconds.
@@ -395,14 +140,14 @@ export class Hub {
       {
         open: (out) => {
           if (this.closing) {
-            out.write(encoder.encode('retry: 1000\n\n'))
+            out.write(retryFrame(1000))
             out.close()
             return
           }
           if (signal?.aborted) return out.close()
           const s: Subscriber = { admin, out, behindSince: 0, seq: initial.seq }
           sub = s
-          out.write(encoder.encode(`retry: ${retry}\n\n`))
+          out.write(retryFrame(retry))
           for (const frame of initial.frames) this.write(s, frame)
           if (!channel.healthy) out.write(channel.healthFrame())
           channel.subscribers.add(s)
@@ -456,6 +201,7 @@ export class Hub {
   async close(spreadMs = 0) {
     this.closing = true
     clearInterval(this.heartbeat)
+    clearInterval(this.sweeper)
     const all: [Channel, Subscriber][] = []
     for (const c of this.channels.values()) {
       c.close()
@@ -463,7 +209,7 @@ export class Hub {
     }
     const pause = all.length ? spreadMs / all.length : 0
     for (const [c, s] of all) {
-      this.write(s, encoder.encode(`retry: ${250 + Math.floor(Math.random() * 750)}\n\n`))
+      this.write(s, retryFrame(250 + Math.floor(Math.random() * 750)))
       this.drop(c, s)
       if (pause >= 1) await Bun.sleep(pause)
     }

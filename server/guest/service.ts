@@ -11,22 +11,30 @@ import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
+import { choiceAnswer } from '../interactions/kinds/choice.ts'
 import { TokenBuckets } from '../lib/rate-limit.ts'
 import { withTimeout } from '../lib/timeout.ts'
-import type { LiveStore, MessageResult, VoteResult } from '../live/types.ts'
+import type { LiveCounters, MessageResult, ResponseError } from '../live/counters/types.ts'
 
-/** Votes (including changed votes) one wristband may cast per window. */
-const VOTE_LIMIT = { count: 30, windowMs: 10_000 }
+/** Responses (including changed ones) one wristband may give per window. */
+const RESPONSE_LIMIT = { count: 30, windowMs: 10_000 }
 
-/** Refusals from the counter layer, as the public interface names them. */
-const voteErrors: Record<Exclude<VoteResult, { ok: true }>['error'], ApiFailure> = {
-  unknown_poll: new ApiFailure(404, 'unknown_poll', 'there is no such poll in this event', { pollId: 'unknown poll' }),
-  poll_not_open: new ApiFailure(409, 'poll_not_open', 'this poll is not open for votes', {
-    pollId: 'poll is not open',
+/** Refusals of a vote by the counter layer, as the public interface names them. */
+const voteErrors: Record<ResponseError, ApiFailure> = {
+  unknown_interaction: new ApiFailure(404, 'unknown_poll', 'there is no such poll in this event', {
+    pollId: 'unknown poll',
   }),
-  unknown_option: new ApiFailure(422, 'unknown_option', 'that option is not part of this poll', {
+  wrong_kind: new ApiFailure(422, 'wrong_kind', 'this poll takes another kind of answer', {
+    pollId: 'not a choice poll',
+  }),
+  not_open: new ApiFailure(409, 'poll_not_open', 'this poll is not open for votes', { pollId: 'poll is not open' }),
+  unknown_key: new ApiFailure(422, 'unknown_option', 'that option is not part of this poll', {
     optionId: 'not an option of this poll',
   }),
+  too_many_keys: new ApiFailure(422, 'too_many_options', 'this poll takes fewer options', {
+    optionIds: 'more options than this poll allows',
+  }),
+  already_answered: new ApiFailure(409, 'already_answered', 'this wristband has answered already'),
   revoked: new ApiFailure(403, 'wristband_revoked', 'this wristband no longer works; ask the staff for help'),
   rate_limited: new ApiFailure(
     429,
@@ -87,7 +95,7 @@ export class GuestService {
 
   constructor(
     private db: Database,
-    private store: LiveStore,
+    private counters: LiveCounters,
     private directory: EventDirectory,
   ) {}
 
@@ -134,7 +142,7 @@ export class GuestService {
     return this.live(async () => {
       await this.directory.ensureLoaded(eventId)
       const result = await fn()
-      if (!refused(result) || (await this.store.isLoaded(eventId))) return result
+      if (!refused(result) || (await this.counters.isLoaded(eventId))) return result
       await this.directory.ensureLoaded(eventId, true)
       return fn()
     })
@@ -143,7 +151,7 @@ export class GuestService {
   private async checkinHash(eventId: number, codeHash: string): Promise<number | null> {
     const r = await this.act(
       eventId,
-      () => this.store.checkin(eventId, codeHash, Date.now()),
+      () => this.counters.checkin(eventId, codeHash, Date.now()),
       (r) => !r.ok,
     )
     return r.ok ? r.number : null
@@ -169,19 +177,26 @@ export class GuestService {
     throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
   }
 
-  async vote(event: EventRecord, number: number, body: { pollId: number; optionId: number; actionId?: string }) {
+  async vote(
+    event: EventRecord,
+    number: number,
+    body: { pollId: number; optionId?: number; optionIds?: number[]; actionId?: string },
+  ) {
     refuseUnlessLive(event)
     const actionId = body.actionId ?? newActionId()
+    const answer = choiceAnswer(body.optionIds ?? [body.optionId!])
     const result = await this.act(
       event.id,
       () =>
-        this.store.vote(event.id, {
+        this.counters.respond(event.id, {
           number,
-          pollId: body.pollId,
-          optionId: body.optionId,
+          interactionId: body.pollId,
+          kind: 'choice',
+          slot: '',
+          ...answer,
           actionId,
           now: Date.now(),
-          limit: VOTE_LIMIT,
+          limit: RESPONSE_LIMIT,
         }),
       (r) => !r.ok && r.error !== 'rate_limited',
     )
@@ -210,7 +225,7 @@ export class GuestService {
     const result: MessageResult = await this.act(
       event.id,
       () =>
-        this.store.message(event.id, {
+        this.counters.message(event.id, {
           number,
           text,
           held: s.premoderate,
@@ -234,11 +249,18 @@ export class GuestService {
   async me(event: EventRecord, number: number): Promise<Me> {
     const active = await this.act(
       event.id,
-      () => this.store.isActive(event.id, number),
+      () => this.counters.isActive(event.id, number),
       (r) => !r,
     )
     if (!active) throw voteErrors.revoked
-    const votes = await this.live(() => this.store.votesOf(event.id, number))
+    const votes: Me['votes'] = {}
+    const choices: Me['choices'] = {}
+    for (const r of await this.live(() => this.counters.responsesOf(event.id, number))) {
+      const ids = (JSON.parse(r.response) as { optionIds?: number[] }).optionIds
+      if (r.slot || !ids?.length) continue
+      choices[r.interactionId] = ids
+      votes[r.interactionId] = ids[0]
+    }
     // Wins also reach the phone through the stream; a slow database must not hold this page.
     const wins: Me['wins'] = await withTimeout(
       this.db
@@ -249,6 +271,6 @@ export class GuestService {
       1000,
       [],
     )
-    return { number, votes, wins }
+    return { number, votes, choices, wins }
   }
 }

@@ -1,20 +1,24 @@
 /**
- * The flusher drains each event's write queue into Postgres in batches, inside one
- * transaction per batch, with idempotent upserts, and acknowledges the entries only
- * after the commit. A crash between claim and commit leaves the entries pending: the
- * same consumer (same INSTANCE_ID) picks them up on restart, any other instance after
- * `reclaimIdleMs`. Replaying a batch changes nothing, so "at least once" here is
- * "exactly once" in Postgres.
+ * The flusher drains each event's write queue into Postgres in batches, one transaction
+ * per batch (write-batch.ts), and acknowledges the entries only after the commit. A crash
+ * between claim and commit leaves the entries pending: the same consumer (same
+ * INSTANCE_ID) picks them up on restart, any other instance after `reclaimIdleMs`.
  *
- * One flusher per event across the deployment (a lease), so entries reach Postgres in
- * queue order.
+ * One writer per event at every moment: across the deployment, the holder of the
+ * `flusher:<event>` lease; inside this process, one lane per event through which the
+ * periodic cycle, a drain before a rebuild and the drain at shutdown all pass. So entries
+ * reach Postgres in queue order and never twice at once.
+ *
+ * Failures stay with their event: an event whose writes fail backs off on its own (up to
+ * 5 s) while the others go on. An entry Postgres refuses for what it is (a constraint or
+ * a bad value, not an outage) is found by halving the batch and set aside as a dead
+ * letter, with a log line and a metric, so it cannot block its event's queue forever.
  */
-import { sql } from 'drizzle-orm'
-import { checkins, messages, votes } from '../../db/schema.ts'
 import type { Database } from '../database/connect.ts'
-import { intArray, textArray, timeArray } from '../database/pg-array.ts'
 import type { Logger } from '../lib/logger.ts'
-import type { LiveStore, QueueEntry, QueueItem } from '../live/types.ts'
+import type { LiveLayer } from '../live/index.ts'
+import type { QueueEntry } from '../live/queue/types.ts'
+import { writeBatch } from './write-batch.ts'
 
 export interface FlusherOptions {
   consumer: string
@@ -28,152 +32,185 @@ export interface FlusherOptions {
 export interface FlushStats {
   flushed: number
   failures: number
+  /** Entries set aside because Postgres refuses them for good. */
+  deadLetters: number
   /** ms between the oldest entry of the last batch being queued and its commit. */
   lagMs: number
   lastError: string | null
 }
 
-type Of<T extends QueueItem['t']> = Extract<QueueItem, { t: T }>
+const MAX_BACKOFF_MS = 5000
 
-/** Writes one batch of queue items to Postgres in one transaction. */
-export async function writeBatch(db: Database, eventId: number, items: QueueItem[]) {
-  const checkinRows: Of<'checkin'>[] = []
-  const latestVote = new Map<string, Of<'vote'>>()
-  const messageRows: Of<'message'>[] = []
-  const moderation: Of<'moderate'>[] = []
-  for (const item of items) {
-    if (item.t === 'checkin') checkinRows.push(item)
-    else if (item.t === 'vote') {
-      // Several votes of one wristband on one poll in a batch: only the newest matters.
-      const key = `${item.pollId}:${item.number}`
-      const seen = latestVote.get(key)
-      if (!seen || seen.rev < item.rev) latestVote.set(key, item)
-    } else if (item.t === 'message') messageRows.push(item)
-    else moderation.push(item)
+/** SQLSTATE classes that mean "not now" rather than "never": connection, rollback, resources, shutdown, internal. */
+const TRANSIENT_CLASSES = new Set(['08', '40', '53', '55', '57', '58', 'XX'])
+
+/**
+ * Whether Postgres refused the data itself (it would refuse it again), as opposed to being
+ * unreachable, busy or shutting down. Errors without a SQLSTATE (a dropped connection, a
+ * Redis failure) count as passing.
+ */
+export function isPermanentFailure(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return !TRANSIENT_CLASSES.has(code.slice(0, 2))
   }
-  // One statement per table with one array parameter per column (unnest), rather than
-  // six parameters a row: parsing and binding thousands of parameters was most of a flush.
-  await db.transaction(async (tx) => {
-    if (checkinRows.length) {
-      await tx.execute(sql`
-        insert into ${checkins} (event_id, number, at)
-        select ${eventId}, n, at
-        from unnest(${intArray(checkinRows.map((c) => c.number))}::int[], ${timeArray(checkinRows.map((c) => c.at))}::timestamptz[]) as t(n, at)
-        on conflict do nothing`)
-    }
-    if (latestVote.size) {
-      const rows = [...latestVote.values()]
-      await tx.execute(sql`
-        insert into ${votes} (poll_id, number, event_id, option_id, rev, at)
-        select p, n, ${eventId}, o, r, at
-        from unnest(${intArray(rows.map((v) => v.pollId))}::int[], ${intArray(rows.map((v) => v.number))}::int[],
-                    ${intArray(rows.map((v) => v.optionId))}::int[], ${intArray(rows.map((v) => v.rev))}::bigint[],
-                    ${timeArray(rows.map((v) => v.at))}::timestamptz[]) as t(p, n, o, r, at)
-        on conflict (poll_id, number) do update
-          set option_id = excluded.option_id, rev = excluded.rev, at = excluded.at
-          -- A replayed older vote must not overwrite a newer one.
-          where ${votes}.rev < excluded.rev`)
-    }
-    if (messageRows.length) {
-      await tx.execute(sql`
-        insert into ${messages} (event_id, id, number, text, state, at)
-        select ${eventId}, i, n, x, s, at
-        from unnest(${intArray(messageRows.map((m) => m.id))}::bigint[], ${intArray(messageRows.map((m) => m.number))}::int[],
-                    ${textArray(messageRows.map((m) => m.text))}::text[], ${textArray(messageRows.map((m) => m.state))}::text[],
-                    ${timeArray(messageRows.map((m) => m.at))}::timestamptz[]) as t(i, n, x, s, at)
-        on conflict do nothing`)
-    }
-    for (const m of moderation) {
-      await tx.execute(
-        sql`update ${messages} set state = ${m.state} where ${messages.eventId} = ${eventId} and ${messages.id} = ${m.id}`,
-      )
-    }
-  })
+  return false
 }
 
 export class Flusher {
-  readonly stats: FlushStats = { flushed: 0, failures: 0, lagMs: 0, lastError: null }
+  readonly stats: FlushStats = { flushed: 0, failures: 0, deadLetters: 0, lagMs: 0, lastError: null }
   private timer: ReturnType<typeof setTimeout> | null = null
   private running = false
-  private backoffMs = 0
   private busy: Promise<void> = Promise.resolve()
+  /** This process's one writer per event: each flush waits for the one before. */
+  private lanes = new Map<number, Promise<unknown>>()
+  private backoff = new Map<number, { until: number; ms: number }>()
 
   constructor(
     private db: Database,
-    private store: LiveStore,
+    private live: LiveLayer,
     private log: Logger,
     private opts: FlusherOptions,
   ) {}
 
   start() {
     this.running = true
-    this.schedule(this.opts.intervalMs)
+    this.schedule()
   }
 
-  private schedule(ms: number) {
+  private schedule() {
     if (!this.running) return
     this.timer = setTimeout(() => {
-      this.busy = this.cycle().finally(() => this.schedule(this.backoffMs || this.opts.intervalMs))
-    }, ms)
+      this.busy = this.cycle().finally(() => this.schedule())
+    }, this.opts.intervalMs)
   }
 
-  /** One pass over every event this instance may flush. */
+  /** Events currently backing off after failed writes. */
+  get backingOff() {
+    return this.backoff.size
+  }
+
+  /** One pass over every event with a queue; events in back-off wait their turn. */
   private async cycle() {
     let eventIds: number[]
     try {
-      eventIds = await this.store.activeEvents()
+      eventIds = await this.live.queue.events()
     } catch {
       return
     }
+    const now = Date.now()
     for (const eventId of eventIds) {
-      try {
-        if (!(await this.store.acquireLease(`flusher:${eventId}`, this.opts.consumer, this.opts.leaseMs))) continue
-        while (this.running && (await this.flushOnce(eventId)) === this.opts.batchSize) {
-          await this.store.acquireLease(`flusher:${eventId}`, this.opts.consumer, this.opts.leaseMs)
-        }
-        this.backoffMs = 0
-      } catch (err) {
-        this.stats.failures++
-        this.stats.lastError = String(err)
-        // Back off up to 5 s while Postgres (or Redis) is down; the entries stay pending.
-        this.backoffMs = Math.min(5000, Math.max(this.opts.intervalMs, this.backoffMs * 2 || 100))
-        this.log.warn('flush failed; will retry', { eventId, error: String(err), retryInMs: this.backoffMs })
-      }
+      if (!this.running) return
+      const wait = this.backoff.get(eventId)
+      if (wait && wait.until > now) continue
+      await this.inLane(eventId, () => this.flushEvent(eventId)).catch(() => {})
     }
   }
 
-  /** Flushes up to one batch of an event; returns how many entries it wrote. */
-  async flushOnce(eventId: number): Promise<number> {
-    const entries: QueueEntry[] = await this.store.readQueue(
+  /** Runs `fn` after every flush of this event already under way in this process. */
+  private inLane<T>(eventId: number, fn: () => Promise<T>): Promise<T> {
+    const before = this.lanes.get(eventId) ?? Promise.resolve()
+    const mine = before.then(fn, fn)
+    const settled = mine.then(
+      () => {},
+      () => {},
+    )
+    this.lanes.set(eventId, settled)
+    void settled.then(() => {
+      if (this.lanes.get(eventId) === settled) this.lanes.delete(eventId)
+    })
+    return mine
+  }
+
+  /**
+   * Writes an event's queue while this instance holds its lease, batch after batch until a
+   * short one. Returns how many entries it wrote, or null when another instance holds the lease.
+   */
+  private async flushEvent(eventId: number): Promise<number | null> {
+    const { consumer, leaseMs, batchSize } = this.opts
+    let total = 0
+    try {
+      for (;;) {
+        if (!(await this.live.leases.acquire(`flusher:${eventId}`, consumer, leaseMs))) return total || null
+        const n = await this.flushBatch(eventId)
+        total += n
+        if (n < batchSize) break
+      }
+      this.backoff.delete(eventId)
+      return total
+    } catch (err) {
+      this.stats.failures++
+      this.stats.lastError = String(err)
+      const previous = this.backoff.get(eventId)?.ms ?? 0
+      const ms = Math.min(MAX_BACKOFF_MS, Math.max(this.opts.intervalMs, previous * 2 || 100))
+      this.backoff.set(eventId, { until: Date.now() + ms, ms })
+      this.log.warn('flush failed; will retry', { eventId, error: String(err), retryInMs: ms })
+      throw err
+    }
+  }
+
+  /** Claims, writes and acknowledges up to one batch; returns how many entries it took. */
+  private async flushBatch(eventId: number): Promise<number> {
+    const entries = await this.live.queue.read(
       eventId,
       this.opts.consumer,
       this.opts.batchSize,
       this.opts.reclaimIdleMs,
     )
     if (!entries.length) return 0
-    await writeBatch(
-      this.db,
-      eventId,
-      entries.map((e) => e.item),
-    )
-    await this.store.ackQueue(
-      eventId,
-      entries.map((e) => e.id),
-    )
-    this.stats.flushed += entries.length
+    await this.write(eventId, entries)
     this.stats.lagMs = Date.now() - Math.min(...entries.map((e) => e.item.at))
     return entries.length
   }
 
-  /** Flushes an event until its queue is empty (used before a rebuild and on shutdown). */
+  /** Writes entries in order; a batch Postgres refuses for good is halved until the bad entry is alone. */
+  private async write(eventId: number, entries: QueueEntry[]): Promise<void> {
+    try {
+      await writeBatch(
+        this.db,
+        eventId,
+        entries.map((e) => e.item),
+      )
+    } catch (err) {
+      if (!isPermanentFailure(err)) throw err
+      if (entries.length === 1) {
+        await this.live.queue.deadLetter(eventId, entries, String(err))
+        this.stats.deadLetters++
+        this.log.error('queue entry set aside: postgres refuses it', { eventId, entry: entries[0], error: String(err) })
+        return
+      }
+      const half = Math.ceil(entries.length / 2)
+      await this.write(eventId, entries.slice(0, half))
+      await this.write(eventId, entries.slice(half))
+      return
+    }
+    await this.live.queue.ack(
+      eventId,
+      entries.map((e) => e.id),
+    )
+    this.stats.flushed += entries.length
+  }
+
+  /**
+   * Waits until an event's queue is empty in Postgres (before a rebuild, and at shutdown),
+   * writing it through this event's lane while this instance holds the lease, or letting
+   * the holder write it otherwise.
+   */
   async drain(eventId: number, timeoutMs = 30_000) {
     const until = Date.now() + timeoutMs
+    let lastError: unknown = null
     while (Date.now() < until) {
-      const n = await this.flushOnce(eventId)
-      if (n === 0 && (await this.store.queueDepth(eventId)) === 0) return
-      if (n === 0) await Bun.sleep(50)
+      try {
+        await this.inLane(eventId, () => this.flushEvent(eventId))
+        if ((await this.live.queue.depth(eventId)) === 0) return
+      } catch (err) {
+        lastError = err
+      }
+      await Bun.sleep(50)
     }
-    throw new Error(`queue of event ${eventId} did not drain in ${timeoutMs} ms`)
+    throw new Error(
+      `queue of event ${eventId} did not drain in ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`,
+    )
   }
 
   async stop() {

@@ -6,9 +6,12 @@
  * its lease can never write, and the sequence has no gap and no repeat across takeovers.
  */
 
-import { type AdminView, DANMAKU_KEPT, type Delta, emptySnapshot, type Snapshot } from '../../protocol/index.ts'
+import { type AdminView, DANMAKU_KEPT, type Delta, type Poll, type Snapshot } from '../../protocol/index.ts'
+import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
-import type { LiveRead, LiveStore, TickerState } from '../live/types.ts'
+import type { LiveRead } from '../live/counters/types.ts'
+import type { LiveLayer } from '../live/index.ts'
+import { newHistory, parseTickerState, type TickerState } from './ticker-state.ts'
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
@@ -20,11 +23,9 @@ export const watchedIds = (state: TickerState): number[] => [
   ...new Set([...(state.recent ?? []), ...state.snapshot.danmaku.map((d) => d.id)]),
 ]
 
-export const initialTickerState = (): TickerState => ({
-  snapshot: emptySnapshot(),
-  admin: { held: [], recentCheckins: [] },
-  feedCursor: 0,
-})
+/** Each interaction's snapshot view, made by its kind from its counters. */
+export const viewsOf = (live: LiveRead): Poll[] =>
+  live.interactions.map((i) => kindOf(i.def.kind).view(i.def, i.counts, i.responders))
 
 /**
  * Compares what the counters say now with the last state. Returns the delta (null when
@@ -32,6 +33,7 @@ export const initialTickerState = (): TickerState => ({
  */
 export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | null; next: TickerState } {
   const s = prev.snapshot
+  const polls = viewsOf(live)
   const delta: Delta = { seq: s.seq + 1 }
   let changed = false
   const mark = <K extends keyof Delta>(key: K, value: Delta[K]) => {
@@ -43,9 +45,9 @@ export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | nu
   if (live.checkins !== s.checkins) mark('checkins', live.checkins)
 
   const before = new Map(s.polls.map((p) => [p.id, p]))
-  const changedPolls = live.polls.filter((p) => !same(before.get(p.id), p))
+  const changedPolls = polls.filter((p) => !same(before.get(p.id), p))
   if (changedPolls.length) mark('polls', changedPolls)
-  const liveIds = new Set(live.polls.map((p) => p.id))
+  const liveIds = new Set(polls.map((p) => p.id))
   const removedPolls = s.polls.filter((p) => !liveIds.has(p.id)).map((p) => p.id)
   if (removedPolls.length) mark('removedPolls', removedPolls)
 
@@ -78,7 +80,7 @@ export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | nu
     status: live.status,
     message: live.message,
     checkins: live.checkins,
-    polls: live.polls,
+    polls,
     danmaku,
     raffles: live.raffles,
     show: live.show,
@@ -102,18 +104,23 @@ export class Tickers {
   private inFlight = false
 
   constructor(
-    private store: LiveStore,
+    private live: LiveLayer,
     private log: Logger,
     private opts: { owner: string; tickMs: number; leaseMs: number },
   ) {}
 
-  /** The events this instance competes to tick. */
+  /** The events this instance competes to tick; one that leaves is forgotten, and its lease given up. */
   setEvents(ids: Iterable<number>) {
-    this.events = new Set(ids)
+    const next = new Set(ids)
+    for (const id of this.events) if (!next.has(id)) this.forget(id)
+    this.events = next
   }
 
-  watch(id: number) {
-    this.events.add(id)
+  private forget(eventId: number) {
+    this.states.delete(eventId)
+    if (this.stats.owned.delete(eventId)) {
+      void this.live.leases.release(`ticker:${eventId}`, this.opts.owner).catch(() => {})
+    }
   }
 
   start() {
@@ -134,7 +141,7 @@ export class Tickers {
     this.stats.ticks++
     const { owner, leaseMs } = this.opts
     try {
-      if (!(await this.store.acquireLease(`ticker:${eventId}`, owner, leaseMs))) {
+      if (!(await this.live.leases.acquire(`ticker:${eventId}`, owner, leaseMs))) {
         if (this.stats.owned.delete(eventId)) this.log.info('ticker lease lost', { eventId })
         this.states.delete(eventId)
         return
@@ -145,17 +152,20 @@ export class Tickers {
       }
       let state = this.states.get(eventId)
       if (!state) {
-        state = (await this.store.tickerState(eventId)) ?? initialTickerState()
+        // No state in the log: a new history, at a fresh epoch.
+        state = parseTickerState(await this.live.log.state(eventId)) ?? newHistory()
         this.states.set(eventId, state)
       }
       const askHidden = watchedIds(state)
-      const live = await this.store.readLive(eventId, state.feedCursor, askHidden)
-      const { delta, next } = diffLive(state, live)
+      const read = await this.live.counters.readLive(eventId, state.feedCursor, askHidden)
+      // The event may have left while the read was under way.
+      if (!this.events.has(eventId)) return
+      const { delta, next } = diffLive(state, read)
       if (!delta) {
         this.states.set(eventId, next)
         return
       }
-      const ok = await this.store.appendDelta(eventId, owner, delta.seq, JSON.stringify(delta), next)
+      const ok = await this.live.log.append(eventId, owner, delta.seq, JSON.stringify(delta), JSON.stringify(next))
       if (ok) {
         this.states.set(eventId, next)
         this.stats.deltas++
@@ -172,7 +182,7 @@ export class Tickers {
   async stop() {
     if (this.timer) clearInterval(this.timer)
     for (const eventId of this.stats.owned) {
-      await this.store.releaseLease(`ticker:${eventId}`, this.opts.owner).catch(() => {})
+      await this.live.leases.release(`ticker:${eventId}`, this.opts.owner).catch(() => {})
     }
     this.stats.owned.clear()
   }

@@ -31,8 +31,7 @@ const adminStream = (rt: Runtime) =>
     .get(
       '/snapshot',
       async ({ event }) => {
-        const channel = rt.hub.channel(event.id)
-        await channel.ready
+        const channel = await rt.hub.ready(event.id)
         // Same shape as the public polling answer, always a full snapshot with the host view.
         return { type: 'snapshot' as const, snapshot: { ...channel.snapshot, admin: channel.admin } }
       },
@@ -50,8 +49,7 @@ function publicStream(rt: Runtime) {
       .get(
         '/snapshot',
         async ({ event, query, request }) => {
-          const channel = rt.hub.channel(event.id)
-          await channel.ready
+          const channel = await rt.hub.ready(event.id)
           return pollResponse(channel, parseSeq(query.since), request.headers.get('if-none-match'))
         },
         { params: slugParams, query: z.object({ since: z.string().max(20).optional() }), event: true },

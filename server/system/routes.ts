@@ -28,7 +28,7 @@ export function systemRoutes(rt: Runtime) {
       { query: z.object({ event: z.string().regex(SLUG_PATTERN, 'not an event slug').optional() }) },
     )
     .get('/healthz', async () => {
-      const [database, live] = await Promise.all([rt.database.ping(), rt.store.ping()])
+      const [database, live] = await Promise.all([rt.database.ping(), rt.live.ping()])
       const ok = database && live
       return new Response(
         JSON.stringify({
@@ -36,7 +36,7 @@ export function systemRoutes(rt: Runtime) {
           mode: rt.config.mode,
           instance: rt.config.INSTANCE_ID,
           database: { kind: rt.database.kind, ok: database },
-          live: { kind: rt.store.kind, ok: live },
+          live: { kind: rt.live.kind, ok: live },
           flusher: rt.flusher.stats,
           uptimeSeconds: Math.round((Date.now() - rt.startedAt) / 1000),
         }),
@@ -73,11 +73,20 @@ export function systemRoutes(rt: Runtime) {
         ['', rt.flusher.stats.flushed],
       ])
       metric('glowband_flush_failures_total', 'counter', 'Failed flush attempts.', [['', rt.flusher.stats.failures]])
+      metric('glowband_dead_letters_total', 'counter', 'Queue entries set aside because Postgres refuses them.', [
+        ['', rt.flusher.stats.deadLetters],
+      ])
+      metric('glowband_flush_backoff_events', 'gauge', 'Events whose writes are backing off after failures.', [
+        ['', rt.flusher.backingOff],
+      ])
+      metric('glowband_stream_channels', 'gauge', 'Events this instance follows for its subscribers.', [
+        ['', rt.hub.channelCount],
+      ])
       metric('glowband_flush_lag_ms', 'gauge', 'Age of the oldest entry in the last flushed batch.', [
         ['', rt.flusher.stats.lagMs],
       ])
-      const events = await rt.store.activeEvents().catch(() => [] as number[])
-      const depths = await Promise.all(events.map((id) => rt.store.queueDepth(id).catch(() => -1)))
+      const events = await rt.live.queue.events().catch(() => [] as number[])
+      const depths = await Promise.all(events.map((id) => rt.live.queue.depth(id).catch(() => -1)))
       metric(
         'glowband_queue_depth',
         'gauge',

@@ -79,7 +79,8 @@ async function login(server: ServerProcess, code: string) {
 
 async function votesInPostgres(databaseUrl: string, pollId: number) {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
-  const [{ n }] = await sql`select count(*)::int as n from votes where poll_id = ${pollId}`
+  const [{ n }] =
+    await sql`select count(*)::int as n from responses where interaction_id = ${pollId} and response is not null`
   await sql.end()
   return n as number
 }

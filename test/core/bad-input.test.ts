@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { count } from 'drizzle-orm'
-import { auditLog, checkins, messages, polls, votes } from '../../db/schema.ts'
+import { auditLog, checkins, messages, polls, responses } from '../../db/schema.ts'
 import {
   BACKENDS,
   checkIn,
@@ -333,12 +333,12 @@ for (const backend of BACKENDS) {
 
     const counts = async () => {
       const db = server.rt.database.db
-      const n = async (t: typeof checkins | typeof votes | typeof messages | typeof polls | typeof auditLog) =>
+      const n = async (t: typeof checkins | typeof responses | typeof messages | typeof polls | typeof auditLog) =>
         Number((await db.select({ n: count() }).from(t))[0].n)
       await server.rt.flusher.drain((await server.rt.directory.bySlug(slug))!.id)
       return {
         checkins: await n(checkins),
-        votes: await n(votes),
+        votes: await n(responses),
         messages: await n(messages),
         polls: await n(polls),
         audit: await n(auditLog),

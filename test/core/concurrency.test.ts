@@ -4,9 +4,10 @@
  * live counters say exactly the same.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { and, count, eq } from 'drizzle-orm'
-import { checkins, votes } from '../../db/schema.ts'
+import { and, count, eq, sql } from 'drizzle-orm'
+import { checkins, responses } from '../../db/schema.ts'
 import { guestCookieName } from '../../server/http/session.ts'
+import { viewsOf } from '../../server/pipeline/ticker.ts'
 import { BACKENDS, clusterReachable, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
 
 const CHECKINS = 2000
@@ -46,13 +47,13 @@ for (const backend of BACKENDS) {
       const all = [...codes, ...codes].map((code) => post(`/api/events/${slug}/checkin`, { code }))
       const responses = await Promise.all(all)
       expect(responses.filter((r) => r.status === 200).length).toBe(CHECKINS * 2)
-      await until(async () => (await server.rt.store.queueDepth(seeded.event.id)) === 0, 20_000)
+      await until(async () => (await server.rt.live.queue.depth(seeded.event.id)) === 0, 20_000)
       const [{ n }] = await server.rt.database.db
         .select({ n: count() })
         .from(checkins)
         .where(eq(checkins.eventId, seeded.event.id))
       expect(Number(n)).toBe(CHECKINS)
-      expect((await server.rt.store.checkedIn(seeded.event.id)).length).toBe(CHECKINS)
+      expect((await server.rt.live.counters.checkedIn(seeded.event.id)).length).toBe(CHECKINS)
     })
 
     test.skipIf(skip)(`${VOTES} concurrent votes land in Postgres exactly once each`, async () => {
@@ -74,7 +75,7 @@ for (const backend of BACKENDS) {
       const results = await Promise.all(requests)
       expect(results.filter(([s, dup]) => s === 202 && dup === true).length).toBe(VOTES)
 
-      await until(async () => (await server.rt.store.queueDepth(event.id)) === 0, 30_000)
+      await until(async () => (await server.rt.live.queue.depth(event.id)) === 0, 30_000)
       const db = server.rt.database.db
       const byOption = await Promise.all(
         poll.options.map(async (o) =>
@@ -82,16 +83,25 @@ for (const backend of BACKENDS) {
             (
               await db
                 .select({ n: count() })
-                .from(votes)
-                .where(and(eq(votes.pollId, poll.id), eq(votes.optionId, o.id)))
+                .from(responses)
+                .where(
+                  and(
+                    eq(responses.interactionId, poll.id),
+                    sql`${responses.response} = ${JSON.stringify({ optionIds: [o.id] })}::jsonb`,
+                  ),
+                )
             )[0].n,
           ),
         ),
       )
       expect(byOption).toEqual(expected)
       expect(byOption.reduce((a, b) => a + b, 0)).toBe(VOTES)
-      const live = await server.rt.store.readLive(event.id, 0, [])
-      expect(live.polls.find((p) => p.id === poll.id)!.options.map((o) => o.votes)).toEqual(expected)
+      const live = await server.rt.live.counters.readLive(event.id, 0, [])
+      expect(
+        viewsOf(live)
+          .find((p) => p.id === poll.id)!
+          .options.map((o) => o.votes),
+      ).toEqual(expected)
     })
   })
 }

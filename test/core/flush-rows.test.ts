@@ -6,8 +6,8 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { type DatabaseHandle, openPglite, openPostgres } from '../../server/database/connect.ts'
-import type { QueueItem } from '../../server/live/types.ts'
-import { writeBatch } from '../../server/pipeline/flusher.ts'
+import type { QueueItem } from '../../server/live/queue/types.ts'
+import { writeBatch } from '../../server/pipeline/write-batch.ts'
 import { clusterReachable, scratchDatabase } from '../support/backends.ts'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -33,6 +33,17 @@ const rowsOf = async (h: DatabaseHandle, query: ReturnType<typeof sql>) => {
   return (r.rows ?? r) as Record<string, unknown>[]
 }
 
+/** A single-choice response, as the queue carries it. */
+const response = (pollId: number, number: number, optionId: number, rev: number, at: number, slot = '') => ({
+  t: 'response' as const,
+  interactionId: pollId,
+  number,
+  slot,
+  response: JSON.stringify({ optionIds: [optionId] }),
+  rev,
+  at,
+})
+
 async function setUp(h: DatabaseHandle) {
   const [{ id: eventId }] = await rowsOf(
     h,
@@ -55,47 +66,64 @@ for (const backend of ['embedded', 'cluster'] as const) {
       return openPostgres({ url: db.url, poolMax: 2 })
     }
 
-    test.skipIf(skip)('text, numbers and times come back exactly; a replayed older vote changes nothing', async () => {
-      const h = await open()
-      cleanups.push(() => h.close())
-      const { eventId, pollId } = await setUp(h)
-      const at = Date.UTC(2026, 10, 23, 20, 15, 7, 123)
-      const items: QueueItem[] = [
-        ...TEXTS.map(
-          (text, i): QueueItem => ({
-            t: 'message',
-            id: i + 1,
-            number: i + 1,
-            text,
-            state: i % 2 ? 'held' : 'visible',
-            at: at + i,
-          }),
-        ),
-        { t: 'checkin', number: 7, at },
-        { t: 'vote', pollId, number: 7, optionId: 2, rev: 5, at: at + 50 },
-      ]
-      await writeBatch(h.db, eventId, items)
-      // The same batch again, and an older vote of the same wristband: nothing changes.
-      await writeBatch(h.db, eventId, [...items, { t: 'vote', pollId, number: 7, optionId: 1, rev: 4, at }])
+    test.skipIf(skip)(
+      'text, numbers and times come back exactly; a replayed older response changes nothing',
+      async () => {
+        const h = await open()
+        cleanups.push(() => h.close())
+        const { eventId, pollId } = await setUp(h)
+        const at = Date.UTC(2026, 10, 23, 20, 15, 7, 123)
+        const items: QueueItem[] = [
+          ...TEXTS.map(
+            (text, i): QueueItem => ({
+              t: 'message',
+              id: i + 1,
+              number: i + 1,
+              text,
+              state: i % 2 ? 'held' : 'visible',
+              at: at + i,
+            }),
+          ),
+          { t: 'checkin', number: 7, at },
+          response(pollId, 7, 2, 5, at + 50),
+          // A taken-back response is stored as NULL (its revision still orders replays).
+          { t: 'response', interactionId: pollId, number: 8, slot: '', response: null, rev: 6, at },
+          // Slots are apart: the same wristband's answer to a sub-target of the interaction.
+          response(pollId, 7, 3, 7, at, 'q "1"'),
+        ]
+        await writeBatch(h.db, eventId, items)
+        // The same batch again, and an older vote of the same wristband: nothing changes.
+        await writeBatch(h.db, eventId, [...items, response(pollId, 7, 1, 4, at)])
 
-      const messages = await rowsOf(
-        h,
-        sql`select id, number, text, state, at from messages where event_id = ${eventId} order by id`,
-      )
-      expect(messages.map((m) => m.text)).toEqual(TEXTS)
-      expect(messages.map((m) => m.state)).toEqual(TEXTS.map((_, i) => (i % 2 ? 'held' : 'visible')))
-      expect(messages.map((m) => new Date(m.at as string).getTime())).toEqual(TEXTS.map((_, i) => at + i))
-      const checkins = await rowsOf(h, sql`select number, at from checkins where event_id = ${eventId}`)
-      expect(checkins.map((c) => [c.number, new Date(c.at as string).getTime()])).toEqual([[7, at]])
-      const votes = await rowsOf(h, sql`select number, option_id, rev, at from votes where poll_id = ${pollId}`)
-      expect(votes.map((v) => [v.number, v.option_id, Number(v.rev), new Date(v.at as string).getTime()])).toEqual([
-        [7, 2, 5, at + 50],
-      ])
+        const messages = await rowsOf(
+          h,
+          sql`select id, number, text, state, at from messages where event_id = ${eventId} order by id`,
+        )
+        expect(messages.map((m) => m.text)).toEqual(TEXTS)
+        expect(messages.map((m) => m.state)).toEqual(TEXTS.map((_, i) => (i % 2 ? 'held' : 'visible')))
+        expect(messages.map((m) => new Date(m.at as string).getTime())).toEqual(TEXTS.map((_, i) => at + i))
+        const checkins = await rowsOf(h, sql`select number, at from checkins where event_id = ${eventId}`)
+        expect(checkins.map((c) => [c.number, new Date(c.at as string).getTime()])).toEqual([[7, at]])
+        const votes = await rowsOf(
+          h,
+          sql`select number, slot, response, rev, at from responses where interaction_id = ${pollId} order by number, slot`,
+        )
+        expect(
+          votes.map((v) => [v.number, v.slot, v.response, Number(v.rev), new Date(v.at as string).getTime()]),
+        ).toEqual([
+          [7, '', { optionIds: [2] }, 5, at + 50],
+          [7, 'q "1"', { optionIds: [3] }, 7, at],
+          [8, '', null, 6, at],
+        ])
 
-      // A newer vote does replace it.
-      await writeBatch(h.db, eventId, [{ t: 'vote', pollId, number: 7, optionId: 1, rev: 9, at: at + 90 }])
-      const after = await rowsOf(h, sql`select option_id, rev from votes where poll_id = ${pollId}`)
-      expect(after.map((v) => [v.option_id, Number(v.rev)])).toEqual([[1, 9]])
-    })
+        // A newer vote does replace it.
+        await writeBatch(h.db, eventId, [response(pollId, 7, 1, 9, at + 90)])
+        const after = await rowsOf(
+          h,
+          sql`select response, rev from responses where interaction_id = ${pollId} and number = 7 and slot = ''`,
+        )
+        expect(after.map((v) => [v.response, Number(v.rev)])).toEqual([[{ optionIds: [1] }, 9]])
+      },
+    )
   })
 }

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { count, eq } from 'drizzle-orm'
-import { checkins, messages, votes } from '../../db/schema.ts'
+import { checkins, messages, responses } from '../../db/schema.ts'
 import { guestCookieName } from '../../server/http/session.ts'
-import { Flusher, writeBatch } from '../../server/pipeline/flusher.ts'
+import { Flusher } from '../../server/pipeline/flusher.ts'
+import { writeBatch } from '../../server/pipeline/write-batch.ts'
 import { BACKENDS, clusterReachable, json, seedEvent, startTestServer, type TestServer } from '../support/backends.ts'
 import { ROOT } from '../support/process.ts'
 
@@ -39,7 +40,9 @@ for (const backend of BACKENDS) {
     const eventId = () => seeded.event.id
     const rows = async () => ({
       checkins: Number((await db().select({ n: count() }).from(checkins).where(eq(checkins.eventId, eventId())))[0].n),
-      votes: Number((await db().select({ n: count() }).from(votes).where(eq(votes.pollId, pollId)))[0].n),
+      votes: Number(
+        (await db().select({ n: count() }).from(responses).where(eq(responses.interactionId, pollId)))[0].n,
+      ),
       messages: Number((await db().select({ n: count() }).from(messages).where(eq(messages.eventId, eventId())))[0].n),
     })
     /** Every guest checks in, votes, and sends a message. */
@@ -62,7 +65,7 @@ for (const backend of BACKENDS) {
       }
     }
     const flusher = (consumer: string) =>
-      new Flusher(db(), server.rt.store, server.rt.log, {
+      new Flusher(db(), server.rt.live, server.rt.log, {
         consumer,
         intervalMs: 10,
         batchSize: 100,
@@ -72,17 +75,17 @@ for (const backend of BACKENDS) {
 
     test.skipIf(skip)('claimed but never committed: the same consumer picks it up after a restart', async () => {
       await act(0, 100)
-      const claimed = await server.rt.store.readQueue(eventId(), 'crashy', 1000, 60_000)
+      const claimed = await server.rt.live.queue.read(eventId(), 'crashy', 1000, 60_000)
       expect(claimed.length).toBe(300)
       // "crashy" dies here. Restarted under the same name, it finds its own claim first.
       await flusher('crashy').drain(eventId())
       expect(await rows()).toEqual({ checkins: 100, votes: 100, messages: 100 })
-      expect(await server.rt.store.queueDepth(eventId())).toBe(0)
+      expect(await server.rt.live.queue.depth(eventId())).toBe(0)
     })
 
     test.skipIf(skip)('committed but not acknowledged: redelivered to another consumer, written once', async () => {
       await act(100, 200)
-      const claimed = await server.rt.store.readQueue(eventId(), 'gone', 1000, 60_000)
+      const claimed = await server.rt.live.queue.read(eventId(), 'gone', 1000, 60_000)
       await writeBatch(
         db(),
         eventId(),
@@ -92,7 +95,7 @@ for (const backend of BACKENDS) {
       await Bun.sleep(350)
       await flusher('other').drain(eventId())
       expect(await rows()).toEqual({ checkins: 200, votes: 200, messages: 200 })
-      expect(await server.rt.store.queueDepth(eventId())).toBe(0)
+      expect(await server.rt.live.queue.depth(eventId())).toBe(0)
     })
 
     // Cluster mode only: in embedded mode the queue lives in the process itself, so a

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { and, count, eq } from 'drizzle-orm'
-import { checkins, messages, votes } from '../../db/schema.ts'
+import { checkins, messages, responses } from '../../db/schema.ts'
 import { formatCode } from '../../server/host/wristbands/codes.ts'
 import {
   BACKENDS,
@@ -48,8 +48,8 @@ for (const backend of BACKENDS) {
 
     const db = () => server.rt.database.db
     const countVotes = async () =>
-      Number((await db().select({ n: count() }).from(votes).where(eq(votes.pollId, pollId)))[0].n)
-    const flushed = () => until(async () => (await server.rt.store.queueDepth(seeded.event.id)) === 0, 10_000)
+      Number((await db().select({ n: count() }).from(responses).where(eq(responses.interactionId, pollId)))[0].n)
+    const flushed = () => until(async () => (await server.rt.live.queue.depth(seeded.event.id)) === 0, 10_000)
 
     test.skipIf(skip)('check-in by typed code is forgiving about case, spaces and dashes', async () => {
       const code = seeded.wristbands[0].code
@@ -66,7 +66,7 @@ for (const backend of BACKENDS) {
       expect(res.headers.get('location')).toBe(`/e/${slug}`)
       const cookie = res.headers.get('set-cookie')!.split(';')[0]
       const me = await server.fetch(`/api/events/${slug}/me`, { headers: { cookie } })
-      expect(await me.json()).toEqual({ number: seeded.wristbands[1].number, votes: {}, wins: [] })
+      expect(await me.json()).toEqual({ number: seeded.wristbands[1].number, votes: {}, choices: {}, wins: [] })
     })
 
     test.skipIf(skip)('votes, changed votes and messages reach Postgres with exact counts', async () => {
@@ -92,8 +92,9 @@ for (const backend of BACKENDS) {
       const { id: messageId } = await msg.json()
       await flushed()
 
-      const rows = await db().select().from(votes).where(eq(votes.pollId, pollId))
-      const tally = (optionId: number) => rows.filter((r) => r.optionId === optionId).length
+      const rows = await db().select().from(responses).where(eq(responses.interactionId, pollId))
+      const tally = (optionId: number) =>
+        rows.filter((r) => (r.response as { optionIds: number[] }).optionIds[0] === optionId).length
       expect(rows.length).toBe(10)
       expect([tally(optionIds[0]), tally(optionIds[1]), tally(optionIds[2])]).toEqual([2, 3, 5])
       const checkinRows = await db().select().from(checkins).where(eq(checkins.eventId, seeded.event.id))
@@ -175,7 +176,7 @@ for (const backend of BACKENDS) {
       expect(late.status).toBe(409)
       expect(await late.json()).toMatchObject({ error: 'poll_not_open', fields: { pollId: 'poll is not open' } })
       await flushed()
-      const rows = await db().select().from(votes).where(eq(votes.pollId, poll.id))
+      const rows = await db().select().from(responses).where(eq(responses.interactionId, poll.id))
       expect(rows.map((r) => r.number)).toEqual([seeded.wristbands[13].number])
     })
 
@@ -243,7 +244,7 @@ for (const backend of BACKENDS) {
       expect(draw.status).toBe(200)
       const drawn = await draw.json()
       expect(drawn.winners.length).toBe(3)
-      const checkedIn = new Set(await server.rt.store.checkedIn(seeded.event.id))
+      const checkedIn = new Set(await server.rt.live.counters.checkedIn(seeded.event.id))
       for (const n of drawn.winners) expect(checkedIn.has(n)).toBe(true)
       const again = await server.fetch(`/api/admin/events/${slug}/raffles/${raffle.id}/draw`, json({}, host()))
       expect(again.status).toBe(409)

@@ -1,8 +1,17 @@
-/** The counter-layer conformance suite against the embedded (in-process) backend. */
-import { MemoryLiveStore } from '../../server/live/memory.ts'
-import { describeLiveStore } from './store-suite.ts'
+/** The counter-layer conformance suites against the embedded (in-process) backend. */
+import { openMemoryLive } from '../../server/live/index.ts'
+import { describeCounters } from './counters.suite.ts'
+import { describeLeases } from './leases.suite.ts'
+import { describeLog } from './log.suite.ts'
+import { describeQueue } from './queue.suite.ts'
+import type { MakeLayer } from './suite-support.ts'
 
-describeLiveStore('memory', async ({ retention, messagesKept }) => {
-  const store = new MemoryLiveStore(retention, { messagesKept })
-  return { store, cleanup: () => store.close() }
-})
+const make: MakeLayer = async ({ retention, messagesKept }) => {
+  const live = await openMemoryLive({ retention, messagesKept, queueFile: null })
+  return { live, cleanup: () => live.close() }
+}
+
+describeCounters('memory', make)
+describeQueue('memory', make)
+describeLog('memory', make)
+describeLeases('memory', make)

@@ -1,5 +1,5 @@
 /**
- * The counter-layer conformance suite against Redis (REDIS_URL, default the local one).
+ * The counter-layer conformance suites against Redis (REDIS_URL, default the local one).
  * Each test gets its own key prefix and deletes its keys afterwards: the Redis is shared.
  * Without a reachable Redis the suite is skipped loudly, except under CI=true.
  */
@@ -8,10 +8,15 @@ import { afterAll, expect, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
 import { deleteRedisPrefix } from '../../scripts/scratch-backends.ts'
-import { MemoryLiveStore } from '../../server/live/memory.ts'
-import { RedisLiveStore } from '../../server/live/redis.ts'
-import type { EventSeed, LiveStore, PollDef } from '../../server/live/types.ts'
-import { describeLiveStore, type Footprint } from './store-suite.ts'
+import type { EventSeed, InteractionDef, LiveCounters } from '../../server/live/counters/types.ts'
+import { type LiveLayer, openMemoryLive } from '../../server/live/index.ts'
+import { connectRedis, redisLive } from '../../server/live/redis.ts'
+import { describeCounters } from './counters.suite.ts'
+import { describeLeases } from './leases.suite.ts'
+import { describeLog } from './log.suite.ts'
+import { describeQueue } from './queue.suite.ts'
+import type { Footprint, MakeLayer } from './suite-support.ts'
+import { poll, seededVote, vote as voteInput } from './suite-support.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -50,7 +55,7 @@ async function footprintOf(prefix: string, eventId: number): Promise<Footprint> 
   const out: Footprint = {}
   for (const key of await keysOf(base.slice(0, -1))) {
     const name = key.slice(base.length)
-    if (/^(a|rv|rm):/.test(name)) continue
+    if (/^(a|rr|rm):/.test(name)) continue
     const type = await admin.type(key)
     const length =
       type === 'hash'
@@ -72,49 +77,55 @@ async function footprintOf(prefix: string, eventId: number): Promise<Footprint> 
 
 const newPrefix = () => `gbtest-${randomBytes(5).toString('hex')}`
 
+const connect = async (prefix: string, retention: number, messagesKept?: number) =>
+  redisLive(await connectRedis(REDIS_URL), { prefix, retention, messagesKept })
+
+const emptySeed = (over: Partial<EventSeed> = {}): EventSeed => ({
+  status: 'live',
+  message: '',
+  wristbands: [],
+  checkins: [],
+  interactions: [],
+  responses: [],
+  messages: [],
+  raffles: [],
+  show: null,
+  maxMessageId: 0,
+  maxRev: 0,
+  ...over,
+})
+
 if (reachable) {
   afterAll(() => admin.disconnect())
 
-  describeLiveStore('redis', async ({ retention, messagesKept }) => {
+  const make: MakeLayer = async ({ retention, messagesKept }) => {
     const prefix = newPrefix()
-    const store = await RedisLiveStore.connect(REDIS_URL, { prefix, retention, messagesKept })
+    const live = await connect(prefix, retention, messagesKept)
     return {
-      store,
+      live,
       cleanup: async () => {
-        await store.close()
+        await live.close()
         await deleteRedisPrefix(REDIS_URL, prefix)
       },
       footprint: (eventId) => footprintOf(prefix, eventId),
     }
-  })
+  }
+  describeCounters('redis', make)
+  describeQueue('redis', make)
+  describeLog('redis', make)
+  describeLeases('redis', make)
 
   test('redis: every key of an event shares its hash tag', async () => {
     const prefix = newPrefix()
-    const store = await RedisLiveStore.connect(REDIS_URL, { prefix, retention: 10 })
+    const live = await connect(prefix, 10)
     try {
-      await store.loadEvent(3, {
-        status: 'live',
-        message: '',
-        wristbands: [{ number: 1, codeHash: 'h1', revoked: false }],
-        checkins: [],
-        polls: [{ id: 1, question: 'q', open: true, closed: false, options: [{ id: 1, label: 'a' }] }],
-        votes: [],
-        messages: [],
-        raffles: [],
-        show: null,
-        maxMessageId: 0,
-        maxRev: 0,
-      })
-      await store.checkin(3, 'h1', Date.now())
-      await store.vote(3, {
-        number: 1,
-        pollId: 1,
-        optionId: 1,
-        actionId: 'abcdefgh',
-        now: Date.now(),
-        limit: { count: 5, windowMs: 1000 },
-      })
-      await store.message(3, {
+      await live.counters.loadEvent(
+        3,
+        emptySeed({ wristbands: [{ number: 1, codeHash: 'h1', revoked: false }], interactions: [poll(1)] }),
+      )
+      await live.counters.checkin(3, 'h1', Date.now())
+      await live.counters.respond(3, voteInput(1, 1, 11, { actionId: 'abcdefgh' }))
+      await live.counters.message(3, {
         number: 1,
         text: 'hi',
         held: false,
@@ -122,31 +133,17 @@ if (reachable) {
         now: Date.now(),
         limit: { count: 5, windowMs: 1000 },
       })
-      await store.acquireLease('ticker:3', 'me', 5000)
-      await store.appendDelta(3, 'me', 1, '{"seq":1}', {
-        snapshot: {
-          v: 1,
-          seq: 1,
-          status: 'live',
-          message: '',
-          checkins: 1,
-          polls: [],
-          danmaku: [],
-          raffles: [],
-          show: null,
-        },
-        admin: { held: [], recentCheckins: [] },
-        feedCursor: 1,
-      })
-      await store.readQueue(3, 'c', 10, 1000)
+      await live.leases.acquire('ticker:3', 'me', 5000)
+      await live.log.append(3, 'me', 1, '{"seq":1}', '{"feedCursor":1}')
+      await live.queue.read(3, 'c', 10, 1000)
+      await live.queue.deadLetter(3, (await live.queue.read(3, 'c', 1, 0)).slice(0, 1), 'test')
       const keys = await keysOf(prefix)
       const outside = keys.filter((k) => !k.startsWith(`${prefix}:{e3}:`))
       expect(outside).toEqual([`${prefix}:events`])
-      expect(keys).toContain(`${prefix}:{e3}:lease`)
-      expect(keys).toContain(`${prefix}:{e3}:q`)
-      expect(keys).toContain(`${prefix}:{e3}:log`)
+      for (const name of ['lease', 'q', 'log', 'dead', 'idefs', 'c:1', 'r:1'])
+        expect(keys).toContain(`${prefix}:{e3}:${name}`)
     } finally {
-      await store.close()
+      await live.close()
       await deleteRedisPrefix(REDIS_URL, prefix)
     }
   })
@@ -159,21 +156,21 @@ if (reachable) {
       retryStrategy: () => null,
     })
     redis.on('error', () => {})
-    const store = new RedisLiveStore(redis, { prefix: newPrefix(), retention: 10 })
+    const live = redisLive(redis, { prefix: newPrefix(), retention: 10 })
     const started = Date.now()
-    expect(await store.ping()).toBe(false)
+    expect(await live.ping()).toBe(false)
     expect(Date.now() - started).toBeLessThan(3000)
-    await expect(store.isLoaded(1)).rejects.toThrow()
-    await store.close()
+    await expect(live.counters.isLoaded(1)).rejects.toThrow()
+    await live.close()
   })
 
   test('redis: close ends a blocked tail with []', async () => {
     const prefix = newPrefix()
-    const store = await RedisLiveStore.connect(REDIS_URL, { prefix, retention: 10 })
-    const tail = store.tailLog(1, 0, 10_000)
+    const live = await connect(prefix, 10)
+    const tail = live.log.tail(1, 0, 10_000)
     await Bun.sleep(50)
     const started = Date.now()
-    await store.close()
+    await live.close()
     expect(await tail).toEqual([])
     expect(Date.now() - started).toBeLessThan(1000)
     await deleteRedisPrefix(REDIS_URL, prefix)
@@ -181,29 +178,17 @@ if (reachable) {
 
   test('redis: the write queue survives a lost consumer group', async () => {
     const prefix = newPrefix()
-    const store = await RedisLiveStore.connect(REDIS_URL, { prefix, retention: 10 })
+    const live = await connect(prefix, 10)
     try {
-      await store.loadEvent(1, {
-        status: 'live',
-        message: '',
-        wristbands: [{ number: 1, codeHash: 'h', revoked: false }],
-        checkins: [],
-        polls: [],
-        votes: [],
-        messages: [],
-        raffles: [],
-        show: null,
-        maxMessageId: 0,
-        maxRev: 0,
-      })
-      await store.checkin(1, 'h', 5)
-      expect((await store.readQueue(1, 'a', 10, 60_000)).length).toBe(1)
+      await live.counters.loadEvent(1, emptySeed({ wristbands: [{ number: 1, codeHash: 'h', revoked: false }] }))
+      await live.counters.checkin(1, 'h', 5)
+      expect((await live.queue.read(1, 'a', 10, 60_000)).length).toBe(1)
       // As after a Redis restart that kept the stream but not this process's knowledge of the group.
       await admin.xgroup('DESTROY', `${prefix}:{e1}:q`, 'flushers')
-      const entries = await store.readQueue(1, 'a', 10, 60_000)
+      const entries = await live.queue.read(1, 'a', 10, 60_000)
       expect(entries.map((e) => e.item)).toEqual([{ t: 'checkin', number: 1, at: 5 }])
     } finally {
-      await store.close()
+      await live.close()
       await deleteRedisPrefix(REDIS_URL, prefix)
     }
   })
@@ -215,8 +200,8 @@ if (reachable) {
    */
   const randomWorkload = async (messagesKept?: number) => {
     const prefix = newPrefix()
-    const redis = await RedisLiveStore.connect(REDIS_URL, { prefix, retention: 50, messagesKept })
-    const memory = new MemoryLiveStore(50, { messagesKept })
+    const redis = await connect(prefix, 50, messagesKept)
+    const memory = await openMemoryLive({ retention: 50, messagesKept, queueFile: null })
     const E = 1
     const T0 = 1_700_000_000_000
     // mulberry32: seeded, so a failure replays exactly.
@@ -228,30 +213,24 @@ if (reachable) {
       return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)
     }
     /** Runs one step on both stores and expects the same answer. */
-    const both = async <T>(what: string, f: (s: LiveStore) => Promise<T>): Promise<T> => {
-      const a = await f(memory)
-      const b = await f(redis)
+    const both = async <T>(what: string, f: (s: LiveCounters, layer: LiveLayer) => Promise<T>): Promise<T> => {
+      const a = await f(memory.counters, memory)
+      const b = await f(redis.counters, redis)
       expect({ what, result: b }).toEqual({ what, result: a } as never)
       return a
     }
-    const polls: PollDef[] = [1, 2, 3].map((id) => ({
-      id,
-      question: `q${id}`,
-      open: id !== 3,
-      closed: false,
-      options: [1, 2, 3].map((o) => ({ id: id * 10 + o, label: `o${o}` })),
-    }))
+    const options = (id: number) => [1, 2, 3].map((o) => ({ id: id * 10 + o, label: `o${o}` }))
+    const open = new Map([1, 2, 3].map((id) => [id, id !== 3]))
+    const pollDef = (id: number): InteractionDef =>
+      poll(id, { question: `q${id}`, open: open.get(id), closed: !open.get(id) && id !== 3, options: options(id) })
+    const polls = [1, 2, 3].map(pollDef)
     const seed: EventSeed = {
       status: 'live',
       message: 'hello',
       wristbands: Array.from({ length: 30 }, (_, i) => ({ number: i + 1, codeHash: `h${i + 1}`, revoked: i >= 28 })),
       checkins: [3, 1, 2].map((n) => ({ number: n, at: T0 - 100 + n })),
-      polls,
-      votes: [
-        { pollId: 1, number: 1, optionId: 11 },
-        { pollId: 1, number: 2, optionId: 13 },
-        { pollId: 2, number: 1, optionId: 22 },
-      ],
+      interactions: polls,
+      responses: [seededVote(1, 1, 11), seededVote(1, 2, 13), seededVote(2, 1, 22)],
       messages: [
         { id: 1, number: 1, text: 'old visible', state: 'visible', at: T0 - 50 },
         { id: 2, number: 2, text: 'old held', state: 'held', at: T0 - 40 },
@@ -280,15 +259,12 @@ if (reachable) {
         } else if (op < 50) {
           const reuse = voteIds.length > 0 && rnd(8) === 0 ? voteIds[rnd(voteIds.length)] : null
           const pollId = 1 + rnd(4)
-          const input = {
-            number: reuse ? reuse[0] : number,
-            pollId,
-            optionId: pollId * 10 + 1 + rnd(4),
+          const input = voteInput(reuse ? reuse[0] : number, pollId, pollId * 10 + 1 + rnd(4), {
             actionId: reuse ? reuse[1] : `v-${i}-action`,
             now,
             limit: { count: 2, windowMs: 4000 },
-          }
-          const r = await both(`vote ${i}`, (s) => s.vote(E, input))
+          })
+          const r = await both(`vote ${i}`, (s) => s.respond(E, input))
           seen.add(r.ok ? `vote:${r.duplicate ? 'duplicate' : 'ok'}` : `vote:${r.error}`)
           if (r.ok && !reuse) voteIds.push([input.number, input.actionId])
         } else if (op < 75) {
@@ -312,10 +288,9 @@ if (reachable) {
           const to = rnd(2) ? 'visible' : 'hidden'
           await both(`moderate ${i}`, (s) => s.moderate(E, id, to, now))
         } else if (op < 88) {
-          const p = polls[rnd(3)]
-          p.open = !p.open
-          p.closed = !p.open
-          await both(`putPoll ${i}`, (s) => s.putPoll(E, { ...p, options: [...p.options] }))
+          const id = 1 + rnd(3)
+          open.set(id, !open.get(id))
+          await both(`putInteraction ${i}`, (s) => s.putInteraction(E, pollDef(id)))
         } else if (op < 90) {
           await both(`revoke ${i}`, (s) => s.revokeWristbands(E, [number]))
         } else if (op < 92) {
@@ -327,7 +302,9 @@ if (reachable) {
           const live = await both(`readLive ${i}`, (s) => s.readLive(E, cursor, ask))
           cursor = rnd(4) === 0 ? 0 : live.feedCursor
         } else if (op < 98) {
-          await both(`votesOf ${i}`, (s) => s.votesOf(E, number))
+          await both(`responsesOf ${i}`, async (s) =>
+            (await s.responsesOf(E, number)).sort((a, b) => a.interactionId - b.interactionId),
+          )
         } else {
           await both(`isActive ${i}`, (s) => s.isActive(E, number))
         }
@@ -342,18 +319,18 @@ if (reachable) {
           'message:revoked',
           'vote:duplicate',
           'vote:ok',
-          'vote:poll_not_open',
+          'vote:not_open',
           'vote:rate_limited',
           'vote:revoked',
-          'vote:unknown_option',
-          'vote:unknown_poll',
+          'vote:unknown_interaction',
+          'vote:unknown_key',
         ].sort(),
       )
       await both('final readLive', (s) => s.readLive(E, 0, [1, 2, 3]))
       await both('checkedIn', async (s) => (await s.checkedIn(E)).sort((a, b) => a - b))
-      await both('queue', async (s) => {
-        const entries = await s.readQueue(E, 'x', 100_000, 60_000)
-        await s.ackQueue(
+      await both('queue', async (_, layer) => {
+        const entries = await layer.queue.read(E, 'x', 100_000, 60_000)
+        await layer.queue.ack(
           E,
           entries.map((e) => e.id),
         )
@@ -379,5 +356,5 @@ if (reachable) {
 
   test('redis: the same random workload with a message history of 20, most of it dropped', () => randomWorkload(20))
 } else {
-  test.skip('redis live store (Redis unreachable)', () => {})
+  test.skip('redis counter layer (Redis unreachable)', () => {})
 }

@@ -1,7 +1,8 @@
 /** The ticker's diff: one delta per changed tick, and hides that reach messages still flying. */
 import { describe, expect, test } from 'bun:test'
 import { applyDelta } from '../../protocol/index.ts'
-import { diffLive, initialTickerState } from '../../server/pipeline/ticker.ts'
+import { diffLive } from '../../server/pipeline/ticker.ts'
+import { emptyTickerState as initialTickerState } from '../../server/pipeline/ticker-state.ts'
 import { emptyLiveRead } from '../support/live-read.ts'
 
 describe('diffLive', () => {

@@ -2,14 +2,14 @@
  * The LiveRead of an event with nothing in it: what the counter layer answers for an
  * unknown event, and the quiet tick the ticker's diff tests build on.
  */
-import type { LiveRead } from '../../server/live/types.ts'
+import type { LiveRead } from '../../server/live/counters/types.ts'
 
 /** `over` fills in what a test needs on top of the empty read. */
 export const emptyLiveRead = (over: Partial<LiveRead> = {}): LiveRead => ({
   status: 'live',
   message: '',
   checkins: 0,
-  polls: [],
+  interactions: [],
   feed: [],
   feedCursor: 0,
   hidden: [],

@@ -1,14 +1,14 @@
 /** Who checked in, and what Postgres holds for an event (the flushed truth). */
-import { asc, count, eq, sql } from 'drizzle-orm'
-import { checkins, events, messages, votes, wristbands } from '../../../db/schema.ts'
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm'
+import { checkins, events, messages, responses, wristbands } from '../../../db/schema.ts'
 import type { Database } from '../../database/connect.ts'
 import type { EventRecord } from '../../events/directory.ts'
-import type { LiveStore } from '../../live/types.ts'
+import type { WriteQueue } from '../../live/queue/types.ts'
 
 export class AttendeeService {
   constructor(
     private db: Database,
-    private store: LiveStore,
+    private queue: WriteQueue,
   ) {}
 
   /**
@@ -27,15 +27,18 @@ export class AttendeeService {
       })
       .from(events)
       .where(eq(events.id, id))
-    const voteRows = await this.db
-      .select({ pollId: votes.pollId, optionId: votes.optionId, n: count() })
-      .from(votes)
-      .where(eq(votes.eventId, id))
-      .groupBy(votes.pollId, votes.optionId)
+    const rows = await this.db
+      .select({ pollId: responses.interactionId, response: responses.response })
+      .from(responses)
+      .where(and(eq(responses.eventId, id), isNotNull(responses.response)))
+    // Choice responses hold their options as {"optionIds": [...]}: one count per option chosen.
     const polls: Record<string, Record<string, number>> = {}
-    for (const v of voteRows) (polls[v.pollId] ??= {})[v.optionId] = Number(v.n)
+    for (const r of rows) {
+      const tally = (polls[r.pollId] ??= {})
+      for (const o of (r.response as { optionIds?: number[] }).optionIds ?? []) tally[o] = (tally[o] ?? 0) + 1
+    }
     const counts = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]))
-    return { ...counts, polls, queueDepth: await this.store.queueDepth(id) }
+    return { ...counts, polls, queueDepth: await this.queue.depth(id) }
   }
 
   async attendees(event: EventRecord) {

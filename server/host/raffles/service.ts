@@ -6,13 +6,13 @@ import type { Raffle } from '../../../protocol/index.ts'
 import type { Database } from '../../database/connect.ts'
 import type { EventRecord } from '../../events/directory.ts'
 import { conflict, notFound } from '../../http/errors.ts'
-import type { LiveStore } from '../../live/types.ts'
+import type { LiveCounters } from '../../live/counters/types.ts'
 import { audit } from '../audit.ts'
 
 export class RaffleService {
   constructor(
     private db: Database,
-    private store: LiveStore,
+    private counters: LiveCounters,
   ) {}
 
   async createRaffle(event: EventRecord, input: { name: string; winners: number; rules: RaffleRules }) {
@@ -22,7 +22,7 @@ export class RaffleService {
       .returning()
     await audit(this.db, event.id, 'raffle.create', { raffleId: row.id })
     const raffle: Raffle = { id: row.id, name: row.name, winners: [], drawnAt: null }
-    await this.store.putRaffle(event.id, raffle)
+    await this.counters.putRaffle(event.id, raffle)
     return { ...raffle, winnersWanted: row.winners, rules: row.rules }
   }
 
@@ -56,7 +56,7 @@ export class RaffleService {
       .where(and(eq(raffles.id, raffleId), eq(raffles.eventId, event.id)))
     if (!row) throw notFound('raffle')
     if (row.drawnAt) throw conflict('already_drawn', 'this raffle has been drawn already')
-    let candidates = await this.store.checkedIn(event.id)
+    let candidates = await this.counters.checkedIn(event.id)
     if (row.rules.excludePreviousWinners) {
       const previous = await this.db
         .select({ number: raffleWinners.number })
@@ -86,7 +86,7 @@ export class RaffleService {
       await tx.insert(auditLog).values({ eventId: event.id, action: 'raffle.draw', detail: { raffleId, winners } })
     })
     const raffle: Raffle = { id: raffleId, name: row.name, winners, drawnAt: drawnAt.getTime() }
-    await this.store.putRaffle(event.id, raffle)
+    await this.counters.putRaffle(event.id, raffle)
     return raffle
   }
 }

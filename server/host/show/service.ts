@@ -4,13 +4,13 @@ import { events, showCueSheets } from '../../../db/schema.ts'
 import type { CueSheet, Show } from '../../../protocol/index.ts'
 import type { Database } from '../../database/connect.ts'
 import type { EventRecord } from '../../events/directory.ts'
-import type { LiveStore } from '../../live/types.ts'
+import type { LiveCounters } from '../../live/counters/types.ts'
 import { audit } from '../audit.ts'
 
 export class ShowService {
   constructor(
     private db: Database,
-    private store: LiveStore,
+    private counters: LiveCounters,
   ) {}
 
   /** Stores a cue sheet under its content hash; the URL never changes meaning, so it caches forever. */
@@ -28,6 +28,6 @@ export class ShowService {
   async setShow(event: EventRecord, show: Show | null) {
     await this.db.update(events).set({ show }).where(eq(events.id, event.id))
     await audit(this.db, event.id, show ? 'show.start' : 'show.stop', show ? { ...show } : {})
-    await this.store.setShow(event.id, show)
+    await this.counters.setShow(event.id, show)
   }
 }

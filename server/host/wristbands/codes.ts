@@ -49,4 +49,5 @@ export function generateCodes(count: number, avoid: ReadonlySet<string> = new Se
  * What the counter layer and the database index codes by, so neither needs the code itself
  * to check a guest in.
  */
-export const hashCode = (code: string) => createHash('sha256').update(`glowband-code:${code}`).digest('hex').slice(0, 32)
+export const hashCode = (code: string) =>
+  createHash('sha256').update(`glowband-code:${code}`).digest('hex').slice(0, 32)

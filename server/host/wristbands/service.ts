@@ -1,11 +1,11 @@
 /** Wristband batches: generated with consecutive numbers, written in one transaction, revoked at once. */
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { auditLog, wristbandBatches, wristbands } from '../../../db/schema.ts'
 import type { Database } from '../../database/connect.ts'
 import { intArray, textArray } from '../../database/pg-array.ts'
 import type { EventRecord } from '../../events/directory.ts'
 import { badRequest, conflict, notFound } from '../../http/errors.ts'
-import type { LiveStore } from '../../live/types.ts'
+import type { LiveCounters } from '../../live/counters/types.ts'
 import { audit } from '../audit.ts'
 import { generateCodes, hashCode, parseCode } from './codes.ts'
 
@@ -25,7 +25,7 @@ export interface BatchResult {
 export class WristbandService {
   constructor(
     private db: Database,
-    private store: LiveStore,
+    private counters: LiveCounters,
   ) {}
 
   /**
@@ -104,7 +104,7 @@ export class WristbandService {
       return { batchId, label, firstNumber, rows }
     })
     if (result.rows.length) {
-      await this.store.addWristbands(
+      await this.counters.addWristbands(
         event.id,
         result.rows.map((r) => ({ number: r.number, codeHash: r.codeHash, revoked: false })),
       )
@@ -118,8 +118,11 @@ export class WristbandService {
   }
 
   /** Revokes wristbands by number, by secret code, or a whole batch; they stop working at once. */
-  async revoke(event: EventRecord, target: { numbers?: number[]; codes?: string[]; batch?: string }): Promise<number[]> {
-    let where
+  async revoke(
+    event: EventRecord,
+    target: { numbers?: number[]; codes?: string[]; batch?: string },
+  ): Promise<number[]> {
+    let where: SQL | undefined
     if (target.batch !== undefined) {
       const [batch] = await this.db
         .select()
@@ -132,7 +135,8 @@ export class WristbandService {
     } else if (target.codes?.length) {
       const hashes = target.codes.map((input) => {
         const parsed = parseCode(input)
-        if (!parsed.ok) throw badRequest('invalid_code', `"${input}" is not a wristband code (${parsed.reason})`, { codes: input })
+        if (!parsed.ok)
+          throw badRequest('invalid_code', `"${input}" is not a wristband code (${parsed.reason})`, { codes: input })
         return hashCode(parsed.code)
       })
       where = and(eq(wristbands.eventId, event.id), inArray(wristbands.codeHash, hashes))
@@ -146,7 +150,7 @@ export class WristbandService {
       .returning({ number: wristbands.number })
     const numbers = rows.map((r) => r.number)
     if (!numbers.length) throw notFound('wristband')
-    await this.store.revokeWristbands(event.id, numbers)
+    await this.counters.revokeWristbands(event.id, numbers)
     await audit(this.db, event.id, 'wristbands.revoke', { count: numbers.length, batch: target.batch ?? null })
     return numbers
   }
@@ -164,5 +168,4 @@ export class WristbandService {
       .where(eq(wristbandBatches.eventId, event.id))
       .orderBy(asc(wristbandBatches.id))
   }
-
 }

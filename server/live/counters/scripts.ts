@@ -1,32 +1,18 @@
 /**
- * The Lua scripts of the Redis counter layer (redis.ts). Each guest action, moderation,
- * delta append and lease step is one script, so it is atomic without WATCH/retry.
+ * The Lua scripts of the Redis counters (redis.ts). Each guest action, moderation step
+ * and the ticker's read is one script, so it is atomic without WATCH/retry.
  *
  * Conventions shared by all scripts:
  * - Every key a script touches belongs to one event's hash tag (`{e<id>}`), so the
- *   scripts run unchanged on Redis Cluster. Most keys arrive in KEYS; the per-poll keys
- *   of readLive/votesOf/loadEvent are derived from a base passed in ARGV (same slot).
+ *   scripts run unchanged on Redis Cluster. Most keys arrive in KEYS; the per-interaction
+ *   keys of readLive/responsesOf/loadReset are derived from a base passed in ARGV (same slot).
  * - Numbers arrive as strings formatted by JavaScript (String(n)) and are spliced into
  *   JSON verbatim, so queue items read back exactly as the memory backend builds them.
  *   Text arrives already JSON-encoded (JSON.stringify) for the same reason.
- * - Ids made here (message id, vote rev, feed cursor) come from INCR and are printed
+ * - Ids made here (message id, response rev, feed cursor) come from INCR and are printed
  *   with %d: Lua's tostring would switch to exponent notation above 1e14.
  */
-
-import { createHash } from 'node:crypto'
-
-/** Script body plus its SHA1, for EVALSHA with an EVAL fallback. */
-export interface LuaScript {
-  name: string
-  lua: string
-  sha: string
-}
-
-const lua = (name: string, body: string): LuaScript => ({
-  name,
-  lua: body,
-  sha: createHash('sha1').update(body).digest('hex'),
-})
+import { lua } from '../redis-support.ts'
 
 /**
  * Lua helpers for the bounded message history, spliced into MESSAGE and MODERATE.
@@ -81,42 +67,68 @@ return {1, n, 1}
 )
 
 /**
- * Vote, with the same check order as memory.ts: wristband, actionId, poll, option,
- * then (only when the choice changes) the fixed-window rate limit.
- * KEYS: numbers, revoked, action, polls, counts, voters, rate, rev, q
- * ARGV: number, pollId, optionId, limitCount, windowMs, actionTtlMs, at
+ * The response primitive: wristband N's response to interaction I (and slot) is now R.
+ * Check order as memory.ts: wristband, actionId, interaction, kind, open, keys, once;
+ * then, only when the response changes, the rate limit. The interaction's counters
+ * (`c:<id>`, a sorted set) lose one for each key of the old response and gain one for
+ * each key of the new; a key that falls to 0 is removed. The response is stored in
+ * `r:<id>` as "<keys JSON>\n<response JSON>" (JSON never holds a raw line break).
+ * KEYS: numbers, revoked, action, idefs, counts, responses, rate, rev, q, slotted
+ * ARGV: number, interactionId, kind, field, response ('' = taken back), responseQuoted,
+ *       slotQuoted, keysJson, limitCount, windowMs, actionTtlMs, at, slotEntry, key...
  * Returns 'ok' | 'duplicate' | an error code.
  */
-export const VOTE = lua(
-  'vote',
+export const RESPOND = lua(
+  'respond',
   `
+local FIRST_KEY = 14
 local n = ARGV[1]
 if redis.call('SISMEMBER', KEYS[1], n) == 0 or redis.call('SISMEMBER', KEYS[2], n) == 1 then return 'revoked' end
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
-local def = redis.call('HGET', KEYS[4], ARGV[2])
-if not def then return 'unknown_poll' end
-local poll = cjson.decode(def)
-if poll.open ~= true then return 'poll_not_open' end
-local option = tonumber(ARGV[3])
-local found = false
-for _, o in ipairs(poll.options) do
-  if o.id == option then found = true break end
+local raw = redis.call('HGET', KEYS[4], ARGV[2])
+if not raw then return 'unknown_interaction' end
+local def = cjson.decode(raw)
+if def.kind ~= ARGV[3] then return 'wrong_kind' end
+if def.open ~= true then return 'not_open' end
+if #ARGV - FIRST_KEY + 1 > def.accept.maxKeys then return 'too_many_keys' end
+if type(def.accept.keys) == 'table' then
+  local allowed = {}
+  for _, k in ipairs(def.accept.keys) do allowed[k] = true end
+  for i = FIRST_KEY, #ARGV do
+    if not allowed[ARGV[i]] then return 'unknown_key' end
+  end
 end
-if not found then return 'unknown_option' end
-local previous = redis.call('HGET', KEYS[6], n)
-if not previous or tonumber(previous) ~= option then
+local prev = redis.call('HGET', KEYS[6], ARGV[4])
+if prev and def.accept.once == true then return 'already_answered' end
+local prevKeys, prevResponse = nil, ''
+if prev then
+  local nl = string.find(prev, '\\n', 1, true)
+  prevKeys = string.sub(prev, 1, nl - 1)
+  prevResponse = string.sub(prev, nl + 1)
+end
+if prevResponse ~= ARGV[5] then
   local used = tonumber(redis.call('GET', KEYS[7]) or '0')
-  if used >= tonumber(ARGV[4]) then return 'rate_limited' end
+  if used >= tonumber(ARGV[9]) then return 'rate_limited' end
   redis.call('INCR', KEYS[7])
-  redis.call('PEXPIRE', KEYS[7], ARGV[5])
-  if previous then redis.call('HINCRBY', KEYS[5], previous, -1) end
-  redis.call('HINCRBY', KEYS[5], ARGV[3], 1)
-  redis.call('HSET', KEYS[6], n, ARGV[3])
+  redis.call('PEXPIRE', KEYS[7], ARGV[10])
+  if prevKeys then
+    for _, k in ipairs(cjson.decode(prevKeys)) do
+      if tonumber(redis.call('ZINCRBY', KEYS[5], -1, k)) <= 0 then redis.call('ZREM', KEYS[5], k) end
+    end
+  end
+  if ARGV[5] == '' then
+    redis.call('HDEL', KEYS[6], ARGV[4])
+    if ARGV[13] ~= '' then redis.call('SREM', KEYS[10], ARGV[13]) end
+  else
+    for i = FIRST_KEY, #ARGV do redis.call('ZINCRBY', KEYS[5], 1, ARGV[i]) end
+    redis.call('HSET', KEYS[6], ARGV[4], ARGV[8] .. '\\n' .. ARGV[5])
+    if ARGV[13] ~= '' then redis.call('SADD', KEYS[10], ARGV[13]) end
+  end
   local rev = string.format('%d', redis.call('INCR', KEYS[8]))
-  redis.call('XADD', KEYS[9], '*', 'j', '{"t":"vote","pollId":' .. ARGV[2] .. ',"number":' .. n ..
-    ',"optionId":' .. ARGV[3] .. ',"rev":' .. rev .. ',"at":' .. ARGV[7] .. '}')
+  redis.call('XADD', KEYS[9], '*', 'j', '{"t":"response","interactionId":' .. ARGV[2] .. ',"number":' .. n ..
+    ',"slot":' .. ARGV[7] .. ',"response":' .. ARGV[6] .. ',"rev":' .. rev .. ',"at":' .. ARGV[12] .. '}')
 end
-redis.call('SET', KEYS[3], 'v', 'PX', ARGV[6])
+redis.call('SET', KEYS[3], 'v', 'PX', ARGV[11])
 return 'ok'
 `,
 )
@@ -127,7 +139,7 @@ return 'ok'
  * KEYS: numbers, revoked, action, rate, msgseq, msgs, mstate, held, feedseq, feed, q, mids
  * ARGV: number, textJson, held(0|1), limitCount, windowMs, actionTtlMs, at, feedKept, messagesKept
  * Returns {'ok', id} | {'dup', stored} | 'revoked' | 'rate_limited'.
- * The actionId key stores "<id>:<held>"; a vote's actionId key stores "v".
+ * The actionId key stores "<id>:<held>"; a response's actionId key stores "v".
  */
 export const MESSAGE = lua(
   'message',
@@ -190,11 +202,11 @@ return 1
 
 /**
  * Everything the ticker reads, in one consistent view. Replies with nested arrays rather
- * than cjson, so stored JSON (poll defs, raffles, show) passes through untouched and empty
- * lists stay lists.
- * KEYS: meta, checkins, feedseq, polls, feed, msgs, mstate, raffles, held, recent
- * ARGV: base (key prefix of the event, for counts:<pollId>), feedCursor, listKept, askHidden...
- * Reply: {status, message, checkins, feedCursor, {{pollJson, {opt, n, ...}}, ...},
+ * than cjson, so stored JSON (definitions, raffles, show) passes through untouched and
+ * empty lists stay lists. An interaction with `top` has only its `top` highest counts read.
+ * KEYS: meta, checkins, feedseq, idefs, feed, msgs, mstate, raffles, held, recent
+ * ARGV: base (key prefix of the event, for c:<id> and r:<id>), feedCursor, listKept, askHidden...
+ * Reply: {status, message, checkins, feedCursor, {{defJson, {key, n, ...}, responders}, ...},
  *         {feedId, msgJson, ...}, {hiddenId, ...}, {raffleJson, ...}, show, {heldId, msgJson, ...},
  *         {recentJson, ...}}
  */
@@ -209,9 +221,16 @@ local function sortedValues(key)
   table.sort(rows, function(a, b) return a[1] < b[1] end)
   return rows
 end
-local polls = {}
-for _, p in ipairs(sortedValues(KEYS[4])) do
-  polls[#polls + 1] = {p[3], redis.call('HGETALL', ARGV[1] .. 'counts:' .. p[2])}
+local interactions = {}
+for _, row in ipairs(sortedValues(KEYS[4])) do
+  local def = cjson.decode(row[3])
+  local counts
+  if type(def.top) == 'number' then
+    counts = redis.call('ZREVRANGE', ARGV[1] .. 'c:' .. row[2], 0, def.top - 1, 'WITHSCORES')
+  else
+    counts = redis.call('ZRANGE', ARGV[1] .. 'c:' .. row[2], 0, -1, 'WITHSCORES')
+  end
+  interactions[#interactions + 1] = {row[3], counts, redis.call('HLEN', ARGV[1] .. 'r:' .. row[2])}
 end
 local ids = redis.call('ZRANGEBYSCORE', KEYS[5], '(' .. ARGV[2], '+inf')
 local feed = {}
@@ -234,24 +253,38 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[9], -kept, -1)) do
   held[#held + 1] = id
   held[#held + 1] = redis.call('HGET', KEYS[6], id)
 end
-return {meta[1], meta[2], redis.call('SCARD', KEYS[2]), redis.call('GET', KEYS[3]) or '0', polls, feed, hidden,
+return {meta[1], meta[2], redis.call('SCARD', KEYS[2]), redis.call('GET', KEYS[3]) or '0', interactions, feed, hidden,
   raffles, meta[3], held, redis.call('LRANGE', KEYS[10], 0, kept - 1)}
 `,
 )
 
 /**
- * One wristband's current votes.
- * KEYS: polls   ARGV: base, number   Returns {pollId, optionId, ...}.
+ * One wristband's current responses: its own field of every interaction, and the slotted
+ * ones its `rs:<number>` set names.
+ * KEYS: idefs, slotted   ARGV: base, number
+ * Returns {interactionId, slot, storedValue, ...}.
  */
-export const VOTES_OF = lua(
-  'votesOf',
+export const RESPONSES_OF = lua(
+  'responsesOf',
   `
 local out = {}
 for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
-  local o = redis.call('HGET', ARGV[1] .. 'voters:' .. id, ARGV[2])
-  if o then
+  local v = redis.call('HGET', ARGV[1] .. 'r:' .. id, ARGV[2])
+  if v then
     out[#out + 1] = id
-    out[#out + 1] = o
+    out[#out + 1] = ''
+    out[#out + 1] = v
+  end
+end
+for _, entry in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local colon = string.find(entry, ':', 1, true)
+  local id = string.sub(entry, 1, colon - 1)
+  local slot = string.sub(entry, colon + 1)
+  local v = redis.call('HGET', ARGV[1] .. 'r:' .. id, ARGV[2] .. ':' .. slot)
+  if v then
+    out[#out + 1] = id
+    out[#out + 1] = slot
+    out[#out + 1] = v
   end
 end
 return out
@@ -260,18 +293,18 @@ return out
 
 /**
  * First step of loadEvent, run inside its MULTI: drops the old live state (including the
- * per-poll keys, which only the old poll list names) and settles the counters. UNLINK, as
- * 100,000-wristband hashes are freed in the background rather than blocking Redis.
+ * per-interaction keys, which only the old definitions name) and settles the counters.
+ * UNLINK, as 100,000-wristband hashes are freed in the background rather than blocking Redis.
  * The feed cursor survives a reload (else from the ticker's stored state) so the ticker
- * never re-reads or skips danmaku; message id and vote rev never go backwards.
- * KEYS: polls, feedseq, state, msgseq, rev, then every other state key to delete
+ * never re-reads or skips danmaku; message id and response rev never go backwards.
+ * KEYS: idefs, feedseq, state, msgseq, rev, then every other state key to delete
  * ARGV: base, maxMessageId, maxRev
  */
 export const LOAD_RESET = lua(
   'loadReset',
   `
 for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
-  redis.call('UNLINK', ARGV[1] .. 'counts:' .. id, ARGV[1] .. 'voters:' .. id)
+  redis.call('UNLINK', ARGV[1] .. 'c:' .. id, ARGV[1] .. 'r:' .. id)
 end
 if redis.call('EXISTS', KEYS[2]) == 0 then
   local cursor = 0
@@ -287,46 +320,5 @@ if tonumber(redis.call('GET', KEYS[5]) or '0') < tonumber(ARGV[3]) then redis.ca
 redis.call('UNLINK', KEYS[1])
 for i = 6, #KEYS do redis.call('UNLINK', KEYS[i]) end
 return 1
-`,
-)
-
-/**
- * Appends one delta, fenced by the ticker lease and by the sequence.
- * KEYS: lease, logseq, log, state   ARGV: owner, seq, deltaJson, stateJson, retention
- * Returns 1 if appended, else 0.
- */
-export const APPEND_DELTA = lua(
-  'appendDelta',
-  `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if tonumber(ARGV[2]) ~= tonumber(redis.call('GET', KEYS[2]) or '0') + 1 then return 0 end
-redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[5], ARGV[2] .. '-1', 'd', ARGV[3])
-redis.call('SET', KEYS[4], ARGV[4])
-redis.call('SET', KEYS[2], ARGV[2])
-return 1
-`,
-)
-
-/**
- * Acquires or renews a lease. KEYS: lease   ARGV: owner, ttlMs   Returns 1 if held.
- */
-export const ACQUIRE_LEASE = lua(
-  'acquireLease',
-  `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
-end
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-return 0
-`,
-)
-
-/** Releases a lease only if `owner` holds it. KEYS: lease   ARGV: owner */
-export const RELEASE_LEASE = lua(
-  'releaseLease',
-  `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
 `,
 )

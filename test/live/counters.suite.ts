@@ -1,135 +1,57 @@
 /**
- * Conformance suite for the counter layer: every LiveStore backend must give exactly
- * these answers, so embedded and cluster mode behave the same. memory.test.ts and
- * redis.test.ts run it against each backend.
+ * Conformance suite for the live counters (server/live/counters): every backend must
+ * give exactly these answers, so embedded and cluster mode behave the same. Polls here
+ * are choice interactions on the generic response primitive.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { emptySnapshot } from '../../protocol/index.ts'
+import type { EventSeed, LiveCounters } from '../../server/live/counters/types.ts'
+import type { LiveLayer } from '../../server/live/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT } from '../../server/live/limits.ts'
-import type { EventSeed, LiveStore, PollDef, QueueItem, TickerState, WristbandEntry } from '../../server/live/types.ts'
+import type { QueueItem } from '../../server/live/queue/types.ts'
 import { emptyLiveRead } from '../support/live-read.ts'
+import {
+  aid,
+  band,
+  bands,
+  baseSeed,
+  chosen,
+  drainQueue,
+  E,
+  E2,
+  hash,
+  type LayerUnderTest,
+  logState as logStateOf,
+  type MakeLayer,
+  msg,
+  optionVotes,
+  poll,
+  SUITE_RETENTION,
+  seededVote,
+  T0,
+  tickerState,
+  viewsOf,
+  vote,
+  voteItem,
+  votesOf as votesOfLayer,
+} from './suite-support.ts'
 
-export interface StoreUnderTest {
-  store: LiveStore
-  /** Removes whatever the store wrote and closes it. */
-  cleanup: () => Promise<void>
-  /**
-   * Where the backend can tell: what it holds for one event, by key, with each key's length
-   * (entries) and memory use in bytes. Only lasting keys: actionId and rate-window keys
-   * expire by themselves. The Redis backend reports; the memory one does not.
-   */
-  footprint?: (eventId: number) => Promise<Footprint>
-}
-
-export type Footprint = Record<string, { length: number; bytes: number }>
-
-/** What `make` is given; `messagesKept` (the message history) defaults to MESSAGES_KEPT. */
-export interface StoreOptions {
-  retention: number
-  messagesKept?: number
-}
-
-/** Every store of the suite is made with this log retention. */
-export const SUITE_RETENTION = 5
-
-const E = 7
-const E2 = 8
-const T0 = 1_700_000_000_000
-const LIMIT = { count: 1000, windowMs: 60_000 }
-
-const hash = (n: number) => `hash-${n}`
-const band = (number: number, revoked = false): WristbandEntry => ({ number, codeHash: hash(number), revoked })
-const bands = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => band(from + i))
-const poll = (id: number, over: Partial<PollDef> = {}): PollDef => ({
-  id,
-  question: `Question ${id}?`,
-  open: true,
-  closed: false,
-  options: [
-    { id: id * 10 + 1, label: 'Red' },
-    { id: id * 10 + 2, label: 'Green' },
-    { id: id * 10 + 3, label: 'Blue' },
-  ],
-  ...over,
-})
-/** Wristbands 1-19 active, 20 revoked; poll 1 open, 2 closed, 3 draft, 4 open. */
-const baseSeed = (over: Partial<EventSeed> = {}): EventSeed => ({
-  status: 'live',
-  message: '',
-  wristbands: [...bands(1, 19), band(20, true)],
-  checkins: [],
-  polls: [poll(1), poll(2, { open: false, closed: true }), poll(3, { open: false }), poll(4)],
-  votes: [],
-  messages: [],
-  raffles: [],
-  show: null,
-  maxMessageId: 0,
-  maxRev: 0,
-  ...over,
-})
-
-let actions = 0
-const run = Math.random().toString(36).slice(2, 8)
-const aid = () => `act-${run}-${++actions}`
-
-const vote = (
-  number: number,
-  pollId: number,
-  optionId: number,
-  over: { actionId?: string; now?: number; limit?: typeof LIMIT } = {},
-) => ({
-  number,
-  pollId,
-  optionId,
-  actionId: over.actionId ?? aid(),
-  now: over.now ?? T0,
-  limit: over.limit ?? LIMIT,
-})
-
-const msg = (
-  number: number,
-  text: string,
-  over: { held?: boolean; actionId?: string; now?: number; limit?: typeof LIMIT } = {},
-) => ({
-  number,
-  text,
-  held: over.held ?? false,
-  actionId: over.actionId ?? aid(),
-  now: over.now ?? T0,
-  limit: over.limit ?? LIMIT,
-})
-
-const tickerState = (seq: number, feedCursor = seq * 10): TickerState => ({
-  snapshot: { ...emptySnapshot(), seq, checkins: seq },
-  admin: { held: [], recentCheckins: [] },
-  feedCursor,
-})
-
-const optionVotes = (live: Awaited<ReturnType<LiveStore['readLive']>>, pollId: number) =>
-  live.polls.find((p) => p.id === pollId)?.options.map((o) => o.votes)
-
-export function describeLiveStore(name: string, make: (opts: StoreOptions) => Promise<StoreUnderTest>) {
-  describe(`LiveStore conformance: ${name}`, () => {
-    let store: LiveStore
+export function describeCounters(name: string, make: MakeLayer) {
+  describe(`live counters: ${name}`, () => {
+    let layer: LiveLayer
+    let store: LiveCounters
     let cleanup: () => Promise<void>
 
     beforeEach(async () => {
-      ;({ store, cleanup } = await make({ retention: SUITE_RETENTION }))
+      ;({ live: layer, cleanup } = await make({ retention: SUITE_RETENTION }))
+      store = layer.counters
     })
     afterEach(async () => {
       await cleanup()
     })
 
-    /** Claims and acknowledges everything queued; returns the items in queue order. */
-    const drain = async (eventId = E): Promise<QueueItem[]> => {
-      const entries = await store.readQueue(eventId, 'drainer', 100_000, 60_000)
-      await store.ackQueue(
-        eventId,
-        entries.map((e) => e.id),
-      )
-      return entries.map((e) => e.item)
-    }
-
+    const drain = (eventId = E): Promise<QueueItem[]> => drainQueue(layer, eventId)
+    const votesOf = (eventId: number, number: number) => votesOfLayer(store, eventId, number)
+    const logState = (eventId: number) => logStateOf(layer, eventId)
     const load = (over: Partial<EventSeed> = {}, eventId = E) => store.loadEvent(eventId, baseSeed(over))
 
     // ---- event state ----
@@ -139,7 +61,7 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       const live = await store.readLive(E, 0, [])
       expect(live).toEqual(emptyLiveRead())
       for (const list of [
-        live.polls,
+        viewsOf(live),
         live.feed,
         live.hidden,
         live.raffles,
@@ -149,9 +71,9 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
         expect(Array.isArray(list)).toBe(true)
       }
       expect(await store.checkin(E, hash(1), T0)).toEqual({ ok: false })
-      expect(await store.tickerState(E)).toBeNull()
-      expect(await store.readLog(E, 0, 10)).toEqual([])
-      expect(await store.queueDepth(E)).toBe(0)
+      expect(await logState(E)).toBeNull()
+      expect(await layer.log.read(E, 0, 10)).toEqual([])
+      expect(await layer.queue.depth(E)).toBe(0)
     })
 
     test('loadEvent marks the event loaded and active', async () => {
@@ -159,22 +81,23 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       await load()
       expect(await store.isLoaded(E)).toBe(true)
       expect(await store.isLoaded(E2)).toBe(false)
-      expect(await store.activeEvents()).toContain(E)
       const live = await store.readLive(E, 0, [])
-      expect(live.polls.map((p) => p.id)).toEqual([1, 2, 3, 4])
-      expect(live.polls[0]).toEqual({
+      expect(viewsOf(live).map((p) => p.id)).toEqual([1, 2, 3, 4])
+      expect(viewsOf(live)[0]).toEqual({
         id: 1,
+        kind: 'choice',
         question: 'Question 1?',
         open: true,
         closed: false,
+        maxChoices: 1,
         options: [
           { id: 11, label: 'Red', votes: 0 },
           { id: 12, label: 'Green', votes: 0 },
           { id: 13, label: 'Blue', votes: 0 },
         ],
       })
-      expect(live.polls[1]).toMatchObject({ open: false, closed: true })
-      expect(live.polls[2]).toMatchObject({ open: false, closed: false })
+      expect(viewsOf(live)[1]).toMatchObject({ open: false, closed: true })
+      expect(viewsOf(live)[2]).toMatchObject({ open: false, closed: false })
     })
 
     test('status, message, raffles and show', async () => {
@@ -225,7 +148,7 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect(await store.checkin(E, hash(3), T0 + 3)).toEqual({ ok: false })
       // Revoking does not undo the check-in count.
       expect((await store.readLive(E, 0, [])).checkins).toBe(2)
-      expect(await store.queueDepth(E)).toBe(0)
+      expect(await layer.queue.depth(E)).toBe(0)
     })
 
     test('recent check-ins: newest first, at most ADMIN_LIST_KEPT', async () => {
@@ -262,41 +185,47 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
 
     test('vote, re-vote and same option again', async () => {
       await load({ maxRev: 40 })
-      expect(await store.vote(E, vote(1, 1, 11, { now: T0 + 1 }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(1, 1, 11, { now: T0 + 1 }))).toEqual({ ok: true, duplicate: false })
       expect(optionVotes(await store.readLive(E, 0, []), 1)).toEqual([1, 0, 0])
-      expect(await store.votesOf(E, 1)).toEqual({ '1': 11 })
-      expect(await store.vote(E, vote(1, 1, 12, { now: T0 + 2 }))).toEqual({ ok: true, duplicate: false })
+      expect(await votesOf(E, 1)).toEqual({ '1': 11 })
+      expect(await store.respond(E, vote(1, 1, 12, { now: T0 + 2 }))).toEqual({ ok: true, duplicate: false })
       expect(optionVotes(await store.readLive(E, 0, []), 1)).toEqual([0, 1, 0])
       // The same choice again is accepted and changes nothing, queues nothing.
-      expect(await store.vote(E, vote(1, 1, 12, { now: T0 + 3 }))).toEqual({ ok: true, duplicate: false })
-      expect(await store.vote(E, vote(2, 1, 12, { now: T0 + 4 }))).toEqual({ ok: true, duplicate: false })
-      expect(await store.vote(E, vote(2, 4, 43, { now: T0 + 5 }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(1, 1, 12, { now: T0 + 3 }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(2, 1, 12, { now: T0 + 4 }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(2, 4, 43, { now: T0 + 5 }))).toEqual({ ok: true, duplicate: false })
       const live = await store.readLive(E, 0, [])
       expect(optionVotes(live, 1)).toEqual([0, 2, 0])
       expect(optionVotes(live, 4)).toEqual([0, 0, 1])
-      expect(await store.votesOf(E, 2)).toEqual({ '1': 12, '4': 43 })
-      expect(await store.votesOf(E, 3)).toEqual({})
+      expect(await votesOf(E, 2)).toEqual({ '1': 12, '4': 43 })
+      expect(await votesOf(E, 3)).toEqual({})
       expect(await drain()).toEqual([
-        { t: 'vote', pollId: 1, number: 1, optionId: 11, rev: 41, at: T0 + 1 },
-        { t: 'vote', pollId: 1, number: 1, optionId: 12, rev: 42, at: T0 + 2 },
-        { t: 'vote', pollId: 1, number: 2, optionId: 12, rev: 43, at: T0 + 4 },
-        { t: 'vote', pollId: 4, number: 2, optionId: 43, rev: 44, at: T0 + 5 },
+        voteItem(1, 1, 11, 41, T0 + 1),
+        voteItem(1, 1, 12, 42, T0 + 2),
+        voteItem(1, 2, 12, 43, T0 + 4),
+        voteItem(4, 2, 43, 44, T0 + 5),
       ])
     })
 
     test('vote: a repeated actionId is a duplicate and changes nothing', async () => {
       await load()
       const actionId = aid()
-      expect(await store.vote(E, vote(1, 1, 11, { actionId }))).toEqual({ ok: true, duplicate: false })
-      expect(await store.vote(E, vote(1, 1, 12, { actionId, now: T0 + 1000 }))).toEqual({ ok: true, duplicate: true })
-      expect(await store.vote(E, vote(1, 4, 41, { actionId, now: T0 + 2000 }))).toEqual({ ok: true, duplicate: true })
+      expect(await store.respond(E, vote(1, 1, 11, { actionId }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(1, 1, 12, { actionId, now: T0 + 1000 }))).toEqual({
+        ok: true,
+        duplicate: true,
+      })
+      expect(await store.respond(E, vote(1, 4, 41, { actionId, now: T0 + 2000 }))).toEqual({
+        ok: true,
+        duplicate: true,
+      })
       expect(optionVotes(await store.readLive(E, 0, []), 1)).toEqual([1, 0, 0])
-      expect(await store.votesOf(E, 1)).toEqual({ '1': 11 })
-      expect(await store.queueDepth(E)).toBe(1)
+      expect(await votesOf(E, 1)).toEqual({ '1': 11 })
+      expect(await layer.queue.depth(E)).toBe(1)
       // actionIds are per wristband.
-      expect(await store.vote(E, vote(2, 1, 12, { actionId }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(2, 1, 12, { actionId }))).toEqual({ ok: true, duplicate: false })
       // Still remembered just before the TTL runs out (the memory backend ages by `now`).
-      expect(await store.vote(E, vote(2, 1, 13, { actionId, now: T0 + ACTION_TTL_MS - 1 }))).toEqual({
+      expect(await store.respond(E, vote(2, 1, 13, { actionId, now: T0 + ACTION_TTL_MS - 1 }))).toEqual({
         ok: true,
         duplicate: true,
       })
@@ -304,58 +233,58 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
 
     test('vote errors, in order, and refused votes are not remembered', async () => {
       await load()
-      expect(await store.vote(E, vote(1, 99, 11))).toEqual({ ok: false, error: 'unknown_poll' })
-      expect(await store.vote(E, vote(1, 2, 21))).toEqual({ ok: false, error: 'poll_not_open' })
-      expect(await store.vote(E, vote(1, 3, 31))).toEqual({ ok: false, error: 'poll_not_open' })
-      expect(await store.vote(E, vote(1, 1, 21))).toEqual({ ok: false, error: 'unknown_option' })
-      expect(await store.vote(E, vote(20, 1, 11))).toEqual({ ok: false, error: 'revoked' })
-      expect(await store.vote(E, vote(999, 1, 11))).toEqual({ ok: false, error: 'revoked' })
-      expect(await store.vote(E2, vote(1, 1, 11))).toEqual({ ok: false, error: 'revoked' })
+      expect(await store.respond(E, vote(1, 99, 11))).toEqual({ ok: false, error: 'unknown_interaction' })
+      expect(await store.respond(E, vote(1, 2, 21))).toEqual({ ok: false, error: 'not_open' })
+      expect(await store.respond(E, vote(1, 3, 31))).toEqual({ ok: false, error: 'not_open' })
+      expect(await store.respond(E, vote(1, 1, 21))).toEqual({ ok: false, error: 'unknown_key' })
+      expect(await store.respond(E, vote(20, 1, 11))).toEqual({ ok: false, error: 'revoked' })
+      expect(await store.respond(E, vote(999, 1, 11))).toEqual({ ok: false, error: 'revoked' })
+      expect(await store.respond(E2, vote(1, 1, 11))).toEqual({ ok: false, error: 'revoked' })
       // Wristband first: a revoked one is refused even with a known actionId.
       const actionId = aid()
-      expect(await store.vote(E, vote(5, 1, 19, { actionId }))).toEqual({ ok: false, error: 'unknown_option' })
-      expect(await store.vote(E, vote(5, 1, 11, { actionId }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(5, 1, 19, { actionId }))).toEqual({ ok: false, error: 'unknown_key' })
+      expect(await store.respond(E, vote(5, 1, 11, { actionId }))).toEqual({ ok: true, duplicate: false })
       await store.revokeWristbands(E, [5])
-      expect(await store.vote(E, vote(5, 1, 11, { actionId }))).toEqual({ ok: false, error: 'revoked' })
+      expect(await store.respond(E, vote(5, 1, 11, { actionId }))).toEqual({ ok: false, error: 'revoked' })
       // actionId before poll checks: a retry is a duplicate even once the poll closed.
       const retried = aid()
-      expect(await store.vote(E, vote(6, 1, 12, { actionId: retried }))).toEqual({ ok: true, duplicate: false })
-      await store.putPoll(E, poll(1, { open: false, closed: true }))
-      expect(await store.vote(E, vote(6, 1, 12, { actionId: retried }))).toEqual({ ok: true, duplicate: true })
-      expect(await store.vote(E, vote(7, 1, 11))).toEqual({ ok: false, error: 'poll_not_open' })
+      expect(await store.respond(E, vote(6, 1, 12, { actionId: retried }))).toEqual({ ok: true, duplicate: false })
+      await store.putInteraction(E, poll(1, { open: false, closed: true }))
+      expect(await store.respond(E, vote(6, 1, 12, { actionId: retried }))).toEqual({ ok: true, duplicate: true })
+      expect(await store.respond(E, vote(7, 1, 11))).toEqual({ ok: false, error: 'not_open' })
       const live = await store.readLive(E, 0, [])
       expect(optionVotes(live, 1)).toEqual([1, 1, 0])
-      expect(live.polls[0]).toMatchObject({ open: false, closed: true })
-      expect(await drain()).toEqual([
-        { t: 'vote', pollId: 1, number: 5, optionId: 11, rev: 1, at: T0 },
-        { t: 'vote', pollId: 1, number: 6, optionId: 12, rev: 2, at: T0 },
-      ])
+      expect(viewsOf(live)[0]).toMatchObject({ open: false, closed: true })
+      expect(await drain()).toEqual([voteItem(1, 5, 11, 1, T0), voteItem(1, 6, 12, 2, T0)])
     })
 
     test('vote rate limit: fixed window per wristband, only changes count', async () => {
       await load()
       const limit = { count: 2, windowMs: 1000 }
       const t = Math.floor(T0 / 1000) * 1000 + 10
-      expect(await store.vote(E, vote(1, 1, 11, { now: t, limit }))).toEqual({ ok: true, duplicate: false })
-      expect(await store.vote(E, vote(1, 1, 12, { now: t + 1, limit }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(1, 1, 11, { now: t, limit }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(1, 1, 12, { now: t + 1, limit }))).toEqual({ ok: true, duplicate: false })
       const limitedId = aid()
-      expect(await store.vote(E, vote(1, 1, 13, { now: t + 2, limit, actionId: limitedId }))).toEqual({
+      expect(await store.respond(E, vote(1, 1, 13, { now: t + 2, limit, actionId: limitedId }))).toEqual({
         ok: false,
         error: 'rate_limited',
       })
       // Other polls share the wristband's window.
-      expect(await store.vote(E, vote(1, 4, 41, { now: t + 3, limit }))).toEqual({ ok: false, error: 'rate_limited' })
+      expect(await store.respond(E, vote(1, 4, 41, { now: t + 3, limit }))).toEqual({
+        ok: false,
+        error: 'rate_limited',
+      })
       // Re-sending the current choice is not a change, so not limited.
-      expect(await store.vote(E, vote(1, 1, 12, { now: t + 4, limit }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(1, 1, 12, { now: t + 4, limit }))).toEqual({ ok: true, duplicate: false })
       // Other wristbands have their own window.
-      expect(await store.vote(E, vote(2, 1, 13, { now: t + 5, limit }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, vote(2, 1, 13, { now: t + 5, limit }))).toEqual({ ok: true, duplicate: false })
       // The next window; the limited actionId was not remembered.
-      expect(await store.vote(E, vote(1, 1, 13, { now: t + 1000, limit, actionId: limitedId }))).toEqual({
+      expect(await store.respond(E, vote(1, 1, 13, { now: t + 1000, limit, actionId: limitedId }))).toEqual({
         ok: true,
         duplicate: false,
       })
       expect(optionVotes(await store.readLive(E, 0, []), 1)).toEqual([0, 0, 2])
-      expect((await drain()).map((i) => (i.t === 'vote' ? [i.number, i.optionId, i.rev] : null))).toEqual([
+      expect((await drain()).map((i) => (i.t === 'response' ? [i.number, chosen(i), i.rev] : null))).toEqual([
         [1, 11, 1],
         [1, 12, 2],
         [2, 13, 3],
@@ -365,21 +294,25 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
 
     test('putPoll: closing keeps counts, new options start at 0, reopening takes votes', async () => {
       await load()
-      await store.vote(E, vote(1, 1, 11))
-      await store.vote(E, vote(2, 1, 12))
-      await store.putPoll(E, poll(1, { open: false, closed: true }))
-      expect(await store.vote(E, vote(3, 1, 11))).toEqual({ ok: false, error: 'poll_not_open' })
+      await store.respond(E, vote(1, 1, 11))
+      await store.respond(E, vote(2, 1, 12))
+      await store.putInteraction(E, poll(1, { open: false, closed: true }))
+      expect(await store.respond(E, vote(3, 1, 11))).toEqual({ ok: false, error: 'not_open' })
       expect(optionVotes(await store.readLive(E, 0, []), 1)).toEqual([1, 1, 0])
-      const reopened = poll(1, { question: 'Renamed?' })
-      reopened.options = [{ id: 14, label: 'Purple' }, ...reopened.options]
-      await store.putPoll(E, reopened)
-      expect(await store.vote(E, vote(3, 1, 14))).toEqual({ ok: true, duplicate: false })
-      const p = (await store.readLive(E, 0, [])).polls[0]
+      const options = [
+        { id: 14, label: 'Purple' },
+        ...(poll(1).spec as { options: { id: number; label: string }[] }).options,
+      ]
+      await store.putInteraction(E, poll(1, { question: 'Renamed?', options }))
+      expect(await store.respond(E, vote(3, 1, 14))).toEqual({ ok: true, duplicate: false })
+      const p = viewsOf(await store.readLive(E, 0, []))[0]
       expect(p).toEqual({
         id: 1,
+        kind: 'choice',
         question: 'Renamed?',
         open: true,
         closed: false,
+        maxChoices: 1,
         options: [
           { id: 14, label: 'Purple', votes: 1 },
           { id: 11, label: 'Red', votes: 1 },
@@ -387,10 +320,10 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
           { id: 13, label: 'Blue', votes: 0 },
         ],
       })
-      await store.putPoll(E, poll(5))
-      expect((await store.readLive(E, 0, [])).polls.map((q) => q.id)).toEqual([1, 2, 3, 4, 5])
-      expect(await store.vote(E, vote(3, 5, 52))).toEqual({ ok: true, duplicate: false })
-      expect(await store.votesOf(E, 3)).toEqual({ '1': 14, '5': 52 })
+      await store.putInteraction(E, poll(5))
+      expect(viewsOf(await store.readLive(E, 0, [])).map((q) => q.id)).toEqual([1, 2, 3, 4, 5])
+      expect(await store.respond(E, vote(3, 5, 52))).toEqual({ ok: true, duplicate: false })
+      expect(await votesOf(E, 3)).toEqual({ '1': 14, '5': 52 })
     })
 
     // ---- messages ----
@@ -473,9 +406,9 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       const live = await store.readLive(E, 0, [])
       expect(live.feed).toEqual([{ id: 1, text: 'once', number: 1 }])
       expect(live.feedCursor).toBe(1)
-      expect(await store.queueDepth(E)).toBe(2)
+      expect(await layer.queue.depth(E)).toBe(2)
       // A vote's actionId makes a later vote with it a duplicate too (one namespace per wristband).
-      expect(await store.vote(E, vote(1, 1, 11, { actionId: a }))).toEqual({ ok: true, duplicate: true })
+      expect(await store.respond(E, vote(1, 1, 11, { actionId: a }))).toEqual({ ok: true, duplicate: true })
     })
 
     test('messages: rate limit and revoked wristbands', async () => {
@@ -495,7 +428,7 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect(await store.message(E, msg(20, 'f'))).toEqual({ ok: false, error: 'revoked' })
       expect(await store.message(E, msg(999, 'g'))).toEqual({ ok: false, error: 'revoked' })
       expect((await store.readLive(E, 0, [])).feed.map((d) => d.text)).toEqual(['a', 'b', 'd', 'e'])
-      expect(await store.queueDepth(E)).toBe(4)
+      expect(await layer.queue.depth(E)).toBe(4)
     })
 
     test('feed keeps the newest FEED_KEPT; held list the newest ADMIN_LIST_KEPT', async () => {
@@ -566,7 +499,7 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
     // ---- bounded message history ----
 
     /** A store of its own with a small message history; removed by the returned cleanup. */
-    const withHistory = async (messagesKept: number, body: (s: StoreUnderTest) => Promise<void>) => {
+    const withHistory = async (messagesKept: number, body: (s: LayerUnderTest) => Promise<void>) => {
       const small = await make({ retention: SUITE_RETENTION, messagesKept })
       try {
         await body(small)
@@ -579,7 +512,8 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
 
     test('message history keeps exactly the newest messagesKept, and backend memory stops growing', async () => {
       const N = 50
-      await withHistory(N, async ({ store: s, footprint }) => {
+      await withHistory(N, async ({ live: small, footprint }) => {
+        const s = small.counters
         await s.loadEvent(E, baseSeed({ wristbands: bands(1, 2) }))
         // Same-length texts, so a later batch takes exactly the room of an earlier one.
         const text = (id: number) => `m${String(id).padStart(6, '0')}`
@@ -600,8 +534,8 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
           return out
         }
         const drainAll = async () => {
-          const entries = await s.readQueue(E, 'drainer', 100_000, 60_000)
-          await s.ackQueue(
+          const entries = await small.queue.read(E, 'drainer', 100_000, 60_000)
+          await small.queue.ack(
             E,
             entries.map((e) => e.id),
           )
@@ -648,7 +582,8 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
 
     test('message history: a held message outlives it until moderated; rebuild keeps the same bound', async () => {
       const N = 10
-      await withHistory(N, async ({ store: s, footprint }) => {
+      await withHistory(N, async ({ live: small, footprint }) => {
+        const s = small.counters
         await s.loadEvent(E, baseSeed({ wristbands: bands(1, 3) }))
         await s.message(E, msg(2, 'old held', { held: true, now: T0 + 1 })) // id 1
         await s.message(E, msg(3, 'old visible', { now: T0 + 2 })) // id 2, cursor 1
@@ -668,7 +603,7 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
         expect(live.admin.held).toEqual([])
         // ...after which it is as old as it is: out of the live state.
         expect(await s.moderate(E, 1, 'hidden', T0 + 52)).toBe(false)
-        const queued = (await s.readQueue(E, 'drainer', 100_000, 60_000)).map((e) => e.item)
+        const queued = (await small.queue.read(E, 'drainer', 100_000, 60_000)).map((e) => e.item)
         expect(queued.filter((i) => i.t === 'moderate')).toEqual([
           { t: 'moderate', id: 1, state: 'visible', at: T0 + 51 },
         ])
@@ -702,195 +637,19 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       })
     })
 
-    // ---- write queue ----
-
-    test('queue: own pending comes back, others reclaim after idle, ack removes', async () => {
-      await load()
-      for (let n = 1; n <= 3; n++) await store.checkin(E, hash(n), T0 + n)
-      const item = (n: number): QueueItem => ({ t: 'checkin', number: n, at: T0 + n })
-      expect(await store.queueDepth(E)).toBe(3)
-      const first = await store.readQueue(E, 'a', 2, 60_000)
-      expect(first.map((e) => e.item)).toEqual([item(1), item(2)])
-      expect(first.every((e) => typeof e.id === 'string')).toBe(true)
-      expect(await store.queueDepth(E)).toBe(3)
-      // "a" restarted: its claimed entries first, then the new one.
-      const again = await store.readQueue(E, 'a', 10, 60_000)
-      expect(again.map((e) => e.item)).toEqual([item(1), item(2), item(3)])
-      expect(again.slice(0, 2).map((e) => e.id)).toEqual(first.map((e) => e.id))
-      expect(await store.readQueue(E, 'a', 1, 60_000).then((r) => r.map((e) => e.item))).toEqual([item(1)])
-      // "b" does not take entries "a" claimed recently.
-      expect(await store.readQueue(E, 'b', 10, 60_000)).toEqual([])
-      await Bun.sleep(80)
-      // ...but does once they sat idle long enough ("a" died).
-      const taken = await store.readQueue(E, 'b', 10, 40)
-      expect(taken.map((e) => e.item)).toEqual([item(1), item(2), item(3)])
-      expect(await store.readQueue(E, 'a', 10, 60_000)).toEqual([])
-      await store.ackQueue(
-        E,
-        taken.slice(0, 2).map((e) => e.id),
-      )
-      expect(await store.queueDepth(E)).toBe(1)
-      expect((await store.readQueue(E, 'b', 10, 60_000)).map((e) => e.item)).toEqual([item(3)])
-      await store.checkin(E, hash(4), T0 + 4)
-      expect(await store.queueDepth(E)).toBe(2)
-      const rest = await store.readQueue(E, 'b', 10, 60_000)
-      expect(rest.map((e) => e.item)).toEqual([item(3), item(4)])
-      await store.ackQueue(
-        E,
-        rest.map((e) => e.id),
-      )
-      await store.ackQueue(E, [])
-      expect(await store.queueDepth(E)).toBe(0)
-      expect(await store.readQueue(E, 'b', 10, 0)).toEqual([])
-      expect(await store.activeEvents()).toContain(E)
-    })
-
-    test('queue: events are separate and count limits the batch', async () => {
-      await load()
-      await load({}, E2)
-      for (let n = 1; n <= 5; n++) await store.checkin(E, hash(n), T0 + n)
-      await store.checkin(E2, hash(9), T0)
-      expect(await store.queueDepth(E)).toBe(5)
-      expect(await store.queueDepth(E2)).toBe(1)
-      expect((await store.readQueue(E, 'a', 3, 60_000)).length).toBe(3)
-      expect((await store.readQueue(E, 'b', 3, 60_000)).map((e) => e.item)).toEqual([
-        { t: 'checkin', number: 4, at: T0 + 4 },
-        { t: 'checkin', number: 5, at: T0 + 5 },
-      ])
-      expect(await drain(E2)).toEqual([{ t: 'checkin', number: 9, at: T0 }])
-      expect(await store.queueDepth(E2)).toBe(0)
-      expect(await store.queueDepth(E)).toBe(5)
-      const events = await store.activeEvents()
-      expect(events).toContain(E)
-      expect(events).toContain(E2)
-    })
-
-    // ---- delta log ----
-
-    test('appendDelta needs the ticker lease and the next seq', async () => {
-      const json = (seq: number) => JSON.stringify({ seq, checkins: seq })
-      expect(await store.appendDelta(E, 'A', 1, json(1), tickerState(1))).toBe(false)
-      expect(await store.acquireLease(`ticker:${E}`, 'A', 5000)).toBe(true)
-      expect(await store.appendDelta(E, 'B', 1, json(1), tickerState(1))).toBe(false)
-      expect(await store.appendDelta(E2, 'A', 1, json(1), tickerState(1))).toBe(false)
-      expect(await store.appendDelta(E, 'A', 2, json(2), tickerState(2))).toBe(false)
-      expect(await store.appendDelta(E, 'A', 1, json(1), tickerState(1))).toBe(true)
-      expect(await store.tickerState(E)).toEqual(tickerState(1))
-      expect(await store.appendDelta(E, 'A', 1, json(1), tickerState(1))).toBe(false)
-      expect(await store.appendDelta(E, 'A', 3, json(3), tickerState(3))).toBe(false)
-      expect(await store.appendDelta(E, 'A', 2, json(2), tickerState(2))).toBe(true)
-      expect(await store.tickerState(E)).toEqual(tickerState(2))
-      expect(await store.tickerState(E2)).toBeNull()
-      expect(await store.readLog(E, 0, 10)).toEqual([
-        { seq: 1, json: json(1) },
-        { seq: 2, json: json(2) },
-      ])
-      expect(await store.readLog(E, 1, 10)).toEqual([{ seq: 2, json: json(2) }])
-      expect(await store.readLog(E, 0, 1)).toEqual([{ seq: 1, json: json(1) }])
-      expect(await store.readLog(E, 2, 10)).toEqual([])
-      expect(await store.readLog(E, 0, 0)).toEqual([])
-      // Another owner takes over only once the lease is free, and continues the sequence.
-      await store.releaseLease(`ticker:${E}`, 'A')
-      expect(await store.appendDelta(E, 'A', 3, json(3), tickerState(3))).toBe(false)
-      expect(await store.acquireLease(`ticker:${E}`, 'B', 5000)).toBe(true)
-      expect(await store.appendDelta(E, 'B', 1, json(1), tickerState(1))).toBe(false)
-      expect(await store.appendDelta(E, 'B', 3, json(3), tickerState(3))).toBe(true)
-    })
-
-    test('appendDelta refuses once the lease expired', async () => {
-      expect(await store.acquireLease(`ticker:${E}`, 'A', 60)).toBe(true)
-      expect(await store.appendDelta(E, 'A', 1, '{"seq":1}', tickerState(1))).toBe(true)
-      await Bun.sleep(120)
-      expect(await store.appendDelta(E, 'A', 2, '{"seq":2}', tickerState(2))).toBe(false)
-      expect(await store.tickerState(E)).toEqual(tickerState(1))
-    })
-
-    test('the log keeps the newest `retention` entries', async () => {
-      await store.acquireLease(`ticker:${E}`, 'A', 5000)
-      for (let seq = 1; seq <= SUITE_RETENTION + 3; seq++) {
-        expect(await store.appendDelta(E, 'A', seq, `{"seq":${seq}}`, tickerState(seq))).toBe(true)
-      }
-      const seqs = (entries: { seq: number }[]) => entries.map((e) => e.seq)
-      expect(seqs(await store.readLog(E, 0, 100))).toEqual([4, 5, 6, 7, 8])
-      expect(seqs(await store.readLog(E, 5, 2))).toEqual([6, 7])
-      expect(seqs(await store.readLog(E, 7, 100))).toEqual([8])
-      expect(seqs(await store.tailLog(E, 0, 1000))).toEqual([4, 5, 6, 7, 8])
-      expect(seqs(await store.tailLog(E, 6, 1000))).toEqual([7, 8])
-      expect((await store.readLog(E, 7, 100))[0].json).toBe('{"seq":8}')
-    })
-
-    test('tailLog wakes when an entry is appended and times out with []', async () => {
-      await store.acquireLease(`ticker:${E}`, 'A', 5000)
-      await store.acquireLease(`ticker:${E2}`, 'A', 5000)
-      let started = Date.now()
-      expect(await store.tailLog(E, 0, 150)).toEqual([])
-      expect(Date.now() - started).toBeGreaterThanOrEqual(120)
-      started = Date.now()
-      // Two tails at once, on different events: both must wake.
-      const tails = Promise.all([store.tailLog(E, 0, 5000), store.tailLog(E2, 0, 5000)])
-      await Bun.sleep(50)
-      expect(await store.appendDelta(E, 'A', 1, '{"seq":1}', tickerState(1))).toBe(true)
-      expect(await store.appendDelta(E2, 'A', 1, '{"seq":1,"e":2}', tickerState(1))).toBe(true)
-      const [a, b] = await tails
-      expect(Date.now() - started).toBeLessThan(2000)
-      expect(a).toEqual([{ seq: 1, json: '{"seq":1}' }])
-      expect(b).toEqual([{ seq: 1, json: '{"seq":1,"e":2}' }])
-      // Already there: no waiting.
-      started = Date.now()
-      expect(await store.tailLog(E, 0, 5000)).toEqual([{ seq: 1, json: '{"seq":1}' }])
-      expect(Date.now() - started).toBeLessThan(1000)
-      const next = store.tailLog(E, 1, 5000)
-      await Bun.sleep(30)
-      await store.appendDelta(E, 'A', 2, '{"seq":2}', tickerState(2))
-      expect(await next).toEqual([{ seq: 2, json: '{"seq":2}' }])
-    })
-
-    // ---- leases ----
-
-    test('leases: exclusive, renewable, released only by the owner', async () => {
-      expect(await store.leaseOwner('flusher:1')).toBeNull()
-      expect(await store.acquireLease('flusher:1', 'A', 5000)).toBe(true)
-      expect(await store.acquireLease('flusher:1', 'B', 5000)).toBe(false)
-      expect(await store.acquireLease('flusher:1', 'A', 5000)).toBe(true)
-      expect(await store.leaseOwner('flusher:1')).toBe('A')
-      expect(await store.acquireLease('flusher:2', 'B', 5000)).toBe(true)
-      expect(await store.acquireLease(`ticker:${E}`, 'B', 5000)).toBe(true)
-      await store.releaseLease('flusher:1', 'B')
-      expect(await store.leaseOwner('flusher:1')).toBe('A')
-      await store.releaseLease('flusher:1', 'A')
-      expect(await store.leaseOwner('flusher:1')).toBeNull()
-      expect(await store.acquireLease('flusher:1', 'B', 5000)).toBe(true)
-      expect(await store.leaseOwner('flusher:1')).toBe('B')
-      expect(await store.leaseOwner(`ticker:${E}`)).toBe('B')
-      expect(await store.leaseOwner('flusher:2')).toBe('B')
-    })
-
-    test('leases expire unless renewed', async () => {
-      expect(await store.acquireLease('x', 'A', 60)).toBe(true)
-      await Bun.sleep(120)
-      expect(await store.leaseOwner('x')).toBeNull()
-      expect(await store.acquireLease('x', 'B', 150)).toBe(true)
-      await Bun.sleep(90)
-      expect(await store.acquireLease('x', 'B', 150)).toBe(true)
-      await Bun.sleep(90)
-      // 180 ms after the first grant, alive thanks to the renewal.
-      expect(await store.leaseOwner('x')).toBe('B')
-      expect(await store.acquireLease('x', 'A', 150)).toBe(false)
-    })
-
     // ---- rebuild ----
 
     test('loadEvent from the equivalent seed reproduces readLive, votes and counters', async () => {
-      await load({ wristbands: bands(1, 10), polls: [poll(1), poll(2)], maxRev: 5, maxMessageId: 10 })
+      await load({ wristbands: bands(1, 10), interactions: [poll(1), poll(2)], maxRev: 5, maxMessageId: 10 })
       await store.setStatus(E, 'paused', 'intermission')
       await store.putRaffle(E, { id: 4, name: 'Prize', winners: [2], drawnAt: T0 })
       await store.setShow(E, { cueSheet: '/c.json', startAt: T0 })
       await store.revokeWristbands(E, [9])
       for (const n of [1, 2, 3, 9]) await store.checkin(E, hash(n), T0 + n)
-      await store.vote(E, vote(1, 1, 11))
-      await store.vote(E, vote(2, 1, 12))
-      await store.vote(E, vote(3, 1, 12))
-      await store.vote(E, vote(3, 2, 23))
+      await store.respond(E, vote(1, 1, 11))
+      await store.respond(E, vote(2, 1, 12))
+      await store.respond(E, vote(3, 1, 12))
+      await store.respond(E, vote(3, 2, 23))
       await store.message(E, msg(1, 'shown', { now: T0 + 20 })) // 11
       await store.message(E, msg(2, 'held', { held: true, now: T0 + 21 })) // 12
       await store.message(E, msg(3, 'hidden later', { now: T0 + 22 })) // 13
@@ -898,19 +657,14 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       const cursor = (await store.readLive(E, 0, [])).feedCursor
       expect(cursor).toBe(2)
       const before = await store.readLive(E, cursor, [11, 13])
-      const depth = await store.queueDepth(E)
+      const depth = await layer.queue.depth(E)
       const seed = baseSeed({
         status: 'paused',
         message: 'intermission',
         wristbands: bands(1, 10).map((w) => ({ ...w, revoked: w.number === 9 })),
         checkins: [1, 2, 3].map((n) => ({ number: n, at: T0 + n })),
-        polls: [poll(1), poll(2)],
-        votes: [
-          { pollId: 1, number: 1, optionId: 11 },
-          { pollId: 1, number: 2, optionId: 12 },
-          { pollId: 1, number: 3, optionId: 12 },
-          { pollId: 2, number: 3, optionId: 23 },
-        ],
+        interactions: [poll(1), poll(2)],
+        responses: [seededVote(1, 1, 11), seededVote(1, 2, 12), seededVote(1, 3, 12), seededVote(2, 3, 23)],
         messages: [
           { id: 13, number: 3, text: 'hidden later', state: 'hidden', at: T0 + 22 },
           { id: 11, number: 1, text: 'shown', state: 'visible', at: T0 + 20 },
@@ -928,14 +682,14 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect(after.hidden).toEqual([13])
       expect(after.admin.held).toEqual([{ id: 12, text: 'held', number: 2, at: T0 + 21 }])
       // The queue is kept; counters continue.
-      expect(await store.queueDepth(E)).toBe(depth)
-      expect(await store.votesOf(E, 3)).toEqual({ '1': 12, '2': 23 })
+      expect(await layer.queue.depth(E)).toBe(depth)
+      expect(await votesOf(E, 3)).toEqual({ '1': 12, '2': 23 })
       expect(await store.checkedIn(E).then((n) => n.sort((a, b) => a - b))).toEqual([1, 2, 3])
       expect(await store.message(E, msg(4, 'next'))).toMatchObject({ ok: true, id: 14 })
       expect((await store.readLive(E, cursor, [])).feed).toEqual([{ id: 14, text: 'next', number: 4 }])
       await drain()
-      await store.vote(E, vote(4, 1, 13))
-      expect(await drain()).toEqual([{ t: 'vote', pollId: 1, number: 4, optionId: 13, rev: 10, at: T0 }])
+      await store.respond(E, vote(4, 1, 13))
+      expect(await drain()).toEqual([voteItem(1, 4, 13, 10, T0)])
       // Loading the same seed twice reads the same.
       await store.loadEvent(E, seed)
       const once = await store.readLive(E, 0, [])
@@ -946,25 +700,25 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
     test('loadEvent replaces live state but keeps actionIds and rate windows', async () => {
       await load()
       await store.addWristbands(E, [band(30)])
-      await store.putPoll(E, poll(9))
+      await store.putInteraction(E, poll(9))
       await store.setStatus(E, 'ended', 'bye')
       const actionId = aid()
-      await store.vote(E, vote(1, 1, 11, { actionId }))
+      await store.respond(E, vote(1, 1, 11, { actionId }))
       await store.checkin(E, hash(1), T0)
       await store.message(E, msg(1, 'hi'))
       await load()
       expect(await store.isActive(E, 30)).toBe(false)
       const live = await store.readLive(E, 0, [])
-      expect(live.polls.map((p) => p.id)).toEqual([1, 2, 3, 4])
+      expect(viewsOf(live).map((p) => p.id)).toEqual([1, 2, 3, 4])
       expect(live.status).toBe('live')
       expect(live.message).toBe('')
       expect(live.checkins).toBe(0)
       expect(live.feed).toEqual([])
       expect(optionVotes(live, 1)).toEqual([0, 0, 0])
-      expect(await store.votesOf(E, 1)).toEqual({})
+      expect(await votesOf(E, 1)).toEqual({})
       expect(await store.moderate(E, 1, 'hidden', T0)).toBe(false)
-      expect(await store.vote(E, vote(1, 1, 12, { actionId }))).toEqual({ ok: true, duplicate: true })
-      expect(await store.queueDepth(E)).toBe(3)
+      expect(await store.respond(E, vote(1, 1, 12, { actionId }))).toEqual({ ok: true, duplicate: true })
+      expect(await layer.queue.depth(E)).toBe(3)
     })
 
     test('the feed cursor survives reloads, and comes from the ticker state on a fresh load', async () => {
@@ -981,8 +735,8 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
       expect(live.feedCursor).toBe(3)
 
       // A fresh counter layer (say Redis restarted empty) next to a surviving ticker state.
-      await store.acquireLease(`ticker:${E2}`, 'A', 5000)
-      await store.appendDelta(E2, 'A', 1, '{"seq":1}', tickerState(1, 7))
+      await layer.leases.acquire(`ticker:${E2}`, 'A', 5000)
+      await layer.log.append(E2, 'A', 1, '{"seq":1}', JSON.stringify(tickerState(1, 7)))
       await load({}, E2)
       expect((await store.readLive(E2, 0, [])).feedCursor).toBe(7)
       await store.message(E2, msg(1, 'after restart'))
@@ -1016,37 +770,37 @@ export function describeLiveStore(name: string, make: (opts: StoreOptions) => Pr
 
     test('5,000 concurrent votes give exact counts and one queue entry per change', async () => {
       const N = 5000
-      await load({ wristbands: bands(1, N), polls: [poll(1)], maxRev: 0 })
+      await load({ wristbands: bands(1, N), interactions: [poll(1)], maxRev: 0 })
       const choice = (n: number) => 11 + (n % 3)
       // Every wristband votes; the first 500 also send their choice a second time, concurrently.
       const results = await Promise.all([
-        ...Array.from({ length: N }, (_, i) => store.vote(E, vote(i + 1, 1, choice(i + 1)))),
-        ...Array.from({ length: 500 }, (_, i) => store.vote(E, vote(i + 1, 1, choice(i + 1)))),
+        ...Array.from({ length: N }, (_, i) => store.respond(E, vote(i + 1, 1, choice(i + 1)))),
+        ...Array.from({ length: 500 }, (_, i) => store.respond(E, vote(i + 1, 1, choice(i + 1)))),
       ])
       expect(results.every((r) => r.ok && !r.duplicate)).toBe(true)
       const expected = [0, 0, 0]
       for (let n = 1; n <= N; n++) expected[choice(n) - 11]++
       expect(optionVotes(await store.readLive(E, 0, []), 1)).toEqual(expected)
-      expect(await store.queueDepth(E)).toBe(N)
+      expect(await layer.queue.depth(E)).toBe(N)
       // 300 change their minds, concurrently, with one retry each (same actionId).
       const changes = Array.from({ length: 300 }, (_, i) => vote(i + 1, 1, 11 + ((i + 2) % 3)))
-      const changed = await Promise.all([...changes, ...changes].map((v) => store.vote(E, v)))
+      const changed = await Promise.all([...changes, ...changes].map((v) => store.respond(E, v)))
       expect(changed.filter((r) => r.ok && r.duplicate).length).toBe(300)
       for (const v of changes) {
         expected[choice(v.number) - 11]--
-        expected[v.optionId - 11]++
+        expected[chosen(v) - 11]++
       }
       expect(optionVotes(await store.readLive(E, 0, []), 1)).toEqual(expected)
-      expect(await store.queueDepth(E)).toBe(N + 300)
+      expect(await layer.queue.depth(E)).toBe(N + 300)
       const items = await drain()
       expect(items.length).toBe(N + 300)
-      const revs = items.map((i) => (i.t === 'vote' ? i.rev : 0))
+      const revs = items.map((i) => (i.t === 'response' ? i.rev : 0))
       expect(revs).toEqual(Array.from({ length: N + 300 }, (_, i) => i + 1))
-      expect(await store.queueDepth(E)).toBe(0)
+      expect(await layer.queue.depth(E)).toBe(0)
     })
 
     test('ping', async () => {
-      expect(await store.ping()).toBe(true)
+      expect(await layer.ping()).toBe(true)
     })
   })
 }
