@@ -41,20 +41,32 @@ export interface FlushStats {
 
 const MAX_BACKOFF_MS = 5000
 
-/** SQLSTATE classes that mean "not now" rather than "never": connection, rollback, resources, shutdown, internal. */
-const TRANSIENT_CLASSES = new Set(['08', '40', '53', '55', '57', '58', 'XX'])
-
 /**
- * Whether Postgres refused the data itself (it would refuse it again), as opposed to being
- * unreachable, busy or shutting down. Errors without a SQLSTATE (a dropped connection, a
- * Redis failure) count as passing.
+ * SQLSTATE classes that blame the data itself: a bad value (22) or a broken constraint
+ * (23). Anything else (no connection, a missing database, a failed migration, a
+ * deadlock) is the deployment's trouble, not the entry's: it is retried, never set aside.
  */
+const DATA_CLASSES = new Set(['22', '23'])
+
+/** Whether Postgres refused the data itself, so it would refuse it again whatever else changes. */
 export function isPermanentFailure(err: unknown): boolean {
+  const code = sqlState(err)?.code
+  return code !== undefined && DATA_CLASSES.has(code.slice(0, 2))
+}
+
+/** The Postgres error inside what the driver and drizzle wrapped around it, if any. */
+function sqlState(err: unknown): { code: string; message: string } | null {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return !TRANSIENT_CLASSES.has(code.slice(0, 2))
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { code, message: String((e as Error).message) }
   }
-  return false
+  return null
+}
+
+/** What went wrong, as an operator wants to read it: Postgres' own words where there are some. */
+const describeFailure = (err: unknown) => {
+  const state = sqlState(err)
+  return state ? `${state.code}: ${state.message}` : String(err)
 }
 
 export class Flusher {
@@ -140,11 +152,11 @@ export class Flusher {
       return total
     } catch (err) {
       this.stats.failures++
-      this.stats.lastError = String(err)
+      this.stats.lastError = describeFailure(err)
       const previous = this.backoff.get(eventId)?.ms ?? 0
       const ms = Math.min(MAX_BACKOFF_MS, Math.max(this.opts.intervalMs, previous * 2 || 100))
       this.backoff.set(eventId, { until: Date.now() + ms, ms })
-      this.log.warn('flush failed; will retry', { eventId, error: String(err), retryInMs: ms })
+      this.log.warn('flush failed; will retry', { eventId, error: describeFailure(err), retryInMs: ms })
       throw err
     }
   }
@@ -174,9 +186,10 @@ export class Flusher {
     } catch (err) {
       if (!isPermanentFailure(err)) throw err
       if (entries.length === 1) {
-        await this.live.queue.deadLetter(eventId, entries, String(err))
+        const reason = describeFailure(err)
+        await this.live.queue.deadLetter(eventId, entries, reason)
         this.stats.deadLetters++
-        this.log.error('queue entry set aside: postgres refuses it', { eventId, entry: entries[0], error: String(err) })
+        this.log.error('queue entry set aside: postgres refuses it', { eventId, entry: entries[0], error: reason })
         return
       }
       const half = Math.ceil(entries.length / 2)

@@ -4,7 +4,7 @@
  * are choice interactions on the generic response primitive.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import type { EventSeed, LiveCounters } from '../../server/live/counters/types.ts'
+import type { EventSeed, InteractionDef, LiveCounters, ResponseInput } from '../../server/live/counters/types.ts'
 import type { LiveLayer } from '../../server/live/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT } from '../../server/live/limits.ts'
 import type { QueueItem } from '../../server/live/queue/types.ts'
@@ -20,6 +20,7 @@ import {
   E2,
   hash,
   type LayerUnderTest,
+  LIMIT,
   logState as logStateOf,
   type MakeLayer,
   msg,
@@ -797,6 +798,133 @@ export function describeCounters(name: string, make: MakeLayer) {
       const revs = items.map((i) => (i.t === 'response' ? i.rev : 0))
       expect(revs).toEqual(Array.from({ length: N + 300 }, (_, i) => i + 1))
       expect(await layer.queue.depth(E)).toBe(0)
+    })
+
+    // ---- the response primitive, beyond single choice ----
+
+    /** A response of any kind, as its kind module would build it. */
+    const answer = (
+      number: number,
+      interactionId: number,
+      keys: string[],
+      over: { kind?: string; slot?: string; response?: string | null; actionId?: string } = {},
+    ): ResponseInput => ({
+      number,
+      interactionId,
+      kind: over.kind ?? 'choice',
+      slot: over.slot ?? '',
+      response: over.response === undefined ? JSON.stringify({ keys }) : over.response,
+      keys,
+      actionId: over.actionId ?? aid(),
+      now: T0,
+      limit: LIMIT,
+    })
+    const def = (id: number, accept: InteractionDef['accept'], over: Partial<InteractionDef> = {}): InteractionDef => ({
+      id,
+      kind: 'test',
+      open: true,
+      closed: false,
+      spec: {},
+      accept,
+      ...over,
+    })
+    const countsOf = async (id: number) => {
+      const i = (await store.readLive(E, 0, [])).interactions.find((x) => x.def.id === id)!
+      return { counts: Object.fromEntries(i.counts), responders: i.responders }
+    }
+
+    test('an event is loaded only once loadEvent ran, whatever host writes came before', async () => {
+      await store.putInteraction(E, poll(1))
+      await store.setStatus(E, 'paused', '')
+      await store.addWristbands(E, [band(1)])
+      expect(await store.isLoaded(E)).toBe(false)
+      await load()
+      expect(await store.isLoaded(E)).toBe(true)
+    })
+
+    test('several keys per response, a bound on them, and a kind that must match', async () => {
+      await load({ interactions: [def(9, { keys: ['a', 'b', 'c'], maxKeys: 2 })] })
+      expect(await store.respond(E, answer(1, 9, ['a', 'b'], { kind: 'test' }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, answer(2, 9, ['b'], { kind: 'test' }))).toEqual({ ok: true, duplicate: false })
+      expect(await countsOf(9)).toEqual({ counts: { a: 1, b: 2 }, responders: 2 })
+      expect(await store.respond(E, answer(3, 9, ['a', 'b', 'c'], { kind: 'test' }))).toEqual({
+        ok: false,
+        error: 'too_many_keys',
+      })
+      expect(await store.respond(E, answer(3, 9, ['d'], { kind: 'test' }))).toEqual({ ok: false, error: 'unknown_key' })
+      expect(await store.respond(E, answer(3, 9, ['a']))).toEqual({ ok: false, error: 'wrong_kind' })
+      // A changed answer moves every key: b and c now, a no longer.
+      expect(await store.respond(E, answer(1, 9, ['b', 'c'], { kind: 'test' }))).toEqual({ ok: true, duplicate: false })
+      expect(await countsOf(9)).toEqual({ counts: { b: 2, c: 1 }, responders: 2 })
+      expect((await drain()).map((i) => (i.t === 'response' ? [i.number, i.response, i.rev] : i))).toEqual([
+        [1, JSON.stringify({ keys: ['a', 'b'] }), 1],
+        [2, JSON.stringify({ keys: ['b'] }), 2],
+        [1, JSON.stringify({ keys: ['b', 'c'] }), 3],
+      ])
+    })
+
+    test('any key when the interaction names none; keys at 0 are dropped; a response taken back', async () => {
+      await load({ interactions: [def(9, { maxKeys: 3 })] })
+      await store.respond(E, answer(1, 9, ['neon', 'gold'], { kind: 'test' }))
+      await store.respond(E, answer(2, 9, ['neon'], { kind: 'test' }))
+      expect(await countsOf(9)).toEqual({ counts: { neon: 2, gold: 1 }, responders: 2 })
+      expect(await store.respond(E, answer(1, 9, [], { kind: 'test', response: null }))).toEqual({
+        ok: true,
+        duplicate: false,
+      })
+      expect(await countsOf(9)).toEqual({ counts: { neon: 1 }, responders: 1 })
+      expect(await store.responsesOf(E, 1)).toEqual([])
+      expect((await drain()).at(-1)).toMatchObject({ t: 'response', number: 1, response: null, rev: 3 })
+    })
+
+    test('slots: one response per wristband and slot, listed for the wristband', async () => {
+      await load({ interactions: [def(9, { maxKeys: 1 })] })
+      const upvote = (number: number, question: string, on = true) =>
+        answer(number, 9, on ? [question] : [], { kind: 'test', slot: question, response: on ? 'true' : null })
+      await store.respond(E, upvote(1, 'q1'))
+      await store.respond(E, upvote(1, 'q2'))
+      await store.respond(E, upvote(2, 'q2'))
+      // The same again changes nothing.
+      await store.respond(E, upvote(2, 'q2'))
+      expect(await countsOf(9)).toEqual({ counts: { q1: 1, q2: 2 }, responders: 3 })
+      const mine = (await store.responsesOf(E, 1)).sort((a, b) => a.slot.localeCompare(b.slot))
+      expect(mine).toEqual([
+        { interactionId: 9, slot: 'q1', response: 'true' },
+        { interactionId: 9, slot: 'q2', response: 'true' },
+      ])
+      await store.respond(E, upvote(1, 'q2', false))
+      expect(await store.responsesOf(E, 1)).toEqual([{ interactionId: 9, slot: 'q1', response: 'true' }])
+      expect(await countsOf(9)).toEqual({ counts: { q1: 1, q2: 1 }, responders: 2 })
+      expect((await drain()).map((i) => (i.t === 'response' ? [i.number, i.slot, i.response] : i))).toEqual([
+        [1, 'q1', 'true'],
+        [1, 'q2', 'true'],
+        [2, 'q2', 'true'],
+        [1, 'q2', null],
+      ])
+    })
+
+    test('once: a second answer is refused and changes nothing', async () => {
+      await load({ interactions: [def(9, { keys: ['1', '2'], maxKeys: 1, once: true })] })
+      expect(await store.respond(E, answer(1, 9, ['1'], { kind: 'test' }))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, answer(1, 9, ['2'], { kind: 'test' }))).toEqual({
+        ok: false,
+        error: 'already_answered',
+      })
+      expect(await countsOf(9)).toEqual({ counts: { '1': 1 }, responders: 1 })
+      expect(await layer.queue.depth(E)).toBe(1)
+    })
+
+    test('top: only the most counted keys are read, highest first', async () => {
+      await load({ wristbands: bands(1, 12), interactions: [def(9, { maxKeys: 1 }, { top: 3 })] })
+      const words = ['a', 'b', 'b', 'c', 'c', 'c', 'd', 'd', 'd', 'd', 'e', 'f']
+      for (const [i, w] of words.entries()) await store.respond(E, answer(i + 1, 9, [w], { kind: 'test' }))
+      const i = (await store.readLive(E, 0, [])).interactions[0]
+      expect([...i.counts]).toEqual([
+        ['d', 4],
+        ['c', 3],
+        ['b', 2],
+      ])
+      expect(i.responders).toBe(12)
     })
 
     test('ping', async () => {

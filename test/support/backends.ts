@@ -71,26 +71,23 @@ export interface TestServerOptions {
 /** A runtime plus its app, for one backend; `stop()` removes everything it made. */
 export async function startTestServer(backend: BackendName, opts: TestServerOptions = {}): Promise<TestServer> {
   let cleanup = async () => {}
-  const env: Record<string, string> = {
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    TICK_MS: '50',
-    FLUSH_MS: '20',
-    ...opts.env,
-  }
+  const env: Record<string, string> = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', TICK_MS: '50', FLUSH_MS: '20' }
   if (backend === 'cluster') {
     if (opts.share) {
       env.DATABASE_URL = opts.share.databaseUrl
       env.REDIS_PREFIX = opts.share.redisPrefix
     } else {
-      const scratch = await scratchBackends(TEST_DATABASE_URL, TEST_REDIS_URL, 'gb_test')
+      const scratch = await scratchBackends(TEST_DATABASE_URL, opts.env?.REDIS_URL ?? TEST_REDIS_URL, 'gb_test')
       Object.assign(env, scratch.env)
       cleanup = scratch.drop
     }
     env.REDIS_URL = TEST_REDIS_URL
-    env.INSTANCE_ID ??= `test-${randomBytes(3).toString('hex')}`
+    env.INSTANCE_ID = `test-${randomBytes(3).toString('hex')}`
   } else {
     env.DATA_DIR = ':memory:'
   }
+  // What the test asks for wins (a Redis of its own, an instance name...).
+  Object.assign(env, opts.env)
   const config = loadConfig(env)
   const rt = await createRuntime(config)
   const app = createApp(rt)

@@ -105,9 +105,9 @@ export class RedisDeltaLog implements DeltaLog {
     }
   }
 
-  /** Blocking connections open now (busy tails and idle spares), for tests and /metrics. */
-  get connections() {
-    return this.busy.size + this.idle.length
+  /** Tails blocked in Redis now, each holding a connection (for tests and /metrics). */
+  get blockedTails() {
+    return this.busy.size
   }
 
   /** An idle blocking connection, or a new duplicate of the main client. */
