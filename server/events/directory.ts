@@ -120,6 +120,11 @@ export class EventDirectory {
     return pending
   }
 
+  /** Slugs this instance remembers, found or not (bounded). */
+  get cachedSlugs() {
+    return this.cache.size + this.misses.size
+  }
+
   /** Drops cached rows, after a host changed the event. */
   forget(slug: string) {
     this.cache.delete(slug)
