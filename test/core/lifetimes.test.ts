@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { TokenBuckets } from '../../server/lib/rate-limit.ts'
-import { BACKENDS, clusterReachable, json, seedEvent, startTestServer } from '../support/backends.ts'
+import { BACKENDS, clusterReachable, seedEvent, startTestServer } from '../support/backends.ts'
 
 describe('token buckets', () => {
   test('past maxKeys the least recently used bucket goes, and nobody else is reset', () => {
