@@ -20,30 +20,13 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
+import type { EventSettings, Status } from '../protocol/event.ts'
+import { statusSchema } from '../protocol/event.ts'
 import type { Show } from '../protocol/index.ts'
 
-export const eventStatuses = ['live', 'paused', 'ended'] as const
-export type EventStatus = (typeof eventStatuses)[number]
-
-export interface EventSettings {
-  /** Longest danmaku, in characters. */
-  maxMessageLength: number
-  /** Messages one wristband may send per `messageWindowSeconds`. */
-  messagesPerWindow: number
-  messageWindowSeconds: number
-  /** Hold every message for a host to approve before it reaches the screen. */
-  premoderate: boolean
-  /** Case-insensitive words that get a message refused. */
-  blockedWords: string[]
-}
-
-export const defaultEventSettings: EventSettings = {
-  maxMessageLength: 80,
-  messagesPerWindow: 5,
-  messageWindowSeconds: 30,
-  premoderate: false,
-  blockedWords: [],
-}
+export { defaultEventSettings, type EventSettings } from '../protocol/event.ts'
+export const eventStatuses = statusSchema.options
+export type EventStatus = Status
 
 export const events = pgTable('events', {
   id: serial('id').primaryKey(),

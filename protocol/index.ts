@@ -5,11 +5,11 @@
  * docs/protocol.md describes it for people writing their own clients.
  */
 import { z } from 'zod'
+import { statusSchema } from './event.ts'
 
 export const PROTOCOL_VERSION = 1
 
-export const statusSchema = z.enum(['live', 'paused', 'ended'])
-export type Status = z.infer<typeof statusSchema>
+export * from './event.ts'
 
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
 export const pollSchema = z.object({

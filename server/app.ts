@@ -10,10 +10,11 @@ import { operatorRoutes } from './operator/routes.ts'
 import { pageRoutes } from './pages/routes.ts'
 import type { Runtime } from './runtime.ts'
 import { streamRoutes } from './stream/routes.ts'
+import { apiDocsRoutes } from './system/api-docs.ts'
 import { systemRoutes } from './system/routes.ts'
 
 export function createApp(rt: Runtime) {
-  return new Elysia()
+  const app = new Elysia()
     .use(errorHandling(rt))
     .use(systemRoutes(rt))
     .use(guestRoutes(rt))
@@ -21,6 +22,7 @@ export function createApp(rt: Runtime) {
     .use(hostRoutes(rt))
     .use(operatorRoutes(rt))
     .use(pageRoutes(rt))
+  return app.use(apiDocsRoutes(() => app))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -1,7 +1,15 @@
 /** Guest routes: the QR target, check-in, own state, votes, danmaku. */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
-import { checkinBodySchema, messageBodySchema, voteBodySchema } from '../../protocol/index.ts'
+import { publicEventSchema } from '../../protocol/host.ts'
+import {
+  checkinBodySchema,
+  meSchema,
+  messageBodySchema,
+  messageResultSchema,
+  voteBodySchema,
+  voteResultSchema,
+} from '../../protocol/index.ts'
 import { eventScope } from '../events/scope.ts'
 import { clientAddress } from '../http/client-address.ts'
 import { slugParams } from '../http/params.ts'
@@ -48,7 +56,13 @@ export function guestRoutes(rt: Runtime) {
           })
         }
       },
-      { params: z.object({ code: z.string().max(64) }) },
+      {
+        params: z.object({ code: z.string().max(64) }),
+        detail: {
+          summary: 'The QR target: checks the wristband in and sends the phone to its event (303)',
+          responses: { 303: { description: 'To /e/:slug with the guest cookie, or to / with ?checkin=reason' } },
+        },
+      },
     )
     .group('/api/events/:slug', (app) =>
       app
@@ -63,7 +77,7 @@ export function guestRoutes(rt: Runtime) {
               premoderate: event.settings.premoderate,
             }
           },
-          { params: slugParams, event: true },
+          { params: slugParams, response: publicEventSchema, event: true },
         )
         .post(
           '/checkin',
@@ -73,7 +87,12 @@ export function guestRoutes(rt: Runtime) {
             set.headers['cache-control'] = 'no-store'
             return { number }
           },
-          { params: slugParams, body: checkinBodySchema, event: true },
+          {
+            params: slugParams,
+            body: checkinBodySchema,
+            response: z.object({ number: z.number().int() }),
+            event: true,
+          },
         )
         .get(
           '/me',
@@ -81,7 +100,7 @@ export function guestRoutes(rt: Runtime) {
             set.headers['cache-control'] = 'no-store'
             return rt.guests.me(event, number)
           },
-          { params: slugParams, guest: true },
+          { params: slugParams, response: meSchema, guest: true },
         )
         .post(
           '/votes',
@@ -90,7 +109,7 @@ export function guestRoutes(rt: Runtime) {
             set.status = 202
             return result
           },
-          { params: slugParams, body: voteBodySchema, guest: true },
+          { params: slugParams, body: voteBodySchema, response: { 202: voteResultSchema }, guest: true },
         )
         .post(
           '/messages',
@@ -99,7 +118,7 @@ export function guestRoutes(rt: Runtime) {
             set.status = 202
             return result
           },
-          { params: slugParams, body: messageBodySchema, guest: true },
+          { params: slugParams, body: messageBodySchema, response: { 202: messageResultSchema }, guest: true },
         ),
     )
 }

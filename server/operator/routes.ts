@@ -5,6 +5,14 @@
  */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
+import {
+  batchExportSchema,
+  createdBatchSchema,
+  createdEventSchema,
+  eventSummarySchema,
+  revokedNumbersSchema,
+  wristbandBatchSummarySchema,
+} from '../../protocol/host.ts'
 import { ApiFailure, errorResponse } from '../http/errors.ts'
 import { slugParams } from '../http/params.ts'
 import { pathOf } from '../http/paths.ts'
@@ -26,16 +34,19 @@ export function operatorRoutes(rt: Runtime) {
       })
       .group('/api/operator', (app) =>
         app
-          .get('/events', () => operator.listEvents())
+          .get('/events', () => operator.listEvents(), { response: z.array(eventSummarySchema) })
           .post(
             '/events',
             async ({ body, set }) => {
               set.status = 201
               return operator.createEvent(body)
             },
-            { body: createEventSchema },
+            { body: createEventSchema, response: { 201: createdEventSchema } },
           )
-          .get('/events/:slug/wristbands', ({ params }) => operator.batches(params.slug), { params: slugParams })
+          .get('/events/:slug/wristbands', ({ params }) => operator.batches(params.slug), {
+            params: slugParams,
+            response: z.array(wristbandBatchSummarySchema),
+          })
           .post(
             '/events/:slug/wristbands',
             async ({ params, body, set }) => {
@@ -43,11 +54,16 @@ export function operatorRoutes(rt: Runtime) {
               set.status = body.dryRun ? 200 : 201
               return batch
             },
-            { params: slugParams, body: operatorBatchSchema },
+            {
+              params: slugParams,
+              body: operatorBatchSchema,
+              response: { 200: createdBatchSchema, 201: createdBatchSchema },
+            },
           )
           .post('/events/:slug/wristbands/revoke', ({ params, body }) => operator.revoke(params.slug, body), {
             params: slugParams,
             body: operatorRevokeSchema,
+            response: revokedNumbersSchema,
           })
           .get(
             '/events/:slug/wristbands/export',
@@ -55,6 +71,7 @@ export function operatorRoutes(rt: Runtime) {
             {
               params: slugParams,
               query: z.object({ batch: z.string().min(1).max(64) }),
+              response: batchExportSchema,
             },
           ),
       )

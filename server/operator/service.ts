@@ -97,7 +97,7 @@ export class OperatorService {
 
   async batches(slug: string): Promise<BatchSummary[]> {
     const rows = await this.wristbandService.batches(await this.event(slug))
-    return rows.map((b) => ({ ...b, revoked: Number(b.revoked), createdAt: new Date(b.createdAt).toISOString() }))
+    return rows.map((b) => ({ ...b, revoked: Number(b.revoked) }))
   }
 
   async revoke(slug: string, target: { numbers?: number[]; codes?: string[]; batch?: string }) {

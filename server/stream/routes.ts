@@ -1,10 +1,17 @@
 /** The public live stream (SSE) and its polling fallback. */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
+import { adminViewSchema, snapshotSchema } from '../../protocol/index.ts'
 import { eventScope } from '../events/scope.ts'
 import { hostScope } from '../host/scope.ts'
 import { parseSeq, slugParams } from '../http/params.ts'
 import type { Runtime } from '../runtime.ts'
+import { pollDocs, streamDocs } from './docs.ts'
+
+const hostSnapshotSchema = z.object({
+  type: z.literal('snapshot'),
+  snapshot: snapshotSchema.extend({ admin: adminViewSchema }),
+})
 
 const streamQuery = z.object({ lastEventId: z.string().max(20).optional() })
 
@@ -25,6 +32,7 @@ const adminStream = (rt: Runtime) =>
       {
         params: slugParams,
         query: streamQuery,
+        detail: streamDocs('The host view: the public stream plus `admin` (held messages, check-ins)'),
         host: true,
       },
     )
@@ -35,7 +43,7 @@ const adminStream = (rt: Runtime) =>
         // Same shape as the public polling answer, always a full snapshot with the host view.
         return { type: 'snapshot' as const, snapshot: { ...channel.snapshot, admin: channel.admin } }
       },
-      { params: slugParams, host: true },
+      { params: slugParams, response: hostSnapshotSchema, host: true },
     )
 
 function publicStream(rt: Runtime) {
@@ -44,7 +52,12 @@ function publicStream(rt: Runtime) {
       .get(
         '/stream',
         ({ event, query, request }) => rt.hub.subscribe(event.id, lastSeq(request, query), false, request.signal),
-        { params: slugParams, query: streamQuery, event: true },
+        {
+          params: slugParams,
+          query: streamQuery,
+          detail: streamDocs('The live state: snapshot, then deltas'),
+          event: true,
+        },
       )
       .get(
         '/snapshot',
@@ -52,7 +65,12 @@ function publicStream(rt: Runtime) {
           const channel = await rt.hub.ready(event.id)
           return pollResponse(channel, parseSeq(query.since), request.headers.get('if-none-match'))
         },
-        { params: slugParams, query: z.object({ since: z.string().max(20).optional() }), event: true },
+        {
+          params: slugParams,
+          query: z.object({ since: z.string().max(20).optional() }),
+          detail: pollDocs,
+          event: true,
+        },
       ),
   )
 }

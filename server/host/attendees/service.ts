@@ -37,8 +37,15 @@ export class AttendeeService {
       const tally = (polls[r.pollId] ??= {})
       for (const o of (r.response as { optionIds?: number[] }).optionIds ?? []) tally[o] = (tally[o] ?? 0) + 1
     }
-    const counts = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]))
-    return { ...counts, polls, queueDepth: await this.queue.depth(id) }
+    return {
+      wristbands: Number(row.wristbands),
+      revoked: Number(row.revoked),
+      checkins: Number(row.checkins),
+      messages: Number(row.messages),
+      hidden: Number(row.hidden),
+      polls,
+      queueDepth: await this.queue.depth(id),
+    }
   }
 
   async attendees(event: EventRecord) {

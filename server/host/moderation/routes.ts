@@ -1,4 +1,5 @@
 /** Moderation: hide a message from every screen, or approve a held one. */
+import { messageModerationResultSchema } from '../../../protocol/host.ts'
 import { idParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
@@ -11,7 +12,7 @@ export const moderationRoutes = (rt: Runtime) =>
         await rt.moderation.moderate(event, params.id, 'hidden')
         return { id: params.id, state: 'hidden' as const }
       },
-      { params: idParams, host: true },
+      { params: idParams, response: messageModerationResultSchema, host: true },
     )
     .post(
       '/messages/:id/approve',
@@ -19,5 +20,5 @@ export const moderationRoutes = (rt: Runtime) =>
         await rt.moderation.moderate(event, params.id, 'visible')
         return { id: params.id, state: 'visible' as const }
       },
-      { params: idParams, host: true },
+      { params: idParams, response: messageModerationResultSchema, host: true },
     )

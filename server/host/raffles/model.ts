@@ -1,8 +1,9 @@
-/** The shapes of the raffle requests. */
+/** The shapes of the raffle requests, built on the raffles table's own schema. */
 import { z } from 'zod'
+import { raffleInsertSchema } from '../../../db/validation.ts'
 
 export const raffleBodySchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  winners: z.number().int().min(1).max(1000),
+  name: raffleInsertSchema.shape.name,
+  winners: raffleInsertSchema.shape.winners,
   rules: z.object({ excludePreviousWinners: z.boolean().default(true) }).default({ excludePreviousWinners: true }),
 })

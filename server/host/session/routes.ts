@@ -5,6 +5,7 @@
  */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
+import { okSchema } from '../../../protocol/host.ts'
 import { eventScope } from '../../events/scope.ts'
 import { clientAddress } from '../../http/client-address.ts'
 import { badRequest, tooMany } from '../../http/errors.ts'
@@ -35,17 +36,22 @@ export function sessionRoutes(rt: Runtime) {
         rt.signer.hostCookie(event.id, event.hostSecretHash),
         HOST_COOKIE_SECONDS,
       )
-      return { ok: true }
+      return { ok: true as const }
     },
-    { params: slugParams, body: z.object({ secret: z.string().min(1).max(200) }), event: true },
+    {
+      params: slugParams,
+      body: z.object({ secret: z.string().min(1).max(200) }),
+      response: okSchema,
+      event: true,
+    },
   )
   const signOut = hostScope(rt, 'host-sign-out').delete(
     '/session',
     ({ event, set }) => {
       set.headers['set-cookie'] = hostCookie(event.id, '', 0)
-      return { ok: true }
+      return { ok: true as const }
     },
-    { params: slugParams, host: true },
+    { params: slugParams, response: okSchema, host: true },
   )
   return new Elysia({ name: 'host-session' }).use(signIn).use(signOut)
 }

@@ -1,7 +1,8 @@
 /** The light show: upload a cue sheet, start and stop the show; cue sheets are public and immutable. */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
-import { cueSheetSchema } from '../../../protocol/index.ts'
+import { cueSheetStoredSchema, showStoppedSchema } from '../../../protocol/host.ts'
+import { cueSheetSchema, showSchema } from '../../../protocol/index.ts'
 import { notFound } from '../../http/errors.ts'
 import { slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
@@ -22,7 +23,10 @@ export const cueSheetRoutes = (rt: Runtime) =>
         },
       })
     },
-    { params: z.object({ hash: z.string().regex(/^[0-9a-f]{20}(\.json)?$/, 'not a cue sheet hash') }) },
+    {
+      params: z.object({ hash: z.string().regex(/^[0-9a-f]{20}(\.json)?$/, 'not a cue sheet hash') }),
+      response: cueSheetSchema,
+    },
   )
 
 export const showRoutes = (rt: Runtime) =>
@@ -34,7 +38,7 @@ export const showRoutes = (rt: Runtime) =>
         set.status = 201
         return { hash, url: `/cues/${hash}.json` }
       },
-      { params: slugParams, body: cueSheetSchema, host: true },
+      { params: slugParams, body: cueSheetSchema, response: { 201: cueSheetStoredSchema }, host: true },
     )
     .put(
       '/show',
@@ -44,7 +48,7 @@ export const showRoutes = (rt: Runtime) =>
         await rt.show.setShow(event, show)
         return show
       },
-      { params: slugParams, body: showBodySchema, host: true },
+      { params: slugParams, body: showBodySchema, response: showSchema, host: true },
     )
     .delete(
       '/show',
@@ -52,5 +56,5 @@ export const showRoutes = (rt: Runtime) =>
         await rt.show.setShow(event, null)
         return { show: null }
       },
-      { params: slugParams, host: true },
+      { params: slugParams, response: showStoppedSchema, host: true },
     )

@@ -1,8 +1,15 @@
 /** The event as the host sees it, its status (the emergency pause) and its settings. */
+
+import {
+  eventSettingsSchema,
+  hostEventSchema,
+  settingsPatchSchema,
+  statusBodySchema,
+  statusResultSchema,
+} from '../../../protocol/index.ts'
 import { slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
-import { settingsSchema, statusBodySchema } from './model.ts'
 
 export const statusRoutes = (rt: Runtime) =>
   hostScope(rt, 'status')
@@ -15,7 +22,7 @@ export const statusRoutes = (rt: Runtime) =>
         status: event.status,
         settings: event.settings,
       }),
-      { params: slugParams, host: true },
+      { params: slugParams, response: hostEventSchema, host: true },
     )
     .put(
       '/status',
@@ -23,10 +30,11 @@ export const statusRoutes = (rt: Runtime) =>
         await rt.status.setStatus(event, body.status, body.message)
         return { status: body.status, message: body.message }
       },
-      { params: slugParams, body: statusBodySchema, host: true },
+      { params: slugParams, body: statusBodySchema, response: statusResultSchema, host: true },
     )
     .patch('/settings', ({ event, body }) => rt.status.updateSettings(event, body), {
       params: slugParams,
-      body: settingsSchema,
+      body: settingsPatchSchema,
+      response: eventSettingsSchema,
       host: true,
     })

@@ -1,14 +1,11 @@
-/** The shapes of the wristband batch requests (the host page's and the CLI's). */
+/** The shapes of the wristband batch requests (the host page's and the CLI's), built on the batches table's schema. */
 import { z } from 'zod'
+import { wristbandBatchInsertSchema } from '../../../db/validation.ts'
 
 export const wristbandBatchSchema = z.object({
-  count: z.number().int().min(1).max(200_000),
-  label: z
-    .string()
-    .trim()
-    .regex(/^[\w.-]{1,64}$/, 'use 1-64 letters, digits, _ . -')
-    .optional(),
-  startNumber: z.number().int().min(1).max(99_999_999).optional(),
+  count: wristbandBatchInsertSchema.shape.count,
+  label: wristbandBatchInsertSchema.shape.label.optional(),
+  startNumber: wristbandBatchInsertSchema.shape.firstNumber.optional(),
   add: z.boolean().default(false),
 })
 

@@ -1,4 +1,6 @@
 /** Wristband batches: list, generate, revoke. */
+import { z } from 'zod'
+import { createdBatchSchema, revokeResultSchema, wristbandBatchSummarySchema } from '../../../protocol/host.ts'
 import { slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
@@ -6,7 +8,11 @@ import { revokeSchema, wristbandBatchSchema } from './model.ts'
 
 export const wristbandRoutes = (rt: Runtime) =>
   hostScope(rt, 'wristbands')
-    .get('/wristbands', ({ event }) => rt.wristbands.batches(event), { params: slugParams, host: true })
+    .get('/wristbands', ({ event }) => rt.wristbands.batches(event), {
+      params: slugParams,
+      response: z.array(wristbandBatchSummarySchema),
+      host: true,
+    })
     .post(
       '/wristbands',
       async ({ event, body, set }) => {
@@ -19,7 +25,7 @@ export const wristbandRoutes = (rt: Runtime) =>
         set.status = 201
         return batch
       },
-      { params: slugParams, body: wristbandBatchSchema, host: true },
+      { params: slugParams, body: wristbandBatchSchema, response: { 201: createdBatchSchema }, host: true },
     )
     .post(
       '/wristbands/revoke',
@@ -27,5 +33,5 @@ export const wristbandRoutes = (rt: Runtime) =>
         const numbers = await rt.wristbands.revoke(event, body)
         return { revoked: numbers.length }
       },
-      { params: slugParams, body: revokeSchema, host: true },
+      { params: slugParams, body: revokeSchema, response: revokeResultSchema, host: true },
     )

@@ -156,7 +156,7 @@ export class WristbandService {
   }
 
   async batches(event: EventRecord) {
-    return this.db
+    const rows = await this.db
       .select({
         label: wristbandBatches.label,
         firstNumber: wristbandBatches.firstNumber,
@@ -167,5 +167,6 @@ export class WristbandService {
       .from(wristbandBatches)
       .where(eq(wristbandBatches.eventId, event.id))
       .orderBy(asc(wristbandBatches.id))
+    return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }))
   }
 }

@@ -1,23 +1,9 @@
 /** Host sign-in: trade the secret for the httpOnly, SameSite=Strict host cookie. */
+import type { HostEvent } from '../../../../protocol/index.ts'
 import { type ApiResult, api } from '../../lib/api.ts'
 import { adminBase, hostApi } from './host-api.ts'
 
-export interface EventSettings {
-  maxMessageLength: number
-  messagesPerWindow: number
-  messageWindowSeconds: number
-  premoderate: boolean
-  blockedWords: string[]
-}
-
-/** `GET /api/admin/events/:slug` */
-export interface HostEvent {
-  id: number
-  slug: string
-  name: string
-  status: 'live' | 'paused' | 'ended'
-  settings: EventSettings
-}
+export type { EventSettings, HostEvent } from '../../../../protocol/index.ts'
 
 /**
  * Sends the secret once, in a POST body (never in a URL, so it stays out of logs and

@@ -1,0 +1,46 @@
+/**
+ * The event as hosts configure it: its status and its settings, defined once here for
+ * the database column types, the host API's validation and the admin page.
+ */
+import { z } from 'zod'
+
+export const statusSchema = z.enum(['live', 'paused', 'ended'])
+export type Status = z.infer<typeof statusSchema>
+
+export const eventSettingsSchema = z.object({
+  /** Longest danmaku, in characters. */
+  maxMessageLength: z.number().int().min(1).max(200),
+  /** Messages one wristband may send per `messageWindowSeconds`. */
+  messagesPerWindow: z.number().int().min(1).max(1000),
+  messageWindowSeconds: z.number().int().min(1).max(3600),
+  /** Hold every message for a host to approve before it reaches the screen. */
+  premoderate: z.boolean(),
+  /** Case-insensitive words that get a message refused. */
+  blockedWords: z.array(z.string().trim().min(1).max(50)).max(500),
+})
+export type EventSettings = z.infer<typeof eventSettingsSchema>
+
+/** A settings change names only what changes; the server merges it into the rest. */
+export const settingsPatchSchema = eventSettingsSchema.partial()
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>
+
+export const defaultEventSettings: EventSettings = {
+  maxMessageLength: 80,
+  messagesPerWindow: 5,
+  messageWindowSeconds: 30,
+  premoderate: false,
+  blockedWords: [],
+}
+
+export const statusBodySchema = z.object({ status: statusSchema, message: z.string().max(280).default('') })
+export const statusResultSchema = z.object({ status: statusSchema, message: z.string() })
+
+/** `GET /api/admin/events/:slug`: the event as its host sees it. */
+export const hostEventSchema = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  name: z.string(),
+  status: statusSchema,
+  settings: eventSettingsSchema,
+})
+export type HostEvent = z.infer<typeof hostEventSchema>
