@@ -5,6 +5,7 @@
  * vote and message goes through the Outbox, so nothing is lost to a bad signal.
  */
 import { css, html, LitElement, nothing } from 'lit'
+import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { FreshnessController } from '../lib/freshness.ts'
@@ -34,13 +35,7 @@ import { sharedStyles, stageGlowPageStyles } from './shared.styles.ts'
 import './status-banner/status-banner.ts'
 
 /** GET /api/events/:slug */
-export interface EventInfo {
-  slug: string
-  name: string
-  joinUrl: string
-  maxMessageLength: number
-  premoderate: boolean
-}
+export type EventInfo = PublicEvent
 
 type Phase = 'loading' | 'checkin' | 'ready' | 'revoked' | 'missing' | 'offline'
 
@@ -620,7 +615,10 @@ export class GuestApp extends LitElement {
     const pending = this.outbox?.pendingVote(poll.id)
     if (pending) {
       const inFlight = this.outbox!.inFlight === pending.actionId
-      return { choice: pending.body.optionId, state: inFlight || !this.outbox!.waitReason ? 'sending' : 'waiting' }
+      return {
+        choice: pending.body.optionId ?? pending.body.optionIds?.[0] ?? null,
+        state: inFlight || !this.outbox!.waitReason ? 'sending' : 'waiting',
+      }
     }
     const confirmed = this.confirmed[String(poll.id)]
     return confirmed !== undefined ? { choice: confirmed, state: 'confirmed' } : { choice: null, state: null }

@@ -19,10 +19,12 @@
  * The queue is stored per event and wristband, so it survives a reload and never mixes
  * two wristbands used on one phone.
  */
-import type { ApiError } from '../../../protocol/index.ts'
+import type { z } from 'zod'
+import type { ApiError, messageBodySchema, voteBodySchema } from '../../../protocol/index.ts'
 
-export type VoteBody = { pollId: number; optionId: number }
-export type MessageBody = { text: string }
+/** What the phone sends; the outbox adds the actionId itself. */
+export type VoteBody = Omit<z.input<typeof voteBodySchema>, 'actionId'>
+export type MessageBody = Omit<z.input<typeof messageBodySchema>, 'actionId'>
 export type ActionKind = 'vote' | 'message'
 export type BodyOf<K extends ActionKind> = K extends 'vote' ? VoteBody : MessageBody
 

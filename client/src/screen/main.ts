@@ -5,6 +5,7 @@
  * pause overlay, the light show and a note when the screen is not sure it is current.
  */
 import { html, LitElement, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit'
+import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Danmaku, Poll, Raffle, Snapshot } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { ServerClock } from '../lib/clock.ts'
@@ -29,12 +30,6 @@ export const WINNERS_PANEL_MS = 60_000
 const DRUM_ROLL_MAX_AGE_MS = 20_000
 /** How many of the already-sent messages fly when the screen first connects. */
 const INITIAL_DANMAKU = 3
-
-interface EventInfo {
-  slug: string
-  name: string
-  joinUrl: string
-}
 
 /** Starts the server clock with the page and stops it with the page. */
 class ClockController implements ReactiveController {
@@ -92,7 +87,7 @@ export class ScreenApp extends LitElement {
     raffleUp: { state: true },
   }
 
-  declare info: EventInfo | null
+  declare info: PublicEvent | null
   declare missing: boolean
   /** The most recent draw, for the winners card in the sidebar. */
   declare latestRaffle: Raffle | null
@@ -142,7 +137,7 @@ export class ScreenApp extends LitElement {
 
   private async loadInfo() {
     for (let attempt = 0; !this.info; attempt++) {
-      const r = await api<EventInfo>('GET', `/api/events/${encodeURIComponent(this.slug)}`)
+      const r = await api<PublicEvent>('GET', `/api/events/${encodeURIComponent(this.slug)}`)
       if (r.ok) {
         this.info = r.body
         document.title = `${r.body.name} · Glowband screen`
