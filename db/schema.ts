@@ -66,7 +66,7 @@ export const wristbands = pgTable(
     number: integer('number').notNull(),
     /** The secret code, kept so a lost sheet can be reprinted. */
     code: text('code').notNull(),
-    /** What the counter layer looks codes up by (see server/wristband-code.ts). */
+    /** What the counter layer looks codes up by (see server/host/wristbands/codes.ts). */
     codeHash: text('code_hash').notNull(),
     batchId: integer('batch_id')
       .notNull()

@@ -12,7 +12,7 @@ const jsonSchemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresent
 export const streamDocs = (summary: string): DocumentDecoration => ({
   summary,
   description:
-    'Server-sent events: `snapshot` first, then `delta` frames whose ids are `epoch:seq`; resume with Last-Event-ID or `?lastEventId=`. docs/protocol.md describes the frames.',
+    'Server-sent events: `snapshot` first, then `delta` frames whose ids are the `seq`; resume with Last-Event-ID or `?lastEventId=`. docs/protocol.md describes the frames.',
   responses: {
     200: {
       description: 'An endless text/event-stream',

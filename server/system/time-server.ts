@@ -1,5 +1,5 @@
 /**
- * `GET /time` as its own tiny process (`bun server/time-server.ts`), for deployments
+ * `GET /time` as its own tiny process (`bun server/system/time-server.ts`), for deployments
  * that want the clock apart from the app (cluster mode): it needs only Postgres to
  * report an event's status, and answers from memory between lookups.
  */
