@@ -188,6 +188,8 @@ export const errorSchema = z.object({
   error: z.string(),
   message: z.string(),
   fields: z.record(z.string(), z.string()).optional(),
+  /** On a 500 only: the id of the server's log line for it, to quote when reporting it. */
+  errorId: z.string().optional(),
 })
 export type ApiError = z.infer<typeof errorSchema>
 

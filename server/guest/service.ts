@@ -10,6 +10,7 @@ import type { Me } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
+import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
 import { choiceAnswer } from '../interactions/kinds/choice.ts'
 import { TokenBuckets } from '../lib/rate-limit.ts'
@@ -99,12 +100,12 @@ export class GuestService {
     private directory: EventDirectory,
   ) {}
 
-  /** Runs a counter-layer call, turning a backend failure into a retryable 503. */
+  /** Runs a counter-layer call, turning a backend failure into a retryable 503 (a bug stays a 500). */
   private async live<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn()
     } catch (err) {
-      if (err instanceof ApiFailure) throw err
+      if (err instanceof ApiFailure || !isDependencyDown(err)) throw err
       throw unavailable('live state is unavailable right now; your action is kept and retried')
     }
   }

@@ -2,9 +2,11 @@
  * The app's outer layer: body size limits, the JSON body parser, and the one error
  * shape `{error, message, fields?}` every failure turns into.
  */
+import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
 import type { Runtime } from '../runtime.ts'
-import { ApiFailure, errorResponse } from './errors.ts'
+import { isDependencyDown } from './dependency-errors.ts'
+import { ApiFailure, errorResponse, internalError, unavailable } from './errors.ts'
 import { isAdminPath, pathOf } from './paths.ts'
 
 /** Body limits: guest actions are tiny; host uploads (cue sheets, batches) may be larger. */
@@ -69,14 +71,19 @@ export function errorHandling(rt: Runtime) {
       if (typeof status === 'number' && status >= 400 && status < 500) {
         return errorResponse(new ApiFailure(status, 'bad_request', String((error as Error).message ?? 'bad request')))
       }
+      // A dependency going away mid-request is an outage: retry. Anything else is a bug:
+      // a 500 with an id that is in the log, which the phone does not retry all night.
+      if (isDependencyDown(error)) {
+        rt.log.warn('dependency unavailable', { url: request.url, error: String((error as Error)?.message ?? error) })
+        return errorResponse(unavailable('a service this server depends on is unavailable; try again shortly'))
+      }
+      const errorId = randomBytes(6).toString('hex')
       rt.log.error('unhandled error', {
+        errorId,
         url: request.url,
         code: String(code),
         error: String((error as Error)?.stack ?? error),
       })
-      // A failure we did not foresee is almost always a backend going away mid-request.
-      return errorResponse(
-        new ApiFailure(503, 'unavailable', 'something went wrong; try again', undefined, { 'retry-after': '2' }),
-      )
+      return errorResponse(internalError(errorId))
     })
 }
