@@ -41,6 +41,16 @@ export class TokenBuckets {
     return true
   }
 
+  /**
+   * Gives back a token taken by `take` (a check that turned out to be no failure). Charging
+   * first and refunding after is what keeps concurrent checks within the limit: a `peek`
+   * before an `await` lets every request of a burst through before any is charged.
+   */
+  refund(key: string, now = Date.now()) {
+    const b = this.refill(key, now)
+    b.tokens = Math.min(this.opts.burst, b.tokens + 1)
+  }
+
   /** Buckets held now (at most `maxKeys`). */
   get size() {
     return this.buckets.size
@@ -50,4 +60,30 @@ export class TokenBuckets {
   clear() {
     this.buckets.clear()
   }
+}
+
+/**
+ * The key a client address is limited by: IPv4 as is (an IPv4-mapped IPv6 address as its
+ * IPv4), IPv6 by its /64, since one subscriber or host gets a whole /64 and could otherwise
+ * spend a fresh bucket per address. Anything else (a proxy's odd value) is used as it is.
+ */
+export function addressKey(address: string): string {
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+  const mapped = /^(?:0{0,4}:){1,6}ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)
+  if (mapped) return mapped[1]
+  if (!a.includes(':') || !/^[0-9a-f:.%a-z]+$/.test(a)) return a
+  const bare = a.split('%')[0]
+  const [head, tail] = bare.includes('::') ? bare.split('::') : [bare, null]
+  const front = head ? head.split(':') : []
+  const back = tail ? tail.split(':') : []
+  const groups =
+    tail === null ? front : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back]
+  if (groups.length < 4) return a
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
 }
