@@ -12,9 +12,13 @@ import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
 import { choiceAnswer } from '../interactions/kinds/choice.ts'
-import { addressKey, TokenBuckets } from '../lib/rate-limit.ts'
+import { addressKey, FailureLimit } from '../lib/rate-limit.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { LiveCounters, MessageResult, ResponseError } from '../live/counters/types.ts'
+import type { SharedBuckets } from '../live/limits.ts'
+
+/** Failed check-ins one address may make: a burst, then two a second (120 a minute). */
+export const FAILED_CHECKINS = { burst: 60, perSecond: 2 }
 
 /** Responses (including changed ones) one wristband may give per window. */
 const RESPONSE_LIMIT = { count: 30, windowMs: 10_000 }
@@ -90,14 +94,20 @@ export function findBlockedWord(text: string, blocked: string[]): string | null 
 }
 
 export class GuestService {
-  /** Failed check-ins per client address; generous, since a venue puts hundreds of phones behind one. */
-  readonly failedCheckins = new TokenBuckets({ burst: 60, perSecond: 2 })
+  /**
+   * Failed check-ins per client address (IPv6 per /64), across every instance; generous,
+   * since a venue puts hundreds of phones behind one.
+   */
+  readonly failedCheckins: FailureLimit
 
   constructor(
     private db: Database,
     private counters: LiveCounters,
     private directory: EventDirectory,
-  ) {}
+    shared: SharedBuckets | null = null,
+  ) {
+    this.failedCheckins = new FailureLimit('checkin', FAILED_CHECKINS, shared)
+  }
 
   /** Runs a counter-layer call, turning a backend failure into a retryable 503. */
   private async live<T>(fn: () => Promise<T>): Promise<T> {
@@ -115,9 +125,9 @@ export class GuestService {
    * start) and refunded when the code turns out right: consulting the limit before the
    * lookup's await and charging after let a burst of parallel guesses all be looked up.
    */
-  private chargeGuess(client: string): string {
+  private async chargeGuess(client: string): Promise<string> {
     const key = addressKey(client)
-    if (!this.failedCheckins.take(key)) {
+    if (!(await this.failedCheckins.take(key))) {
       throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
     }
     return key
@@ -152,7 +162,7 @@ export class GuestService {
       }[parsed.reason]
       throw badRequest('invalid_code', why, { code: why })
     }
-    const key = this.chargeGuess(client)
+    const key = await this.chargeGuess(client)
     const number = await this.charged(key, () => this.checkinHash(event.id, hashCode(parsed.code)))
     if (number === null) {
       // Unknown and revoked get the same answer, so a response tells nothing about a code.
@@ -192,7 +202,7 @@ export class GuestService {
   async checkinAnyEvent(rawCode: string, client: string): Promise<{ event: EventRecord; number: number }> {
     const parsed = parseCode(rawCode)
     if (!parsed.ok) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
-    const key = this.chargeGuess(client)
+    const key = await this.chargeGuess(client)
     const hash = hashCode(parsed.code)
     const found = await this.charged(key, async () => {
       for (const event of await this.directory.openCached()) {

@@ -29,7 +29,8 @@ import { clientAddress } from '../http/client-address.ts'
 import { ApiFailure, errorResponse, notFound, tooMany } from '../http/errors.ts'
 import { pathOf } from '../http/paths.ts'
 import { hostCookieName, readCookie } from '../http/session.ts'
-import { addressKey, TokenBuckets } from '../lib/rate-limit.ts'
+import { addressKey, FailureLimit, TokenBuckets } from '../lib/rate-limit.ts'
+import type { SharedBuckets } from '../live/limits.ts'
 import { isOperator } from '../operator/token.ts'
 import type { Runtime } from '../runtime.ts'
 
@@ -47,14 +48,17 @@ export const bearerSecret = (authorization: string | null) =>
   authorization?.match(/^Bearer\s+(\S{1,200})\s*$/i)?.[1] ?? null
 
 export interface HostLimits {
-  /** Wrong host secrets (Bearer or sign-in) per client address: checked guesses. */
-  failures: TokenBuckets
-  /** Authenticated host calls per event: enough for a busy host, not for a runaway script. */
+  /** Wrong host secrets (Bearer or sign-in) per client address, across every instance: checked guesses. */
+  failures: FailureLimit
+  /** Authenticated host calls per event and instance: enough for a busy host, not for a runaway script. */
   calls: TokenBuckets
 }
 
-export const createHostLimits = (): HostLimits => ({
-  failures: new TokenBuckets({ burst: 20, perSecond: 0.5 }),
+/** Host secret guesses one address may make: a burst of 20, then one every two seconds. */
+export const HOST_GUESSES = { burst: 20, perSecond: 0.5 }
+
+export const createHostLimits = (shared: SharedBuckets | null = null): HostLimits => ({
+  failures: new FailureLimit('host', HOST_GUESSES, shared),
   calls: new TokenBuckets({ burst: 120, perSecond: 40 }),
 })
 
@@ -63,14 +67,19 @@ const guessesSpent = () => tooMany('too many wrong host secrets from this addres
 
 /**
  * Checks a host secret under the per-address guess limit: throws 429 (unchecked) once the
- * address' guesses are spent. The guess is charged before the comparison (nothing awaits
- * between, and a burst cannot all pass a check made before any is charged) and refunded
- * when the secret is right, so only wrong secrets count.
+ * address' guesses are spent. The guess is charged before the comparison (atomically, on
+ * this instance and in the shared store) and refunded when the secret is right, so only
+ * wrong secrets count and a burst cannot all pass a check made before any was charged.
  */
-export function checkHostSecret(rt: Runtime, event: EventRecord, secret: string, client: string): boolean {
+export async function checkHostSecret(
+  rt: Runtime,
+  event: EventRecord,
+  secret: string,
+  client: string,
+): Promise<boolean> {
   const failures = rt.hostLimits.failures
   const key = addressKey(client)
-  if (!failures.take(key)) throw guessesSpent()
+  if (!(await failures.take(key))) throw guessesSpent()
   if (!isHostSecret(secret, event)) return false
   failures.refund(key)
   return true
@@ -93,14 +102,20 @@ const isStatusWrite = (request: Request, rest: string | undefined) =>
  * Authenticates a host request for an event. Throws the answer to give (401, 403, 429);
  * returns when the request may go on. `rest` is the path after the event's slug.
  */
-export function authenticateHost(rt: Runtime, event: EventRecord, request: Request, client: string, rest?: string) {
+export async function authenticateHost(
+  rt: Runtime,
+  event: EventRecord,
+  request: Request,
+  client: string,
+  rest?: string,
+) {
   const auth = request.headers.get('authorization')
   if (isOperator(rt, auth)) return
   if (auth) {
     const secret = bearerSecret(auth)
     // Not a Bearer secret at all (another scheme, nothing after it): no guess, nothing to check.
     if (!secret) throw failed('host access needs the host secret as Authorization: Bearer <secret>')
-    if (!checkHostSecret(rt, event, secret, client)) throw failed('the host secret is not right for this event')
+    if (!(await checkHostSecret(rt, event, secret, client))) throw failed('the host secret is not right for this event')
   } else {
     const cookie = hostCookie(request, event.id)
     // No credential, or a forged cookie: nothing guessable was tried, so nothing is spent.
@@ -131,7 +146,7 @@ function build(rt: Runtime) {
         const slug = decodeURIComponent(match[1])
         const event = SLUG_PATTERN.test(slug) ? await rt.directory.bySlug(slug) : null
         if (!event) throw notFound('event')
-        authenticateHost(rt, event, request, clientAddress(rt.config, request, server), match[2])
+        await authenticateHost(rt, event, request, clientAddress(rt.config, request, server), match[2])
         authenticated.set(request, event)
       } catch (err) {
         if (err instanceof ApiFailure) return errorResponse(err)
@@ -146,7 +161,7 @@ function build(rt: Runtime) {
           // Only reachable for a path the gate above did not recognise: check here instead.
           const event = await rt.directory.bySlug((params as { slug: string }).slug)
           if (!event) throw notFound('event')
-          authenticateHost(
+          await authenticateHost(
             rt,
             event,
             request,

@@ -1,3 +1,9 @@
+import type { BucketSpec, SharedBuckets } from '../live/limits.ts'
+import { withTimeout } from './timeout.ts'
+
+/** How long a failure limit waits for the shared store before its own bucket decides alone. */
+const SHARED_TIMEOUT_MS = 250
+
 /**
  * In-process token buckets keyed by a string (a client address, an event). Per
  * instance: these guard against floods, where a per-instance bound is enough and costs
@@ -11,7 +17,7 @@ export class TokenBuckets {
   private buckets = new Map<string, { tokens: number; at: number }>()
   private readonly maxKeys: number
 
-  constructor(private opts: { burst: number; perSecond: number; maxKeys?: number }) {
+  constructor(private opts: BucketSpec & { maxKeys?: number }) {
     this.maxKeys = Math.max(1, opts.maxKeys ?? 100_000)
   }
 
@@ -86,4 +92,47 @@ export function addressKey(address: string): string {
     .slice(0, 4)
     .map((g) => g.replace(/^0+(?=.)/, ''))
     .join(':')}::/64`
+}
+
+/**
+ * A limit on failures (wrong codes, wrong host secrets) per client address, charged before
+ * the check and refunded when the check passes, so that only failures count and a burst of
+ * parallel attempts cannot all pass a check made before any was charged.
+ *
+ * Two buckets: this instance's (synchronous, so a flood is refused without a round trip)
+ * and, in cluster mode, the counter layer's shared one (one atomic step in Redis), so the
+ * limit holds across instances. Should the shared store be unreachable or slow (250 ms),
+ * this instance's bucket alone holds the line rather than refusing or stalling everyone.
+ */
+export class FailureLimit {
+  readonly local: TokenBuckets
+
+  constructor(
+    readonly name: string,
+    readonly spec: BucketSpec,
+    private shared: SharedBuckets | null = null,
+  ) {
+    this.local = new TokenBuckets(spec)
+  }
+
+  /** Charges one attempt to `key`; false (nothing to check) when its failures are spent. */
+  async take(key: string): Promise<boolean> {
+    // Taken before any await: concurrent attempts on this instance are counted exactly.
+    if (!this.local.take(key)) return false
+    if (!this.shared) return true
+    // A shared store that is down or stalled (Redis stopped) must not hold the host's call.
+    return withTimeout(this.shared.take(this.name, key, this.spec), SHARED_TIMEOUT_MS, true)
+  }
+
+  /** Gives back an attempt that was no failure (the code or secret was right). */
+  refund(key: string) {
+    this.local.refund(key)
+    this.shared?.take(this.name, key, this.spec, -1).catch(() => {})
+  }
+
+  /** Forgets every bucket (tests, and an operator resetting limits). */
+  clear(): Promise<void> {
+    this.local.clear()
+    return this.shared ? this.shared.clear(this.name).catch(() => {}) : Promise.resolve()
+  }
 }

@@ -28,8 +28,8 @@ for (const backend of BACKENDS) {
     afterAll(async () => {
       if (!skip) await server.stop()
     })
-    const reset = () => {
-      server.rt.hostLimits.failures.clear()
+    const reset = async () => {
+      await server.rt.hostLimits.failures.clear()
       server.rt.hostLimits.calls.clear()
     }
 
@@ -50,7 +50,7 @@ for (const backend of BACKENDS) {
     }
 
     test.skipIf(skip)('anonymous GETs to admin routes never lock the host out, even from its own address', async () => {
-      reset()
+      await reset()
       const paths = ['', '/polls', '/wristbands', '/attendees', '/status', '/raffles', '/stream']
       for (const address of [ATTACKER, HOST]) {
         const flood = await Promise.all(
@@ -71,7 +71,7 @@ for (const backend of BACKENDS) {
     })
 
     test.skipIf(skip)('the host pauses while an attacker floods wrong secrets and forged cookies', async () => {
-      reset()
+      await reset()
       const flood = Promise.all(
         Array.from({ length: 1000 }, (_, i) =>
           server.fetch(`/api/admin/events/${slug}/polls`, {
@@ -92,7 +92,7 @@ for (const backend of BACKENDS) {
     test.skipIf(skip)(
       '1,000 wrong Bearer values in 0.2 s: at most the burst is checked, the rest get 429',
       async () => {
-        reset()
+        await reset()
         const t0 = performance.now()
         const answers = await Promise.all(
           Array.from({ length: 1000 }, (_, i) =>
@@ -114,7 +114,7 @@ for (const backend of BACKENDS) {
     )
 
     test.skipIf(skip)('a secret spelled six ways is one credential: one failure bucket, one call bucket', async () => {
-      reset()
+      await reset()
       const spellings = (s: string) => [
         `Bearer ${s}`,
         `bearer ${s}`,
@@ -160,11 +160,11 @@ for (const backend of BACKENDS) {
       // One bucket of 120 (minus the six above, plus what refilled meanwhile), not six.
       expect(answers.filter((s) => s === 200).length).toBeLessThan(200)
       expect(answers.filter((s) => s === 200).length).toBeGreaterThanOrEqual(100)
-      reset()
+      await reset()
     })
 
     test.skipIf(skip)('the emergency pause works even when the host has spent its own call rate', async () => {
-      reset()
+      await reset()
       const reads = await Promise.all(
         Array.from({ length: 300 }, () =>
           server.fetch(`/api/admin/events/${slug}`, { headers: from(HOST, { authorization: `Bearer ${secret}` }) }),
@@ -172,11 +172,11 @@ for (const backend of BACKENDS) {
       )
       expect(statuses(reads)[429]).toBeGreaterThan(0)
       expect((await pause(HOST)).status).toBe(200)
-      reset()
+      await reset()
     })
 
     test.skipIf(skip)('guesses from one IPv6 /64 share one bucket, however the address is written', async () => {
-      reset()
+      await reset()
       const answers = []
       for (let i = 0; i < 60; i++) {
         const address = i % 3 ? `2001:db8:a:b::${(i + 1).toString(16)}` : `2001:0db8:000a:000b:${i}::1`
@@ -197,11 +197,11 @@ for (const backend of BACKENDS) {
         })
       }
       expect((await pause(`::ffff:${ATTACKER}`)).status).toBe(429)
-      reset()
+      await reset()
     })
 
     test.skipIf(skip)('an unauthenticated admin write gets 401 and its body is never read', async () => {
-      reset()
+      await reset()
       const writes: [string, string][] = [
         ['PUT', '/status'],
         ['PATCH', '/settings'],
@@ -252,14 +252,14 @@ for (const backend of BACKENDS) {
           }
         }
         // Failures from these spend the address' failure bucket; keep going with a fresh one.
-        reset()
+        await reset()
       }
     })
 
     test.skipIf(skip)(
       'a cookie-authenticated write without the CSRF header gets 403 before its body is read',
       async () => {
-        reset()
+        await reset()
         const signIn = await server.fetch(`/api/admin/events/${slug}/session`, {
           method: 'POST',
           headers: from(HOST, { 'content-type': 'application/json' }),

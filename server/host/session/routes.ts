@@ -23,9 +23,9 @@ export function sessionRoutes(rt: Runtime) {
     setCookie(hostCookieName(eventId), value, { maxAgeSeconds, secure, sameSite: 'Strict' })
   const signIn = new Elysia({ name: 'host-sign-in', prefix: ADMIN_PREFIX }).use(eventScope(rt)).post(
     '/session',
-    ({ event, body, set, request, server }) => {
+    async ({ event, body, set, request, server }) => {
       // Under the same per-address guess limit as the guard (429 unchecked once spent).
-      if (!checkHostSecret(rt, event, body.secret, clientAddress(rt.config, request, server))) {
+      if (!(await checkHostSecret(rt, event, body.secret, clientAddress(rt.config, request, server)))) {
         throw badRequest('wrong_secret', 'that host secret is not right', { secret: 'wrong' })
       }
       set.headers['set-cookie'] = hostCookie(
