@@ -10,7 +10,7 @@
  * write must also carry `X-Glowband-CSRF`: a cross-site form cannot set a header, and a
  * cross-site script cannot without a CORS preflight we never allow.
  *
- * Limits (docs/reliability.md):
+ * Limits (docs/limits.md):
  * - A wrong host secret (Bearer, or sign-in's body) is a guess: guesses are counted per
  *   client address (IPv6 per /64) and, once spent, further secrets from that address are
  *   refused with 429 without being hashed or compared. The charge is taken before the
@@ -139,6 +139,15 @@ export async function authenticateHost(
 
 const guards = new WeakMap<Runtime, ReturnType<typeof build>>()
 
+/** A path segment, decoded; a malformed escape (`%E0%A4%A`) is no slug at all, so a 404. */
+const decodeSegment = (segment: string) => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return ''
+  }
+}
+
 function build(rt: Runtime) {
   const authenticated = new WeakMap<Request, EventRecord>()
   return new Elysia({ name: 'host-guard' })
@@ -148,7 +157,7 @@ function build(rt: Runtime) {
       // Sign-in itself is open: it checks the secret in its body, under the same failure limit.
       if (match[2] === '/session' && request.method === 'POST') return
       try {
-        const slug = decodeURIComponent(match[1])
+        const slug = decodeSegment(match[1])
         const event = SLUG_PATTERN.test(slug) ? await rt.directory.bySlug(slug) : null
         if (!event) throw notFound('event')
         await authenticateHost(rt, event, request, clientAddress(rt.config, request, server), match[2])

@@ -238,6 +238,9 @@ for (const backend of BACKENDS) {
           expect(`${cookie} ${method} ${path} ${res.status}`).toBe(`${cookie} ${method} ${path} 401`)
         }
       }
+      // A malformed escape where the slug goes is no event: 404, not a 5xx.
+      const res = await server.fetch('/api/admin/events/%E0%A4%A/status', { method: 'PUT', headers: from(HOST) })
+      expect(res.status).toBe(404)
     })
 
     test.skipIf(skip)('an unauthenticated admin write gets 401 and its body is never read', async () => {
