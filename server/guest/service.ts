@@ -13,9 +13,13 @@ import { hashCode, parseCode } from '../host/wristbands/codes.ts'
 import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
 import { choiceAnswer } from '../interactions/kinds/choice.ts'
-import { TokenBuckets } from '../lib/rate-limit.ts'
+import { addressKey, FailureLimit } from '../lib/rate-limit.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { LiveCounters, MessageResult, ResponseError } from '../live/counters/types.ts'
+import type { SharedBuckets } from '../live/limits.ts'
+
+/** Failed check-ins one address may make: a burst, then two a second (120 a minute). */
+export const FAILED_CHECKINS = { burst: 60, perSecond: 2 }
 
 /** Responses (including changed ones) one wristband may give per window. */
 const RESPONSE_LIMIT = { count: 30, windowMs: 10_000 }
@@ -91,14 +95,20 @@ export function findBlockedWord(text: string, blocked: string[]): string | null 
 }
 
 export class GuestService {
-  /** Failed check-ins per client address; generous, since a venue puts hundreds of phones behind one. */
-  readonly failedCheckins = new TokenBuckets({ burst: 60, perSecond: 2 })
+  /**
+   * Failed check-ins per client address (IPv6 per /64), across every instance; generous,
+   * since a venue puts hundreds of phones behind one.
+   */
+  readonly failedCheckins: FailureLimit
 
   constructor(
     private db: Database,
     private counters: LiveCounters,
     private directory: EventDirectory,
-  ) {}
+    shared: SharedBuckets | null = null,
+  ) {
+    this.failedCheckins = new FailureLimit('checkin', FAILED_CHECKINS, shared)
+  }
 
   /** Runs a counter-layer call, turning a backend failure into a retryable 503 (a bug stays a 500). */
   private async live<T>(fn: () => Promise<T>): Promise<T> {
@@ -110,14 +120,42 @@ export class GuestService {
     }
   }
 
-  /** Checks in a typed or scanned code for one event; returns the wristband's public number. */
-  async checkin(event: EventRecord, rawCode: string, client: string): Promise<number> {
-    if (!this.failedCheckins.peek(client)) {
+  /**
+   * Charges one failed check-in to an address before a code is looked up, or throws 429
+   * when its failures are spent. Charged first (no await between this and the lookup's
+   * start) and refunded when the code turns out right: consulting the limit before the
+   * lookup's await and charging after let a burst of parallel guesses all be looked up.
+   */
+  private async chargeGuess(client: string): Promise<string> {
+    const key = addressKey(client)
+    if (!(await this.failedCheckins.take(key))) {
       throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
     }
+    return key
+  }
+
+  /** Looks a code up under a charge taken by chargeGuess: refunded unless it was a wrong code. */
+  private async charged<T>(key: string, lookup: () => Promise<T | null>): Promise<T | null> {
+    let found: T | null
+    try {
+      found = await lookup()
+    } catch (err) {
+      // The backend failed (a 503 the phone retries): that was no wrong guess.
+      this.failedCheckins.refund(key)
+      throw err
+    }
+    if (found !== null) this.failedCheckins.refund(key)
+    return found
+  }
+
+  /**
+   * Checks in a typed or scanned code for one event; returns the wristband's public number.
+   * A typo is caught by the check character without a lookup and spends nothing: only
+   * lookups of well-formed codes that turn out wrong count against the address.
+   */
+  async checkin(event: EventRecord, rawCode: string, client: string): Promise<number> {
     const parsed = parseCode(rawCode)
     if (!parsed.ok) {
-      this.failedCheckins.take(client)
       const why = {
         length: 'a code has 12 characters',
         symbol: 'a code uses only letters and digits',
@@ -125,9 +163,9 @@ export class GuestService {
       }[parsed.reason]
       throw badRequest('invalid_code', why, { code: why })
     }
-    const number = await this.checkinHash(event.id, hashCode(parsed.code))
+    const key = await this.chargeGuess(client)
+    const number = await this.charged(key, () => this.checkinHash(event.id, hashCode(parsed.code)))
     if (number === null) {
-      this.failedCheckins.take(client)
       // Unknown and revoked get the same answer, so a response tells nothing about a code.
       throw new ApiFailure(404, 'unknown_code', 'this code does not open this event', { code: 'not recognised' })
     }
@@ -163,19 +201,19 @@ export class GuestService {
    * few open events at a time, so trying each beats a global code index.
    */
   async checkinAnyEvent(rawCode: string, client: string): Promise<{ event: EventRecord; number: number }> {
-    if (!this.failedCheckins.peek(client)) {
-      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
-    }
     const parsed = parseCode(rawCode)
-    if (parsed.ok) {
-      const hash = hashCode(parsed.code)
+    if (!parsed.ok) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+    const key = await this.chargeGuess(client)
+    const hash = hashCode(parsed.code)
+    const found = await this.charged(key, async () => {
       for (const event of await this.directory.openCached()) {
         const number = await this.checkinHash(event.id, hash)
         if (number !== null) return { event, number }
       }
-    }
-    this.failedCheckins.take(client)
-    throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+      return null
+    })
+    if (!found) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+    return found
   }
 
   async vote(
