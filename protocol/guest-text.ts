@@ -9,6 +9,7 @@
  *   renders deceptively: control characters, bidi overrides and isolates (a message
  *   that renders reversed), invisible format characters (zero-width spaces, joiners
  *   outside emoji and the scripts that need them, soft hyphens, stray tag characters),
+ *   lone surrogates (not text at all),
  *   Hangul fillers (blank "letters"), and piles of combining marks on one letter.
  * - `matchKey(text)` is what the word filter compares: NFKC (full-width, styled and
  *   circled letters become plain ones), lower case, no invisible characters, no accents
@@ -37,6 +38,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u
  */
 const INVISIBLE = /\p{Cf}|\u034f|[\u115f\u1160\u3164\uffa0]/u
 const MARK = /[\p{Mn}\p{Me}]/u
+/** Half of a surrogate pair, alone: JSON can carry it, UTF-8 (and Postgres) cannot. */
+const LONE_SURROGATE = /\p{Cs}/u
 const TAG = /[\u{e0020}-\u{e007e}]/u
 /** What may come before a ZWJ in an emoji sequence, and what after. */
 const EMOJI_BEFORE_ZWJ = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\ufe0f/u
@@ -77,7 +80,7 @@ export function cleanGuestText(text: string, maxMarks = MAX_MARKS_PER_CHARACTER)
       marks = 0
     } else if (c === ZWJ || c === ZWNJ) {
       if (keepJoiner(c, out.at(-1), cps[i + 1])) out.push(c)
-    } else if (INVISIBLE.test(c)) {
+    } else if (INVISIBLE.test(c) || LONE_SURROGATE.test(c)) {
       // dropped; it does not reset the mark count, so it cannot hide a pile of marks
     } else if (MARK.test(c)) {
       if (marks < maxMarks) out.push(c)

@@ -97,6 +97,23 @@ for (const backend of BACKENDS) {
       expect(await res.json()).toMatchObject({ error: 'empty_message', fields: { text: 'empty' } })
     })
 
+    test.skipIf(skip)('lone surrogates are dropped before they reach the screen or Postgres', async () => {
+      // JSON can carry "\ud800" alone; UTF-8 (and Postgres) cannot.
+      const res = await server.fetch(`/api/events/${slug}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: '{"text":"half \\ud83d a \\ude00 pair"}',
+      })
+      expect(res.status).toBe(202)
+      const { id } = await res.json()
+      expect(await shown(id)).toBe('half  a  pair')
+      const row = await until(async () => {
+        const [r] = await server.rt.database.db.select().from(messages).where(eq(messages.id, id))
+        return r
+      })
+      expect(row.text).toBe('half  a  pair')
+    })
+
     test.skipIf(skip)('Chinese text and emoji pass unchanged, in the snapshot and in Postgres', async () => {
       const original = '你好，世界！今晚的演出太棒了？ 🎉👨‍👩‍👧🏳️‍🌈👩🏽‍💻1️⃣🏴󠁧󠁢󠁳󠁣󠁴󠁿 Việt ภาษาไทย می‌خواهم'
       const res = await send(original)

@@ -26,6 +26,10 @@ describe('cleanGuestText', () => {
     expect(cleanGuestText('\u200B\u202E \u3164')).toBe('')
   })
 
+  test('lone surrogates are dropped, pairs kept', () => {
+    expect(cleanGuestText('a\ud83db\ude00c😀')).toBe('abc😀')
+  })
+
   test('controls and line separators become spaces, and the text is trimmed', () => {
     expect(cleanGuestText(' a\nb\u2028c\u0007d ')).toBe('a b c d')
   })
@@ -95,6 +99,7 @@ describe('cleanGuestText', () => {
       '\n',
       '\u3164',
       'ی',
+      '\ud83d',
     )
     fc.assert(
       fc.property(fc.array(chars, { maxLength: 40 }), (parts) => {
@@ -103,6 +108,7 @@ describe('cleanGuestText', () => {
         expect(once).not.toMatch(BIDI)
         expect(once).not.toMatch(ZERO_WIDTH)
         expect(once).not.toMatch(/[\p{Mn}\p{Me}]{3}/u)
+        expect(once).not.toMatch(/\p{Cs}/u)
         // A joiner survives only between two emoji or two letters of a joining script.
         expect(once).not.toMatch(/(?<!\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F|ی)\u200D/u)
       }),
