@@ -63,6 +63,17 @@ const schema = z
     FANOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.4),
     /** A stream channel with no subscriber is closed once nobody asked for its event this long. */
     CHANNEL_IDLE_MS: ms(100, 3_600_000).default(30_000),
+    /**
+     * SSE streams this instance holds before it refuses new ones with 503 + Retry-After
+     * (the load balancer or the phone goes elsewhere). Unset: the open-file limit
+     * (`ulimit -n`) minus a tenth of it, at least 256 (server/fanout/capacity.ts).
+     */
+    MAX_STREAMS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+    /**
+     * SSE streams one client address may hold on this instance (429 past it); 0 is off.
+     * Off by default: a venue's Wi-Fi puts hundreds of phones behind one address.
+     */
+    MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(0),
     /** Take the client address from X-Forwarded-For (set when running behind nginx). */
     TRUST_PROXY: z
       .enum(['true', 'false', '1', '0'])

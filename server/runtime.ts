@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from './database/connect.ts'
 import { EventDirectory } from './events/directory.ts'
+import { defaultMaxStreams, openFileLimit } from './fanout/capacity.ts'
 import { Hub } from './fanout/hub.ts'
 import { GuestService } from './guest/service.ts'
 import { AttendeeService } from './host/attendees/service.ts'
@@ -98,7 +99,10 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     fanOutShare: config.FANOUT_SHARE,
     channelIdleMs: config.CHANNEL_IDLE_MS,
     readyTimeoutMs: 3000,
+    maxStreams: config.MAX_STREAMS ?? defaultMaxStreams(openFileLimit()),
+    maxStreamsPerAddress: config.MAX_STREAMS_PER_ADDRESS,
   })
+  log.debug('stream capacity', { maxStreams: hub.opts.maxStreams, perAddress: hub.opts.maxStreamsPerAddress })
   const signer = new Signer(await loadSigningKey(db))
   let refresh: ReturnType<typeof setInterval> | null = null
 

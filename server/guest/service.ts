@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { raffles, raffleWinners } from '../../db/schema.ts'
+import { cleanGuestText, findBlockedWord, visibleLength } from '../../protocol/guest-text.ts'
 import type { Me } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
@@ -67,31 +68,6 @@ function refuseUnlessLive(event: EventRecord) {
     )
   }
   if (event.status === 'ended') throw new ApiFailure(409, 'event_ended', 'this event has ended')
-}
-
-/** Strips control characters (they would break lines on the big screen) and trims. */
-export const cleanMessage = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim()
-
-/** Counts what a person sees as characters (emoji with modifiers count once). */
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-export const visibleLength = (text: string) => {
-  let n = 0
-  for (const _ of segmenter.segment(text)) n++
-  return n
-}
-
-export function findBlockedWord(text: string, blocked: string[]): string | null {
-  const lower = text.toLowerCase()
-  for (const word of blocked) {
-    const w = word.trim().toLowerCase()
-    if (!w) continue
-    // Whole words for Latin text; plain containment for scripts without spaces.
-    const pattern = /^[\p{Script=Latin}\d]+$/u.test(w)
-      ? new RegExp(`(^|[^\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u')
-      : null
-    if (pattern ? pattern.test(lower) : lower.includes(w)) return word
-  }
-  return null
 }
 
 export class GuestService {
@@ -246,7 +222,9 @@ export class GuestService {
   async message(event: EventRecord, number: number, body: { text: string; actionId?: string }) {
     refuseUnlessLive(event)
     const s = event.settings
-    const text = cleanMessage(body.text)
+    // What the screen shows is the guest's text without what renders deceptively; the
+    // filter compares a normalised form of it (protocol/guest-text.ts).
+    const text = cleanGuestText(body.text)
     if (!text) throw badRequest('empty_message', 'write something first', { text: 'empty' })
     const length = visibleLength(text)
     if (length > s.maxMessageLength) {

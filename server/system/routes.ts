@@ -51,6 +51,10 @@ export function systemRoutes(rt: Runtime) {
       }
       const hub = rt.hub.stats
       metric('glowband_streams_open', 'gauge', 'Open SSE streams on this instance.', [['', hub.subscribers]])
+      metric('glowband_streams_refused_total', 'counter', 'SSE streams refused (instance full, address cap).', [
+        ['{reason="instance_full"}', hub.refusedFull],
+        ['{reason="address_cap"}', hub.refusedAddress],
+      ])
       metric('glowband_deltas_total', 'counter', 'Deltas applied and fanned out by this instance.', [['', hub.deltas]])
       metric('glowband_stream_bytes_total', 'counter', 'Bytes written to SSE streams.', [['', hub.bytes]])
       metric('glowband_stream_skips_total', 'counter', 'Times a slow subscriber was skipped to a snapshot.', [
