@@ -232,14 +232,14 @@ export class Hub {
     // Before any await: a burst of requests cannot all pass the check while waiting.
     const release = this.admit(address, admin)
     try {
-      return await this.open(eventId, lastSeq, admin, release, signal)
+      return await this.startStream(eventId, lastSeq, admin, release, signal)
     } catch (err) {
       release()
       throw err
     }
   }
 
-  private async open(
+  private async startStream(
     eventId: number,
     lastSeq: number | null,
     admin: boolean,
@@ -250,6 +250,7 @@ export class Hub {
     const initial = await channel.catchUpTo(lastSeq, admin)
     // A client that goes before its body starts gives its slot back too.
     signal?.addEventListener('abort', release, { once: true })
+    if (signal?.aborted) release()
     let sub: Subscriber | null = null
     // Jitter spreads a whole room's reconnects after a restart over a couple of seconds.
     const retry = this.opts.retryMs + Math.floor(Math.random() * this.opts.retryMs)
