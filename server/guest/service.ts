@@ -97,30 +97,23 @@ export class GuestService {
   }
 
   /**
-   * Charges one failed check-in to an address before a code is looked up, or throws 429
-   * when its failures are spent. Charged first (no await between this and the lookup's
-   * start) and refunded when the code turns out right: consulting the limit before the
-   * lookup's await and charging after let a burst of parallel guesses all be looked up.
+   * Looks a code up under a failure charge taken before the lookup's await (consulting
+   * the limit before the await and charging after let a burst of parallel guesses all be
+   * looked up). A right code, or a backend failure (a 503 the phone retries), gives the
+   * charge back; only a wrong code keeps it. Throws 429 once the address's failures are spent.
    */
-  private async chargeGuess(client: string): Promise<string> {
-    const key = addressKey(client)
-    if (!(await this.failedCheckins.take(key))) {
-      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
-    }
-    return key
-  }
-
-  /** Looks a code up under a charge taken by chargeGuess: refunded unless it was a wrong code. */
-  private async charged<T>(key: string, lookup: () => Promise<T | null>): Promise<T | null> {
+  private async charged<T>(client: string, lookup: () => Promise<T | null>): Promise<T | null> {
+    const charge = await this.failedCheckins.reserve(addressKey(client))
+    if (!charge) throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
     let found: T | null
     try {
       found = await lookup()
     } catch (err) {
-      // The backend failed (a 503 the phone retries): that was no wrong guess.
-      this.failedCheckins.refund(key)
+      charge.refund()
       throw err
     }
-    if (found !== null) this.failedCheckins.refund(key)
+    if (found === null) charge.keep()
+    else charge.refund()
     return found
   }
 
@@ -139,8 +132,7 @@ export class GuestService {
       }[parsed.reason]
       throw badRequest('invalid_code', why, { code: why })
     }
-    const key = await this.chargeGuess(client)
-    const number = await this.charged(key, () => this.checkinHash(event.id, hashCode(parsed.code)))
+    const number = await this.charged(client, () => this.checkinHash(event.id, hashCode(parsed.code)))
     if (number === null) {
       // Unknown and revoked get the same answer, so a response tells nothing about a code.
       throw new ApiFailure(404, 'unknown_code', 'this code does not open this event', { code: 'not recognised' })
@@ -179,9 +171,8 @@ export class GuestService {
   async checkinAnyEvent(rawCode: string, client: string): Promise<{ event: EventRecord; number: number }> {
     const parsed = parseCode(rawCode)
     if (!parsed.ok) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
-    const key = await this.chargeGuess(client)
     const hash = hashCode(parsed.code)
-    const found = await this.charged(key, async () => {
+    const found = await this.charged(client, async () => {
       for (const event of await this.directory.openCached()) {
         const number = await this.checkinHash(event.id, hash)
         if (number !== null) return { event, number }

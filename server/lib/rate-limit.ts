@@ -3,6 +3,8 @@ import { withTimeout } from './timeout.ts'
 
 /** How long a failure limit waits for the shared store before its own bucket decides alone. */
 const SHARED_TIMEOUT_MS = 250
+/** Attempts that may wait on one key's in-flight checks; past it they are refused. */
+const MAX_WAITERS = 10_000
 
 /**
  * In-process token buckets keyed by a string (a client address, an event). Per
@@ -128,6 +130,63 @@ export class FailureLimit {
   refund(key: string) {
     this.local.refund(key)
     this.shared?.take(this.name, key, this.spec, -1).catch(() => {})
+  }
+
+  /** Attempts charged by `reserve` whose outcome is not known yet, per key. */
+  private open = new Map<string, { count: number; waiters: (() => void)[] }>()
+
+  /**
+   * Charges one attempt whose check takes an `await` (a code lookup), or null when the
+   * key's failures are spent. While the key's tokens are all held by attempts still in
+   * flight, a new one waits (up to `waitMs`) for one of them to settle instead of being
+   * refused: a right code gives its token back, so a venue's burst of good check-ins
+   * queues for a moment, while wrong guesses are never looked up beyond the limit.
+   * The caller settles the reservation with `refund()` (no failure) or `keep()`.
+   */
+  async reserve(key: string, waitMs = 5000): Promise<{ refund(): void; keep(): void } | null> {
+    const deadline = Date.now() + waitMs
+    let entry = this.open.get(key)
+    while (!this.local.take(key)) {
+      // Nothing in flight can give a token back: the failures are spent.
+      if (!entry?.count || entry.waiters.length >= MAX_WAITERS || Date.now() >= deadline) return null
+      const e = entry
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(() => {
+          e.waiters = e.waiters.filter((w) => w !== done)
+          wake()
+        }, deadline - Date.now())
+        const done = () => {
+          clearTimeout(timer)
+          wake()
+        }
+        e.waiters.push(done)
+      })
+      entry = this.open.get(key)
+    }
+    if (!entry) this.open.set(key, (entry = { count: 0, waiters: [] }))
+    entry.count++
+    const held = entry
+    let settled = false
+    const settle = (refund: boolean) => {
+      if (settled) return
+      settled = true
+      if (refund) this.refund(key)
+      held.count--
+      // Every waiter looks again: a refunded token admits one, a kept one may end them all.
+      const waiters = held.waiters.splice(0)
+      if (!held.count && this.open.get(key) === held) this.open.delete(key)
+      for (const w of waiters) w()
+    }
+    if (this.shared) {
+      const ok = await withTimeout(this.shared.take(this.name, key, this.spec), SHARED_TIMEOUT_MS, true)
+      if (!ok) {
+        // Another instance spent the shared failures: this attempt is not made.
+        this.local.refund(key)
+        settle(false)
+        return null
+      }
+    }
+    return { refund: () => settle(true), keep: () => settle(false) }
   }
 
   /** Forgets every bucket (tests, and an operator resetting limits). */
