@@ -25,7 +25,10 @@ return ok
 `,
 )
 
-/** Deletes every bucket of one limit in one step, so a take sent after it sees the reset. */
+/**
+ * Deletes every bucket of one limit in one step, so a take sent after it sees the reset.
+ * On Redis Cluster it reaches only the node it runs on: it is for tests and a single Redis.
+ */
 const CLEAR = lua(
   'bucket-clear',
   `

@@ -111,9 +111,12 @@ for (const backend of BACKENDS) {
       expect(typos.every((r) => r.status === 422)).toBe(true)
       expect(lookups).toBe(2 * codes.length)
       // The whole burst is still there for wrong codes.
-      const wrong = await Promise.all(generateCodes(BURST).map((c) => guess(c)))
-      expect(wrong.every((r) => r.status === 404)).toBe(true)
-      expect((await guess(generateCodes(1)[0])).status).toBe(429)
+      const wrong = await Promise.all(generateCodes(BURST + 10).map((c) => guess(c)))
+      const looked = wrong.filter((r) => r.status === 404).length
+      // The burst, give or take a token refilled meanwhile on a slow machine; the rest 429.
+      expect(looked).toBeGreaterThanOrEqual(BURST)
+      expect(looked).toBeLessThanOrEqual(BURST + 2)
+      expect(wrong.filter((r) => r.status === 429).length).toBe(BURST + 10 - looked)
       // Another address is not affected.
       expect((await guess(codes[0], '198.51.100.20')).status).toBe(200)
       await fresh()

@@ -196,15 +196,14 @@ for (const backend of BACKENDS) {
 
     test.skipIf(skip)('guesses from one IPv6 /64 share one bucket, however the address is written', async () => {
       await reset()
-      const answers = []
-      for (let i = 0; i < 60; i++) {
-        const address = i % 3 ? `2001:db8:a:b::${(i + 1).toString(16)}` : `2001:0db8:000a:000b:${i}::1`
-        answers.push(
-          await server.fetch(`/api/admin/events/${slug}`, {
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => {
+          const address = i % 3 ? `2001:db8:a:b::${(i + 1).toString(16)}` : `2001:0db8:000a:000b:${i}::1`
+          return server.fetch(`/api/admin/events/${slug}`, {
             headers: from(address, { authorization: `Bearer guess${i}` }),
-          }),
-        )
-      }
+          })
+        }),
+      )
       const n = statuses(answers)
       expect(n[401]).toBe(20)
       expect(n[429]).toBe(40)

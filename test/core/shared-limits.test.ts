@@ -98,16 +98,16 @@ describe('failure limits across two instances (cluster)', async () => {
       const r = await either(i).fetch(`/api/events/${slug}/checkin`, json({ code }, { 'x-forwarded-for': ATTACKER }))
       expect(r.status).toBe(200)
     }
-    // The whole burst is still there, counted across both.
-    const wrong = []
-    for (const [i, c] of generateCodes(FAILED_CHECKINS.burst + 1).entries()) {
-      wrong.push(
-        (await either(i).fetch(`/api/events/${slug}/checkin`, json({ code: c }, { 'x-forwarded-for': ATTACKER })))
-          .status,
-      )
-    }
-    expect(wrong.slice(0, -1).every((s) => s === 404)).toBe(true)
-    expect(wrong.at(-1)).toBe(429)
+    // The whole burst is still there, counted across both (give or take a token refilled meanwhile).
+    const wrong = await Promise.all(
+      generateCodes(FAILED_CHECKINS.burst + 20).map((c, i) =>
+        either(i).fetch(`/api/events/${slug}/checkin`, json({ code: c }, { 'x-forwarded-for': ATTACKER })),
+      ),
+    )
+    const looked = wrong.filter((r) => r.status === 404).length
+    expect(looked).toBeGreaterThanOrEqual(FAILED_CHECKINS.burst)
+    expect(looked).toBeLessThanOrEqual(FAILED_CHECKINS.burst + 2)
+    expect(wrong.filter((r) => r.status === 429).length).toBe(FAILED_CHECKINS.burst + 20 - looked)
     await fresh()
   })
 })
