@@ -73,6 +73,18 @@ export class ServerClock {
     this.rtt = est.rtt
     this.uncertaintyMs = est.uncertaintyMs
     this.synced = true
+    for (const resolve of this.waiting.splice(0)) resolve(true)
+  }
+
+  private waiting: ((synced: boolean) => void)[] = []
+
+  /** Resolves true once there is an estimate, or false after `timeoutMs` without one (then run on the local clock). */
+  whenSynced(timeoutMs: number): Promise<boolean> {
+    if (this.synced) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      this.waiting.push(resolve)
+      setTimeout(() => resolve(this.synced), timeoutMs)
+    })
   }
 
   /** A burst of samples now (the old one-shot sync; `start` keeps sampling by itself). */
