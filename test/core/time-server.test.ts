@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { type EventStatus, StatusCache, type StatusLoader } from '../../server/system/time-server.ts'
 import { clusterReachable, seedEvent, startTestServer, TEST_REDIS_URL, until } from '../support/backends.ts'
 import { freePort, ROOT, type ServerProcess, startServerProcess } from '../support/process.ts'
 
@@ -63,6 +64,37 @@ function summary(ms: number[]) {
   const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))] * 10) / 10
   return { n: s.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) }
 }
+
+describe('the status cache behind it', () => {
+  test('answers from memory, keeps the last status while its source fails, looks a new slug up once', async () => {
+    let up = true
+    let paused = false
+    const asked: string[][] = []
+    const loader: StatusLoader = {
+      async load(slugs) {
+        asked.push(slugs)
+        if (!up) throw new Error('database down')
+        const gala: EventStatus = paused ? { status: 'paused', message: 'break' } : { status: 'live', message: '' }
+        return { bySlug: new Map([['gala', gala]]), fallback: gala }
+      },
+    }
+    const cache = new StatusCache(loader)
+    await cache.refresh()
+    expect(cache.statusOf('gala')).toEqual({ status: 'live', message: '' })
+    paused = true
+    // A slug never asked for: one lookup (briefly awaited), then from memory.
+    expect(await cache.statusOf('other')).toEqual({ status: 'live', message: '' })
+    expect(asked.at(-1)).toContain('other')
+    await cache.refresh()
+    expect(cache.statusOf('gala')).toEqual({ status: 'paused', message: 'break' })
+    up = false
+    paused = false
+    await cache.refresh()
+    expect(cache.failures).toBe(1)
+    expect(cache.statusOf('gala')).toEqual({ status: 'paused', message: 'break' })
+    expect(cache.statusOf(null)).toEqual({ status: 'paused', message: 'break' })
+  })
+})
 
 describe('bun run time-server, embedded mode', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gb-time-'))

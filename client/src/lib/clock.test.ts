@@ -32,3 +32,34 @@ test('a 5xx answer is no sample', async () => {
   expect(clock.synced).toBe(false)
   expect(clock.uncertaintyMs).toBe(Number.POSITIVE_INFINITY)
 })
+
+test('samples again at once when the network comes back or the tab becomes visible', async () => {
+  let calls = 0
+  globalThis.fetch = (async () => {
+    calls++
+    return new Response(JSON.stringify({ serverTime: Date.now(), status: 'live', message: '' }))
+  }) as unknown as typeof fetch
+  const page = new EventTarget() as EventTarget & { visibilityState: string }
+  page.visibilityState = 'visible'
+  const g = globalThis as unknown as { window?: EventTarget; document?: EventTarget }
+  const saved = { window: g.window, document: g.document }
+  g.window = new EventTarget()
+  g.document = page
+  const clock = new ServerClock('/time', { burst: 2, spread: 0, resyncMs: 3_600_000, resyncBurst: 3 })
+  try {
+    clock.start(3_600_000)
+    await Bun.sleep(50)
+    expect(calls).toBe(2)
+    g.window.dispatchEvent(new Event('online'))
+    await Bun.sleep(50)
+    expect(calls).toBe(5)
+    // Within 10 s of the last wake-up another one is ignored (a flapping network must not flood /time).
+    page.dispatchEvent(new Event('visibilitychange'))
+    await Bun.sleep(50)
+    expect(calls).toBe(5)
+  } finally {
+    clock.stop()
+    g.window = saved.window
+    g.document = saved.document
+  }
+})

@@ -118,7 +118,7 @@ export class ServerClock {
   private wake = () => {
     if (!this.running || Date.now() - this.lastWake < WAKE_MIN_GAP_MS) return
     this.lastWake = Date.now()
-    this.wakeLeft = this.plan.resyncBurst - 1
+    this.wakeLeft = this.plan.resyncBurst
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     if (!this.inFlight) void this.loop()
@@ -133,15 +133,14 @@ export class ServerClock {
     if (!this.running) return
     if (ok) this.failures = 0
     else this.failures++
-    let wait: number
-    if (this.wakeLeft > 0) {
-      this.wakeLeft--
-      wait = 0
-    } else {
-      if (ok) this.taken++
-      const disagreed = ok && !this.estimator.newestAgrees(Date.now())
-      wait = nextSampleDelay(this.plan, { taken: this.taken, failures: this.failures, disagreed }, Math.random())
-    }
+    // A sample of a wake-up burst is extra: the plan carries on where it was after it.
+    if (this.wakeLeft > 0) this.wakeLeft--
+    else if (ok) this.taken++
+    const disagreed = ok && !this.estimator.newestAgrees(Date.now())
+    const wait =
+      this.wakeLeft > 0
+        ? 0
+        : nextSampleDelay(this.plan, { taken: this.taken, failures: this.failures, disagreed }, Math.random())
     if (this.timer) return // woken meanwhile
     this.timer = setTimeout(() => void this.loop(), wait)
   }
