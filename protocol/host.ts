@@ -9,6 +9,8 @@ export const okSchema = z.object({ ok: z.literal(true) })
 
 export const createdPollSchema = z.object({
   id: z.number().int(),
+  /** The interaction kind (choice, rating, words, text). */
+  kind: z.string().optional(),
   question: z.string(),
   options: z.array(z.object({ id: z.number().int(), label: z.string() })),
 })
@@ -19,6 +21,15 @@ export const pollStateResultSchema = createdPollSchema.extend({
   open: z.boolean(),
   closed: z.boolean(),
 })
+
+/** An open-text answer as the host moderates it. */
+export const textAnswerAdminSchema = z.object({
+  number: z.number().int(),
+  text: z.string(),
+  state: z.enum(['visible', 'held', 'hidden']),
+  at: z.number(),
+})
+export type TextAnswerAdmin = z.infer<typeof textAnswerAdminSchema>
 
 export const messageModerationResultSchema = z.object({
   id: z.number().int(),

@@ -12,18 +12,48 @@ export const PROTOCOL_VERSION = 1
 export * from './event.ts'
 
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
+/** The interaction kinds a poll can be (server/interactions/kinds; docs/protocol.md describes each). */
+export const pollKinds = ['choice', 'rating', 'words', 'text'] as const
+export type PollKind = (typeof pollKinds)[number]
+/** A rating's scale and its live result; the distribution is the poll's `options` (one per value). */
+export const ratingViewSchema = z.object({
+  min: z.number().int(),
+  max: z.number().int(),
+  /** Mean of the answers, rounded to 2 decimals; null before the first one (or while results are hidden). */
+  average: z.number().nullable(),
+})
+/** A word cloud's top words (at most WORDS_KEPT), most given first. */
+export const wordCountSchema = z.object({ text: z.string(), count: z.number().int() })
+/** An open answer, shown as a card; newest first, at most TEXT_ANSWERS_KEPT. */
+export const textAnswerSchema = z.object({ number: z.number().int(), text: z.string(), at: z.number() })
 export const pollSchema = z.object({
   id: z.number().int(),
   /** The interaction kind; `choice` picks up to `maxChoices` options. */
-  kind: z.literal('choice'),
+  kind: z.enum(pollKinds),
   question: z.string(),
   open: z.boolean(),
   /** true once the host closed it; a closed poll keeps its final counts. A draft poll is neither open nor closed. */
   closed: z.boolean(),
   maxChoices: z.number().int().min(1),
+  /** A choice poll's options; a rating's values (label is the value), each with its count. */
   options: z.array(pollOptionSchema),
+  /** Wristbands that answered (every kind but choice; shown even while results are hidden). */
+  responses: z.number().int().optional(),
+  /**
+   * Set when the host hides results until revealing them. Until `revealed`, the public view
+   * carries no counts (votes 0, no average, no words or answers); the host stream has them in `admin.results`.
+   */
+  hideResults: z.boolean().optional(),
+  revealed: z.boolean().optional(),
+  /** The host's order of polls (lower first; then by id). */
+  position: z.number().int().optional(),
+  rating: ratingViewSchema.optional(),
+  words: z.array(wordCountSchema).optional(),
+  answers: z.array(textAnswerSchema).optional(),
 })
 export type Poll = z.infer<typeof pollSchema>
+/** The order polls are listed in: the host's `position`, then id. */
+export const byPosition = (a: Poll, b: Poll) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id
 
 export const danmakuSchema = z.object({ id: z.number().int(), text: z.string(), number: z.number().int() })
 export type Danmaku = z.infer<typeof danmakuSchema>
@@ -63,6 +93,8 @@ export const heldMessageSchema = danmakuSchema.extend({ at: z.number() })
 export const adminViewSchema = z.object({
   held: z.array(heldMessageSchema),
   recentCheckins: z.array(z.object({ number: z.number().int(), at: z.number() })),
+  /** Full views of the polls whose results the public view hides (hideResults, not yet revealed). */
+  results: z.array(pollSchema).optional(),
 })
 export type AdminView = z.infer<typeof adminViewSchema>
 
@@ -118,7 +150,7 @@ export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
     const changed = new Map((delta.polls ?? []).map((p) => [p.id, p]))
     const polls = snapshot.polls.filter((p) => !removed.has(p.id)).map((p) => changed.get(p.id) ?? p)
     for (const p of changed.values()) if (!snapshot.polls.some((q) => q.id === p.id)) polls.push(p)
-    next.polls = polls
+    next.polls = polls.sort(byPosition)
   }
   if (delta.danmaku || delta.removedDanmaku) {
     const removed = new Set(delta.removedDanmaku ?? [])
@@ -148,18 +180,37 @@ export type PollResponse = z.infer<typeof pollResponseSchema>
 export const actionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -')
 
 export const checkinBodySchema = z.object({ code: z.string().min(1).max(64) })
-/** A vote: one option (`optionId`) or, in a multiple-choice poll, several (`optionIds`). */
+/** Bound on a text answer's body in UTF-16 units (its visible length is checked against the event's limit). */
+const MESSAGE_MAX_CHARS_BODY = 200 * 4
+/** The most words one guest gives a word cloud. */
+export const WORDS_PER_GUEST = 3
+/** A word (or short phrase) of a word cloud, in characters after normalising. */
+export const WORD_MAX_CHARS = 40
+/** The fields an answer comes in: one per kind (choice takes either of its two). */
+export const answerFields = ['optionId', 'optionIds', 'value', 'words', 'text'] as const
+/**
+ * An answer to a poll, in the field of its kind: `optionId` or `optionIds` (choice),
+ * `value` (rating), `words` (word cloud), `text` (open text). Exactly one of them.
+ */
 export const voteBodySchema = z
   .object({
     pollId: z.number().int().positive(),
     optionId: z.number().int().positive().optional(),
     optionIds: z.array(z.number().int().positive()).min(1).max(12).optional(),
+    value: z.number().int().min(-1000).max(1000).optional(),
+    words: z
+      .array(z.string().max(WORD_MAX_CHARS * 4))
+      .min(1)
+      .max(WORDS_PER_GUEST)
+      .optional(),
+    text: z.string().max(MESSAGE_MAX_CHARS_BODY).optional(),
     actionId: actionIdSchema.optional(),
   })
-  .refine((b) => (b.optionId === undefined) !== (b.optionIds === undefined), {
-    message: 'give optionId or optionIds',
+  .refine((b) => answerFields.filter((f) => b[f] !== undefined).length === 1, {
+    message: 'give exactly one of optionId, optionIds, value, words or text',
     path: ['optionId'],
   })
+export type VoteBody = z.infer<typeof voteBodySchema>
 export const MESSAGE_MAX_CHARS = 200
 export const messageBodySchema = z.object({
   text: z.string().max(MESSAGE_MAX_CHARS * 4),
@@ -172,6 +223,18 @@ export const meSchema = z.object({
   votes: z.record(z.string(), z.number().int()),
   /** pollId -> every option this wristband chose. */
   choices: z.record(z.string(), z.array(z.number().int())),
+  /** pollId -> this wristband's answer to a rating (`value`), word cloud (`words`) or open text (`text`, with `held`). */
+  answers: z
+    .record(
+      z.string(),
+      z.object({
+        value: z.number().int().optional(),
+        words: z.array(z.string()).optional(),
+        text: z.string().optional(),
+        held: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   wins: z.array(z.object({ raffleId: z.number().int(), name: z.string() })),
 })
 export type Me = z.infer<typeof meSchema>

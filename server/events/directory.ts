@@ -276,7 +276,13 @@ export class EventDirectory {
         if (!kind) return []
         const response = JSON.stringify(r.response)
         return [
-          { interactionId: r.interactionId, number: r.number, slot: r.slot, response, keys: kind.keysOf(r.response) },
+          {
+            interactionId: r.interactionId,
+            number: r.number,
+            slot: r.slot,
+            response,
+            keys: kind.keysOf(r.response, r.number),
+          },
         ]
       }),
       messages: messageRows.map((m) => ({

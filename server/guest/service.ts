@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { raffles, raffleWinners } from '../../db/schema.ts'
 import { cleanGuestText, findBlockedWord, visibleLength } from '../../protocol/guest-text.ts'
-import type { Me } from '../../protocol/index.ts'
+import type { Me, VoteBody } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
 import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
-import { choiceAnswer } from '../interactions/kinds/choice.ts'
+import { kindOfAnswer } from '../interactions/registry.ts'
 import { addressKey, FailureLimit } from '../lib/rate-limit.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { LiveCounters, MessageResult, ResponseError } from '../live/counters/types.ts'
@@ -51,6 +51,24 @@ const voteErrors: Record<ResponseError, ApiFailure> = {
       'retry-after': '10',
     },
   ),
+}
+
+/** A refusal named for the field the answer came in (a rating's value, a word cloud's words...). */
+function voteError(error: ResponseError, kind: string, field: string): ApiFailure {
+  if (error === 'wrong_kind') {
+    return new ApiFailure(422, 'wrong_kind', `this poll does not take \`${field}\`: it is not a ${kind} poll`, {
+      [field]: `not a ${kind} poll`,
+    })
+  }
+  if (error === 'unknown_key' && field === 'value') {
+    return new ApiFailure(422, 'value_off_scale', "that value is not on this poll's scale", {
+      value: "not on this poll's scale",
+    })
+  }
+  if (error === 'too_many_keys' && field === 'words') {
+    return new ApiFailure(422, 'too_many_words', 'this word cloud takes fewer words', { words: 'too many words' })
+  }
+  return voteErrors[error]
 }
 
 export const newActionId = () => randomBytes(12).toString('base64url')
@@ -183,30 +201,38 @@ export class GuestService {
     return found
   }
 
-  async vote(
-    event: EventRecord,
-    number: number,
-    body: { pollId: number; optionId?: number; optionIds?: number[]; actionId?: string },
-  ) {
+  /**
+   * A guest's answer to a poll of any kind: the field it came in names the kind, whose
+   * module turns it into a response and its counter keys; the counter layer takes it in
+   * one atomic step (replacing the guest's earlier answer while the poll is open).
+   */
+  async vote(event: EventRecord, number: number, body: VoteBody) {
     refuseUnlessLive(event)
     const actionId = body.actionId ?? newActionId()
-    const answer = choiceAnswer(body.optionIds ?? [body.optionId!])
+    const { kind, field } = kindOfAnswer(body)
+    const now = Date.now()
+    const answer = kind.answer(body, {
+      number,
+      now,
+      settings: event.settings,
+      blockedWord: (text) => findBlockedWord(text, event.settings.blockedWords),
+    })
     const result = await this.act(
       event.id,
       () =>
         this.counters.respond(event.id, {
           number,
           interactionId: body.pollId,
-          kind: 'choice',
+          kind: kind.name,
           slot: '',
           ...answer,
           actionId,
-          now: Date.now(),
+          now,
           limit: RESPONSE_LIMIT,
         }),
       (r) => !r.ok && r.error !== 'rate_limited',
     )
-    if (!result.ok) throw voteErrors[result.error]
+    if (!result.ok) throw voteError(result.error, kind.name, field)
     return { status: 'accepted' as const, duplicate: result.duplicate }
   }
 
@@ -263,11 +289,25 @@ export class GuestService {
     if (!active) throw voteErrors.revoked
     const votes: Me['votes'] = {}
     const choices: Me['choices'] = {}
+    const answers: NonNullable<Me['answers']> = {}
     for (const r of await this.live(() => this.counters.responsesOf(event.id, number))) {
-      const ids = (JSON.parse(r.response) as { optionIds?: number[] }).optionIds
-      if (r.slot || !ids?.length) continue
-      choices[r.interactionId] = ids
-      votes[r.interactionId] = ids[0]
+      if (r.slot) continue
+      const response = JSON.parse(r.response) as {
+        optionIds?: number[]
+        value?: number
+        words?: string[]
+        text?: string
+        state?: string
+      }
+      const ids = response.optionIds
+      if (ids?.length) {
+        choices[r.interactionId] = ids
+        votes[r.interactionId] = ids[0]
+      } else if (response.value !== undefined) answers[r.interactionId] = { value: response.value }
+      else if (response.words) answers[r.interactionId] = { words: response.words }
+      else if (response.text !== undefined && response.state !== 'hidden') {
+        answers[r.interactionId] = { text: response.text, held: response.state === 'held' }
+      }
     }
     // Wins also reach the phone through the stream; a slow database must not hold this page.
     const wins: Me['wins'] = await withTimeout(
@@ -279,6 +319,7 @@ export class GuestService {
       1000,
       [],
     )
-    return { number, votes, choices, wins }
+    // Only a wristband that answered a poll of another kind than choice has `answers`.
+    return { number, votes, choices, ...(Object.keys(answers).length ? { answers } : {}), wins }
   }
 }

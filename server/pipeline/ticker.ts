@@ -6,7 +6,8 @@
  * its lease can never write, and the sequence has no gap and no repeat across takeovers.
  */
 
-import { type AdminView, DANMAKU_KEPT, type Delta, type Poll, type Snapshot } from '../../protocol/index.ts'
+import { type AdminView, byPosition, DANMAKU_KEPT, type Delta, type Poll, type Snapshot } from '../../protocol/index.ts'
+import { withoutResults } from '../interactions/kind.ts'
 import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { LiveRead } from '../live/counters/types.ts'
@@ -23,9 +24,25 @@ export const watchedIds = (state: TickerState): number[] => [
   ...new Set([...(state.recent ?? []), ...state.snapshot.danmaku.map((d) => d.id)]),
 ]
 
-/** Each interaction's snapshot view, made by its kind from its counters. */
+/** Each interaction's full view, made by its kind from its counters, in the host's order. */
 export const viewsOf = (live: LiveRead): Poll[] =>
-  live.interactions.map((i) => kindOf(i.def.kind).view(i.def, i.counts, i.responders))
+  live.interactions.map((i) => kindOf(i.def.kind).view(i.def, i.counts, i.responders)).sort(byPosition)
+
+/**
+ * The public views (a poll whose results are hidden shows none) and, for the host stream,
+ * the full views of those hidden ones.
+ */
+export function publicViews(live: LiveRead): { polls: Poll[]; results: Poll[] } {
+  const polls: Poll[] = []
+  const results: Poll[] = []
+  for (const view of viewsOf(live)) {
+    if (view.hideResults && !view.revealed) {
+      polls.push(withoutResults(view))
+      results.push(view)
+    } else polls.push(view)
+  }
+  return { polls, results }
+}
 
 /**
  * Compares what the counters say now with the last state. Returns the delta (null when
@@ -33,7 +50,8 @@ export const viewsOf = (live: LiveRead): Poll[] =>
  */
 export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | null; next: TickerState } {
   const s = prev.snapshot
-  const polls = viewsOf(live)
+  const { polls, results } = publicViews(live)
+  const liveAdmin: AdminView = results.length ? { ...live.admin, results } : live.admin
   const delta: Delta = { seq: s.seq + 1 }
   let changed = false
   const mark = <K extends keyof Delta>(key: K, value: Delta[K]) => {
@@ -63,7 +81,7 @@ export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | nu
   const changedRaffles = live.raffles.filter((r) => !same(rafflesBefore.get(r.id), r))
   if (changedRaffles.length) mark('raffles', changedRaffles)
   if (!same(live.show, s.show)) mark('show', live.show)
-  if (!same(live.admin, prev.admin)) mark('admin', live.admin)
+  if (!same(liveAdmin, prev.admin)) mark('admin', liveAdmin)
 
   const recent = watched
     .filter((id) => !hidden.has(id))
@@ -85,7 +103,7 @@ export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | nu
     raffles: live.raffles,
     show: live.show,
   }
-  const admin: AdminView = live.admin
+  const admin: AdminView = liveAdmin
   return { delta, next: { snapshot, admin, feedCursor: live.feedCursor, recent } }
 }
 

@@ -10,7 +10,8 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /api/events/:slug': 'The event as a phone or the screen needs it',
   'POST /api/events/:slug/checkin': 'Check in with the code printed on the wristband (sets the guest cookie)',
   'GET /api/events/:slug/me': "This wristband's own votes and wins",
-  'POST /api/events/:slug/votes': 'Vote (202: durably queued; a repeated actionId changes nothing)',
+  'POST /api/events/:slug/votes':
+    'Answer a poll: optionId(s), value, words or text (202: durably queued; a repeated actionId changes nothing)',
   'POST /api/events/:slug/messages': 'Send a danmaku (202: queued; held when the host pre-moderates)',
   'GET /api/events/:slug/stream': 'The live state as server-sent events',
   'GET /api/events/:slug/snapshot': 'The polling fallback: a snapshot, or the deltas since `?since=`',
@@ -21,7 +22,12 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /api/admin/events/:slug': 'The event with its status and settings',
   'PUT /api/admin/events/:slug/status': 'Go live, pause (the emergency stop) or end, with a message for every screen',
   'PATCH /api/admin/events/:slug/settings': 'Change some settings; the rest stay as they are',
-  'POST /api/admin/events/:slug/polls': 'Write a draft poll',
+  'POST /api/admin/events/:slug/polls': 'Write a draft poll of a kind: choice, rating, words (word cloud) or text',
+  'GET /api/admin/events/:slug/polls/:id/answers': "An open-text poll's answers, newest first (?state=held: the queue)",
+  'POST /api/admin/events/:slug/polls/:id/answers/:number/approve': 'Let a held open answer onto the screen',
+  'POST /api/admin/events/:slug/polls/:id/answers/:number/hide': 'Take an open answer off every screen',
+  'POST /api/admin/events/:slug/polls/:id/reveal':
+    'Show the results of a poll created with hideResults (open or closed)',
   'POST /api/admin/events/:slug/polls/:id/open': 'Open a poll for votes',
   'POST /api/admin/events/:slug/polls/:id/close': 'Close a poll; it keeps its final counts',
   'POST /api/admin/events/:slug/messages/:id/hide': 'Hide a message from every screen',

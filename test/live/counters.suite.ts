@@ -863,6 +863,30 @@ export function describeCounters(name: string, make: MakeLayer) {
       ])
     })
 
+    test('byHost: the host rewrites a response on a closed interaction, whatever the limit or the wristband', async () => {
+      await load({ interactions: [def(9, { maxKeys: 1 })] })
+      await store.respond(E, answer(1, 9, ['card'], { kind: 'test' }))
+      await store.putInteraction(E, def(9, { maxKeys: 1 }, { open: false, closed: true }))
+      await store.revokeWristbands(E, [1])
+      const host = (keys: string[], response: string, over: Partial<ResponseInput> = {}) => ({
+        ...answer(1, 9, keys, { kind: 'test', response }),
+        limit: { count: 0, windowMs: 1000 },
+        byHost: true,
+        ...over,
+      })
+      expect(await store.respond(E, answer(1, 9, [], { kind: 'test', response: '"x"' }))).toEqual({
+        ok: false,
+        error: 'revoked',
+      })
+      expect(await store.respond(E, host([], '"hidden"'))).toEqual({ ok: true, duplicate: false })
+      expect(await countsOf(9)).toEqual({ counts: {}, responders: 1 })
+      // Kind and keys are still checked.
+      expect(await store.respond(E, host(['a', 'b'], '"two"'))).toEqual({ ok: false, error: 'too_many_keys' })
+      expect(await store.respond(E, host([], '"k"', { kind: 'choice' }))).toEqual({ ok: false, error: 'wrong_kind' })
+      expect(await store.responsesOf(E, 1)).toEqual([{ interactionId: 9, slot: '', response: '"hidden"' }])
+      expect((await drain()).at(-1)).toMatchObject({ t: 'response', number: 1, response: '"hidden"', rev: 2 })
+    })
+
     test('any key when the interaction names none; keys at 0 are dropped; a response taken back', async () => {
       await load({ interactions: [def(9, { maxKeys: 3 })] })
       await store.respond(E, answer(1, 9, ['neon', 'gold'], { kind: 'test' }))

@@ -1,9 +1,18 @@
 /** The host's poll routes: create a draft poll, open it, close it. */
-import { createdPollSchema, pollStateResultSchema } from '../../../protocol/host.ts'
+import { z } from 'zod'
+import { createdPollSchema, pollStateResultSchema, textAnswerAdminSchema } from '../../../protocol/host.ts'
 import { idParams, slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
 import { createPollSchema } from './model.ts'
+
+const answerParams = idParams.extend({
+  number: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+})
 
 export const pollRoutes = (rt: Runtime) =>
   hostScope(rt, 'polls')
@@ -20,6 +29,27 @@ export const pollRoutes = (rt: Runtime) =>
       response: pollStateResultSchema,
       host: true,
     })
+    .post('/polls/:id/reveal', ({ event, params }) => rt.polls.reveal(event, params.id), {
+      params: idParams,
+      response: pollStateResultSchema,
+      host: true,
+    })
+    .get('/polls/:id/answers', ({ event, params, query }) => rt.polls.answers(event, params.id, query.state), {
+      params: idParams,
+      query: z.object({ state: z.enum(['visible', 'held', 'hidden']).optional() }),
+      response: z.array(textAnswerAdminSchema),
+      host: true,
+    })
+    .post(
+      '/polls/:id/answers/:number/approve',
+      ({ event, params }) => rt.polls.moderateAnswer(event, params.id, params.number, 'visible'),
+      { params: answerParams, response: textAnswerAdminSchema, host: true },
+    )
+    .post(
+      '/polls/:id/answers/:number/hide',
+      ({ event, params }) => rt.polls.moderateAnswer(event, params.id, params.number, 'hidden'),
+      { params: answerParams, response: textAnswerAdminSchema, host: true },
+    )
     .post('/polls/:id/close', ({ event, params }) => rt.polls.setPollState(event, params.id, 'closed'), {
       params: idParams,
       response: pollStateResultSchema,

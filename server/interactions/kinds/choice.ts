@@ -2,9 +2,9 @@
  * `choice`: pick one option (maxChoices 1) or up to maxChoices of them. A guest may change
  * their answer while the poll is open; counts follow. Counter keys are the option ids.
  */
-import type { Poll } from '../../../protocol/index.ts'
+import type { Poll, VoteBody } from '../../../protocol/index.ts'
 import type { InteractionDef } from '../../live/counters/types.ts'
-import type { Answer, InteractionRow, Kind } from '../kind.ts'
+import { type Answer, commonDef, commonView, type InteractionRow, type Kind } from '../kind.ts'
 
 export interface ChoiceSpec {
   question: string
@@ -16,14 +16,17 @@ const spec = (def: InteractionDef) => def.spec as ChoiceSpec
 
 export const choice: Kind = {
   name: 'choice',
+  fields: ['optionId', 'optionIds'],
+
+  answer(body: VoteBody): Answer {
+    return choiceAnswer(body.optionIds ?? [body.optionId!])
+  },
 
   define(row: InteractionRow): InteractionDef {
     const maxChoices = Math.max(1, Math.min(row.options.length, Number(row.config.maxChoices ?? 1)))
     return {
-      id: row.id,
+      ...commonDef(row),
       kind: 'choice',
-      open: row.state === 'open',
-      closed: row.state === 'closed',
       spec: { question: row.question, options: row.options, maxChoices } satisfies ChoiceSpec,
       accept: { keys: row.options.map((o) => String(o.id)), maxKeys: maxChoices },
     }
@@ -37,11 +40,9 @@ export const choice: Kind = {
   view(def: InteractionDef, counts: ReadonlyMap<string, number>): Poll {
     const s = spec(def)
     return {
-      id: def.id,
+      ...commonView(def),
       kind: 'choice',
       question: s.question,
-      open: def.open,
-      closed: def.closed,
       maxChoices: s.maxChoices,
       options: s.options.map((o) => ({ id: o.id, label: o.label, votes: counts.get(String(o.id)) ?? 0 })),
     }

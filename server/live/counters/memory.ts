@@ -278,14 +278,14 @@ export class MemoryCounters implements LiveCounters {
 
   async respond(eventId: number, r: ResponseInput): Promise<ResponseResult> {
     const e = this.ev(eventId)
-    if (!e.numbers.has(r.number) || e.revoked.has(r.number)) return { ok: false, error: 'revoked' }
+    if (!r.byHost && (!e.numbers.has(r.number) || e.revoked.has(r.number))) return { ok: false, error: 'revoked' }
     const actionKey = `a:${eventId}:${r.number}:${r.actionId}`
     if (this.getExpiring(actionKey, r.now) !== undefined) return { ok: true, duplicate: true }
     const live = e.interactions.get(r.interactionId)
     if (!live) return { ok: false, error: 'unknown_interaction' }
     const { def } = live
     if (def.kind !== r.kind) return { ok: false, error: 'wrong_kind' }
-    if (!def.open) return { ok: false, error: 'not_open' }
+    if (!def.open && !r.byHost) return { ok: false, error: 'not_open' }
     if (r.keys.length > def.accept.maxKeys) return { ok: false, error: 'too_many_keys' }
     if (def.accept.keys && !r.keys.every((k) => def.accept.keys!.includes(k))) {
       return { ok: false, error: 'unknown_key' }
@@ -294,7 +294,9 @@ export class MemoryCounters implements LiveCounters {
     const previous = live.responses.get(field)
     if (def.accept.once && previous) return { ok: false, error: 'already_answered' }
     if ((previous?.json ?? null) !== r.response) {
-      if (this.overLimit(`rr:${eventId}:${r.number}`, r.limit, r.now)) return { ok: false, error: 'rate_limited' }
+      if (!r.byHost && this.overLimit(`rr:${eventId}:${r.number}`, r.limit, r.now)) {
+        return { ok: false, error: 'rate_limited' }
+      }
       if (previous) for (const k of previous.keys) bump(live.counts, k, -1)
       if (r.response === null) live.responses.delete(field)
       else {

@@ -277,6 +277,7 @@ export class RedisCounters implements LiveCounters {
         ACTION_TTL_MS,
         String(r.now),
         r.slot ? `${id}:${r.slot}` : '',
+        r.byHost ? '1' : '',
         ...r.keys,
       ],
     )) as string

@@ -75,21 +75,25 @@ return {1, n, 1}
  * `r:<id>` as "<keys JSON>\n<response JSON>" (JSON never holds a raw line break).
  * KEYS: numbers, revoked, action, idefs, counts, responses, rate, rev, q, slotted
  * ARGV: number, interactionId, kind, field, response ('' = taken back), responseQuoted,
- *       slotQuoted, keysJson, limitCount, windowMs, actionTtlMs, at, slotEntry, key...
+ *       slotQuoted, keysJson, limitCount, windowMs, actionTtlMs, at, slotEntry, byHost ('1' | ''), key...
+ * byHost (the host moderating a guest's response) skips the wristband, open and rate-limit checks.
  * Returns 'ok' | 'duplicate' | an error code.
  */
 export const RESPOND = lua(
   'respond',
   `
-local FIRST_KEY = 14
+local FIRST_KEY = 15
 local n = ARGV[1]
-if redis.call('SISMEMBER', KEYS[1], n) == 0 or redis.call('SISMEMBER', KEYS[2], n) == 1 then return 'revoked' end
+local byHost = ARGV[14] == '1'
+if not byHost and (redis.call('SISMEMBER', KEYS[1], n) == 0 or redis.call('SISMEMBER', KEYS[2], n) == 1) then
+  return 'revoked'
+end
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
 local raw = redis.call('HGET', KEYS[4], ARGV[2])
 if not raw then return 'unknown_interaction' end
 local def = cjson.decode(raw)
 if def.kind ~= ARGV[3] then return 'wrong_kind' end
-if def.open ~= true then return 'not_open' end
+if def.open ~= true and not byHost then return 'not_open' end
 if #ARGV - FIRST_KEY + 1 > def.accept.maxKeys then return 'too_many_keys' end
 if type(def.accept.keys) == 'table' then
   local allowed = {}
@@ -107,10 +111,12 @@ if prev then
   prevResponse = string.sub(prev, nl + 1)
 end
 if prevResponse ~= ARGV[5] then
-  local used = tonumber(redis.call('GET', KEYS[7]) or '0')
-  if used >= tonumber(ARGV[9]) then return 'rate_limited' end
-  redis.call('INCR', KEYS[7])
-  redis.call('PEXPIRE', KEYS[7], ARGV[10])
+  if not byHost then
+    local used = tonumber(redis.call('GET', KEYS[7]) or '0')
+    if used >= tonumber(ARGV[9]) then return 'rate_limited' end
+    redis.call('INCR', KEYS[7])
+    redis.call('PEXPIRE', KEYS[7], ARGV[10])
+  end
   if prevKeys then
     for _, k in ipairs(cjson.decode(prevKeys)) do
       if tonumber(redis.call('ZINCRBY', KEYS[5], -1, k)) <= 0 then redis.call('ZREM', KEYS[5], k) end

@@ -34,6 +34,10 @@ export interface InteractionDef {
   accept: Acceptance
   /** Only the `top` keys with the highest counts are read each tick; absent: all. */
   top?: number
+  /** Results hidden from the public until revealed (the host sees them); absent: shown. */
+  results?: 'hidden' | 'revealed'
+  /** The host's order of interactions; absent: 0. */
+  position?: number
 }
 
 export interface StoredResponse {
@@ -83,6 +87,11 @@ export interface ResponseInput {
   now: number
   /** Changed responses one wristband may give per window. */
   limit: RateLimit
+  /**
+   * The host rewriting a guest's response (moderating an open answer): taken whatever the
+   * wristband's state, the interaction's open state or the rate limit; kind and keys still checked.
+   */
+  byHost?: boolean
 }
 
 export type ResponseError =
