@@ -107,6 +107,8 @@ export const polls = pgTable(
     /** The kind's own settings (a choice poll's maxChoices, a rating's scale...). */
     config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
     state: text('state').$type<PollState>().notNull().default('draft'),
+    /** The host's order of polls (lower first, then by id); 0 until the host reorders. */
+    position: integer('position').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('polls_event').on(t.eventId)],

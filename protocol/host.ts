@@ -16,6 +16,8 @@ export const createdPollSchema = z.object({
 })
 export type CreatedPoll = z.infer<typeof createdPollSchema>
 
+export const pollOrderSchema = z.object({ ids: z.array(z.number().int()) })
+
 export const pollStateResultSchema = createdPollSchema.extend({
   kind: z.string(),
   open: z.boolean(),

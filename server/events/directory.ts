@@ -255,6 +255,7 @@ export class EventDirectory {
         question: p.question,
         state: p.state,
         config: p.config,
+        position: p.position,
         options: optionRows.filter((o) => o.pollId === p.id).map((o) => ({ id: o.id, label: o.label })),
       }),
     )

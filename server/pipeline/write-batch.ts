@@ -16,9 +16,15 @@ export async function writeBatch(db: Database, eventId: number, items: QueueItem
   const latestResponse = new Map<string, Of<'response'>>()
   const messageRows: Of<'message'>[] = []
   const moderation: Of<'moderate'>[] = []
+  /** interactionId -> the rev of its newest reset in this batch. */
+  const resets = new Map<number, number>()
   for (const item of items) {
     if (item.t === 'checkin') checkinRows.push(item)
-    else if (item.t === 'response') {
+    else if (item.t === 'reset') {
+      // Responses before the reset (in queue order) are gone; those after it stay.
+      for (const [key, r] of latestResponse) if (r.interactionId === item.interactionId) latestResponse.delete(key)
+      resets.set(item.interactionId, Math.max(item.rev, resets.get(item.interactionId) ?? 0))
+    } else if (item.t === 'response') {
       // Several responses of one wristband to one interaction in a batch: only the newest matters.
       const key = `${item.interactionId}:${item.number}:${item.slot}`
       const seen = latestResponse.get(key)
@@ -29,6 +35,12 @@ export async function writeBatch(db: Database, eventId: number, items: QueueItem
   // One statement per table with one array parameter per column (unnest), rather than
   // six parameters a row: parsing and binding thousands of parameters was most of a flush.
   await db.transaction(async (tx) => {
+    // Resets first: what the batch writes after them is newer than them.
+    for (const [interactionId, rev] of resets) {
+      await tx.execute(
+        sql`delete from ${responses} where ${responses.interactionId} = ${interactionId} and ${responses.rev} < ${rev}`,
+      )
+    }
     if (checkinRows.length) {
       await tx.execute(sql`
         insert into ${checkins} (event_id, number, at)

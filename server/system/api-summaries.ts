@@ -26,6 +26,11 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /api/admin/events/:slug/polls/:id/answers': "An open-text poll's answers, newest first (?state=held: the queue)",
   'POST /api/admin/events/:slug/polls/:id/answers/:number/approve': 'Let a held open answer onto the screen',
   'POST /api/admin/events/:slug/polls/:id/answers/:number/hide': 'Take an open answer off every screen',
+  'PUT /api/admin/events/:slug/polls/order': 'Put the polls in the order the host wants (every poll, once each)',
+  'PUT /api/admin/events/:slug/polls/:id': 'Rewrite a draft poll (before it is first opened)',
+  'POST /api/admin/events/:slug/polls/:id/duplicate':
+    'Copy a poll into a new draft (same kind, question, options and settings)',
+  'POST /api/admin/events/:slug/polls/:id/reset': 'Clear every response to a poll; it stays open or closed as it was',
   'POST /api/admin/events/:slug/polls/:id/reveal':
     'Show the results of a poll created with hideResults (open or closed)',
   'POST /api/admin/events/:slug/polls/:id/open': 'Open a poll for votes',

@@ -125,5 +125,26 @@ for (const backend of ['embedded', 'cluster'] as const) {
         expect(after.map((v) => [v.response, Number(v.rev)])).toEqual([[{ optionIds: [1] }, 9]])
       },
     )
+
+    test.skipIf(skip)('a reset deletes the responses queued before it, keeps those after it, and replays', async () => {
+      const h = await open()
+      cleanups.push(() => h.close())
+      const { eventId, pollId } = await setUp(h)
+      const at = Date.UTC(2026, 10, 23, 20, 0, 0)
+      await writeBatch(h.db, eventId, [response(pollId, 1, 1, 1, at), response(pollId, 2, 1, 2, at)])
+      const batch: QueueItem[] = [
+        response(pollId, 3, 2, 3, at),
+        { t: 'reset', interactionId: pollId, rev: 4, at },
+        response(pollId, 2, 2, 5, at),
+      ]
+      await writeBatch(h.db, eventId, batch)
+      // Replayed (a crash between commit and acknowledgement): the same rows.
+      await writeBatch(h.db, eventId, batch)
+      const rows = await rowsOf(
+        h,
+        sql`select number, rev from responses where interaction_id = ${pollId} order by number`,
+      )
+      expect(rows.map((r) => [r.number, Number(r.rev)])).toEqual([[2, 5]])
+    })
   })
 }

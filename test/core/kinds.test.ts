@@ -291,6 +291,107 @@ for (const backend of BACKENDS) {
       expect((await publicPoll(poll.id))?.options.map((o) => o.votes)).toEqual([3, 2])
     })
 
+    const put = (path: string, body: unknown) =>
+      server.fetch(`/api/admin/events/${slug}${path}`, { ...json(body, host()), method: 'PUT' })
+
+    test.skipIf(skip)(
+      'host: edit a draft, not an opened poll; duplicate copies kind, options and settings',
+      async () => {
+        const draft = await create({ question: 'Draft?', options: ['A', 'B'] }, false)
+        const edited = await put(`/polls/${draft.id}`, {
+          kind: 'rating',
+          question: 'Rate it',
+          scale: { min: 1, max: 3 },
+        })
+        expect(edited.status).toBe(200)
+        expect(await edited.json()).toEqual({ id: draft.id, kind: 'rating', question: 'Rate it', options: [] })
+        const view = await found(async () => {
+          const p = await publicPoll(draft.id)
+          return p?.kind === 'rating' ? p : null
+        })
+        expect(view.options.map((o) => o.label)).toEqual(['1', '2', '3'])
+        expect((await admin(`/polls/${draft.id}/open`)).status).toBe(200)
+        const late = await put(`/polls/${draft.id}`, { question: 'Too late', options: ['X', 'Y'] })
+        expect(late.status).toBe(409)
+        expect(await late.json()).toMatchObject({ error: 'poll_not_draft' })
+        expect((await put('/polls/999999', { question: 'Q', options: ['X', 'Y'] })).status).toBe(404)
+        expect((await put(`/polls/${draft.id}`, { kind: 'words', question: 'Q', options: ['X', 'Y'] })).status).toBe(
+          422,
+        )
+
+        const secret = await create({
+          question: 'Copy me?',
+          options: ['One', 'Two', 'Three'],
+          maxChoices: 2,
+          hideResults: true,
+        })
+        expect((await answer(0, { pollId: secret.id, optionIds: [secret.options[0].id] })).status).toBe(202)
+        expect((await admin(`/polls/${secret.id}/reveal`)).status).toBe(200)
+        const copyRes = await admin(`/polls/${secret.id}/duplicate`)
+        expect(copyRes.status).toBe(201)
+        const copy = await copyRes.json()
+        expect(copy.id).not.toBe(secret.id)
+        expect(copy.options.map((o: { label: string }) => o.label)).toEqual(['One', 'Two', 'Three'])
+        const copied = await found(() => publicPoll(copy.id))
+        // A new draft: not open, no votes, results hidden again, multiple choice kept.
+        expect(copied).toMatchObject({ open: false, closed: false, maxChoices: 2, hideResults: true, revealed: false })
+        expect(copied.options.every((o) => o.votes === 0)).toBe(true)
+        expect((await admin('/polls/999999/duplicate')).status).toBe(404)
+      },
+    )
+
+    test.skipIf(skip)('host: reset clears the counts live and in Postgres; answers after it count', async () => {
+      const poll = await create({ kind: 'rating', question: 'Reset me', scale: { min: 1, max: 5 } })
+      for (let i = 0; i < 4; i++) expect((await answer(i, { pollId: poll.id, value: 5 })).status).toBe(202)
+      await found(async () => ((await publicPoll(poll.id))?.responses === 4 ? true : null))
+      const reset = await admin(`/polls/${poll.id}/reset`)
+      expect(reset.status).toBe(200)
+      expect(await reset.json()).toMatchObject({ id: poll.id, open: true, closed: false })
+      // Guest 0 answers again straight after the reset.
+      expect((await answer(0, { pollId: poll.id, value: 2 })).status).toBe(202)
+      const after = await found(async () => {
+        const p = await publicPoll(poll.id)
+        return p?.responses === 1 ? p : null
+      })
+      expect(after.rating?.average).toBe(2)
+      const me = await (await server.fetch(`/api/events/${slug}/me`, { headers: { cookie: cookies[1] } })).json()
+      expect(me.answers?.[poll.id]).toBeUndefined()
+      await flushed()
+      expect((await stored(poll.id)).map((r) => r.response)).toEqual([{ value: 2 }])
+      await rebuild()
+      await settle()
+      expect((await publicPoll(poll.id))?.rating).toEqual({ min: 1, max: 5, average: 2 })
+      expect((await admin('/polls/999999/reset')).status).toBe(404)
+    })
+
+    test.skipIf(skip)('host: reorder lists every poll once; the snapshot follows the order', async () => {
+      const made: number[] = []
+      for (const q of ['First?', 'Second?', 'Third?'])
+        made.push((await create({ question: q, options: ['A', 'B'] }, false)).id)
+      const ids = await found(async () => {
+        const list: number[] = (await hostView()).polls.map((p: Poll) => p.id)
+        return made.every((id) => list.includes(id)) ? list : null
+      })
+      const reversed = [...ids].reverse()
+      const res = await put('/polls/order', { ids: reversed })
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ ids: reversed })
+      await found(async () => {
+        const polls: Poll[] = (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.polls
+        return JSON.stringify(polls.map((p) => p.id)) === JSON.stringify(reversed) ? true : null
+      })
+      // The snapshot endpoint serves the hub's copy, made by applying deltas: applyDelta keeps the order too.
+      for (const bad of [reversed.slice(1), [...reversed, reversed[0]], [...reversed.slice(1), 999999]]) {
+        const r = await put('/polls/order', { ids: bad })
+        expect(r.status).toBe(422)
+        expect((await r.json()).fields).toHaveProperty('ids')
+      }
+      await rebuild()
+      await settle()
+      const polls: Poll[] = (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.polls
+      expect(polls.map((p) => p.id)).toEqual(reversed)
+    })
+
     test.skipIf(skip)('creating a poll: fields that belong to another kind are refused', async () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ kind: 'rating', question: 'Q', options: ['A', 'B'] }, 'options'],

@@ -863,6 +863,31 @@ export function describeCounters(name: string, make: MakeLayer) {
       ])
     })
 
+    test('resetInteraction clears counts and responses in one step and queues the reset', async () => {
+      await load({ interactions: [def(9, { maxKeys: 2 }), def(8, { maxKeys: 1 })] })
+      await store.respond(E, answer(1, 9, ['a', 'b'], { kind: 'test' }))
+      await store.respond(E, answer(2, 9, ['a'], { kind: 'test', slot: 's' }))
+      await store.respond(E, answer(1, 8, ['x'], { kind: 'test' }))
+      expect(await store.resetInteraction(E, 9, T0 + 1)).toBe(true)
+      expect(await store.resetInteraction(E, 77, T0 + 1)).toBe(false)
+      expect(await countsOf(9)).toEqual({ counts: {}, responders: 0 })
+      expect(await countsOf(8)).toEqual({ counts: { x: 1 }, responders: 1 })
+      expect(await store.responsesOf(E, 2)).toEqual([])
+      expect(await store.responsesOf(E, 1)).toEqual([
+        { interactionId: 8, slot: '', response: JSON.stringify({ keys: ['x'] }) },
+      ])
+      // Answering again after the reset counts from zero.
+      await store.respond(E, answer(1, 9, ['b'], { kind: 'test' }))
+      expect(await countsOf(9)).toEqual({ counts: { b: 1 }, responders: 1 })
+      expect((await drain()).map((i) => [i.t, i.t === 'reset' || i.t === 'response' ? i.rev : 0])).toEqual([
+        ['response', 1],
+        ['response', 2],
+        ['response', 3],
+        ['reset', 4],
+        ['response', 5],
+      ])
+    })
+
     test('byHost: the host rewrites a response on a closed interaction, whatever the limit or the wristband', async () => {
       await load({ interactions: [def(9, { maxKeys: 1 })] })
       await store.respond(E, answer(1, 9, ['card'], { kind: 'test' }))

@@ -47,3 +47,8 @@ function checkKindFields(
 
 export const createPollSchema = z.object(pollFields).superRefine(checkKindFields)
 export type CreatePoll = z.infer<typeof createPollSchema>
+
+export const reorderPollsSchema = z.object({
+  /** Every poll of the event, once each, in the order wanted. */
+  ids: z.array(z.number().int().positive()).max(1000),
+})

@@ -1,10 +1,15 @@
 /** The host's poll routes: create a draft poll, open it, close it. */
 import { z } from 'zod'
-import { createdPollSchema, pollStateResultSchema, textAnswerAdminSchema } from '../../../protocol/host.ts'
+import {
+  createdPollSchema,
+  pollOrderSchema,
+  pollStateResultSchema,
+  textAnswerAdminSchema,
+} from '../../../protocol/host.ts'
 import { idParams, slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
-import { createPollSchema } from './model.ts'
+import { createPollSchema, reorderPollsSchema } from './model.ts'
 
 const answerParams = idParams.extend({
   number: z.coerce
@@ -25,6 +30,31 @@ export const pollRoutes = (rt: Runtime) =>
       { params: slugParams, body: createPollSchema, response: { 201: createdPollSchema }, host: true },
     )
     .post('/polls/:id/open', ({ event, params }) => rt.polls.setPollState(event, params.id, 'open'), {
+      params: idParams,
+      response: pollStateResultSchema,
+      host: true,
+    })
+    .put('/polls/order', ({ event, body }) => rt.polls.reorderPolls(event, body.ids), {
+      params: slugParams,
+      body: reorderPollsSchema,
+      response: pollOrderSchema,
+      host: true,
+    })
+    .put('/polls/:id', ({ event, params, body }) => rt.polls.editPoll(event, params.id, body), {
+      params: idParams,
+      body: createPollSchema,
+      response: createdPollSchema,
+      host: true,
+    })
+    .post(
+      '/polls/:id/duplicate',
+      ({ event, params, set }) => {
+        set.status = 201
+        return rt.polls.duplicatePoll(event, params.id)
+      },
+      { params: idParams, response: { 201: createdPollSchema }, host: true },
+    )
+    .post('/polls/:id/reset', ({ event, params }) => rt.polls.resetPoll(event, params.id), {
       params: idParams,
       response: pollStateResultSchema,
       host: true,

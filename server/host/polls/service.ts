@@ -9,7 +9,7 @@ import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm'
 import { auditLog, pollOptions, polls, responses } from '../../../db/schema.ts'
 import type { Database } from '../../database/connect.ts'
 import type { EventRecord } from '../../events/directory.ts'
-import { ApiFailure, conflict, notFound } from '../../http/errors.ts'
+import { ApiFailure, badRequest, conflict, notFound } from '../../http/errors.ts'
 import type { InteractionRow } from '../../interactions/kind.ts'
 import { moderatedText, type TextResponse, type TextState } from '../../interactions/kinds/text.ts'
 import { kindOf } from '../../interactions/registry.ts'
@@ -43,7 +43,15 @@ export class PollService {
       .from(pollOptions)
       .where(eq(pollOptions.pollId, pollId))
       .orderBy(asc(pollOptions.position))
-    return { id: poll.id, kind: poll.kind, question: poll.question, state: poll.state, config: poll.config, options }
+    return {
+      id: poll.id,
+      kind: poll.kind,
+      question: poll.question,
+      state: poll.state,
+      config: poll.config,
+      options,
+      position: poll.position,
+    }
   }
 
   /** Puts a row's live definition in the counter layer (its counts stay). */
@@ -111,6 +119,102 @@ export class PollService {
       await this.publish(event.id, row)
     }
     return this.stateResult(row)
+  }
+
+  /** Rewrites a draft poll (kind, question, options, settings); an opened one keeps what guests answered. */
+  async editPoll(event: EventRecord, pollId: number, input: CreatePoll) {
+    const kind = input.kind ?? 'choice'
+    const row = await this.db.transaction(async (tx) => {
+      const config = configOf(input)
+      const [poll] = await tx
+        .update(polls)
+        .set({ kind, question: input.question, config })
+        .where(and(eq(polls.id, pollId), eq(polls.eventId, event.id), eq(polls.state, 'draft')))
+        .returning()
+      if (!poll) {
+        const [exists] = await tx
+          .select({ id: polls.id })
+          .from(polls)
+          .where(and(eq(polls.id, pollId), eq(polls.eventId, event.id)))
+        if (!exists) throw notFound('poll')
+        throw conflict('poll_not_draft', 'only a poll that was never opened can be edited; duplicate it instead')
+      }
+      await tx.delete(pollOptions).where(eq(pollOptions.pollId, pollId))
+      const labels = kind === 'choice' ? (input.options ?? []) : []
+      const options = labels.length
+        ? await tx
+            .insert(pollOptions)
+            .values(labels.map((label, position) => ({ pollId, label, position })))
+            .returning({ id: pollOptions.id, label: pollOptions.label })
+        : []
+      await tx.insert(auditLog).values({ eventId: event.id, action: 'poll.edit', detail: { pollId, kind } })
+      return { ...poll, options }
+    })
+    await this.publish(event.id, row)
+    return { id: row.id, kind: row.kind, question: row.question, options: row.options }
+  }
+
+  /** A new draft with the same kind, question, options and settings (results hidden again if they were). */
+  async duplicatePoll(event: EventRecord, pollId: number) {
+    const source = await this.row(event.id, pollId)
+    const { revealed: _, ...config } = source.config
+    const row = await this.db.transaction(async (tx) => {
+      const [poll] = await tx
+        .insert(polls)
+        .values({ eventId: event.id, kind: source.kind, question: source.question, config, position: source.position })
+        .returning()
+      const options = source.options.length
+        ? await tx
+            .insert(pollOptions)
+            .values(source.options.map((o, position) => ({ pollId: poll.id, label: o.label, position })))
+            .returning({ id: pollOptions.id, label: pollOptions.label })
+        : []
+      await tx
+        .insert(auditLog)
+        .values({ eventId: event.id, action: 'poll.duplicate', detail: { pollId: poll.id, from: pollId } })
+      return { ...poll, options }
+    })
+    await this.publish(event.id, row)
+    return { id: row.id, kind: row.kind, question: row.question, options: row.options }
+  }
+
+  /**
+   * Clears every response to a poll, in one counter-layer step that also queues the reset
+   * for Postgres; the poll stays as it is (open stays open), and hidden results hide again.
+   */
+  async resetPoll(event: EventRecord, pollId: number) {
+    const row = await this.row(event.id, pollId)
+    if (!(await this.counters.resetInteraction(event.id, pollId, Date.now()))) throw notFound('poll')
+    if (row.config.revealed === true) {
+      const { revealed: _, ...config } = row.config
+      row.config = config
+      await this.db.update(polls).set({ config }).where(eq(polls.id, pollId))
+      await this.publish(event.id, row)
+    }
+    await audit(this.db, event.id, 'poll.reset', { pollId })
+    return this.stateResult(row)
+  }
+
+  /** The host's order of polls: `ids` lists every poll of the event once, first first. */
+  async reorderPolls(event: EventRecord, ids: number[]) {
+    const existing = await this.db.select({ id: polls.id }).from(polls).where(eq(polls.eventId, event.id))
+    const known = new Set(existing.map((p) => p.id))
+    if (new Set(ids).size !== ids.length || ids.length !== known.size || !ids.every((id) => known.has(id))) {
+      throw badRequest('wrong_poll_list', 'list every poll of this event once, in the order you want', {
+        ids: `expected the ${known.size} poll ids of this event, each once`,
+      })
+    }
+    await this.db.transaction(async (tx) => {
+      for (const [i, id] of ids.entries()) {
+        await tx
+          .update(polls)
+          .set({ position: i + 1 })
+          .where(and(eq(polls.id, id), eq(polls.eventId, event.id)))
+      }
+      await tx.insert(auditLog).values({ eventId: event.id, action: 'poll.reorder', detail: { ids } })
+    })
+    for (const id of ids) await this.publish(event.id, await this.row(event.id, id))
+    return { ids }
   }
 
   /**

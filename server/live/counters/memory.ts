@@ -229,6 +229,21 @@ export class MemoryCounters implements LiveCounters {
     else e.interactions.set(def.id, { def, counts: new Map(), responses: new Map() })
   }
 
+  async resetInteraction(eventId: number, interactionId: number, now: number) {
+    const e = this.ev(eventId)
+    const live = e.interactions.get(interactionId)
+    if (!live) return false
+    for (const field of live.responses.keys()) {
+      const colon = field.indexOf(':')
+      if (colon > 0) indexSlot(e, Number(field.slice(0, colon)), `${interactionId}:${field.slice(colon + 1)}`, false)
+    }
+    live.counts.clear()
+    live.responses.clear()
+    this.queue.push(eventId, { t: 'reset', interactionId, rev: ++e.rev, at: now })
+    await this.queue.durable()
+    return true
+  }
+
   async putRaffle(eventId: number, raffle: Raffle) {
     this.ev(eventId).raffles.set(raffle.id, raffle)
   }

@@ -15,7 +15,16 @@ import type Redis from 'ioredis'
 import type { AdminView, Danmaku, Raffle, Show, Status } from '../../../protocol/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from '../limits.ts'
 import { checkExec, chunks, type RedisKeys, runScript } from '../redis-support.ts'
-import { CHECKIN, LOAD_RESET, MESSAGE, MODERATE, READ_LIVE, RESPOND, RESPONSES_OF } from './scripts.ts'
+import {
+  CHECKIN,
+  LOAD_RESET,
+  MESSAGE,
+  MODERATE,
+  READ_LIVE,
+  RESET_INTERACTION,
+  RESPOND,
+  RESPONSES_OF,
+} from './scripts.ts'
 import type {
   CheckinResult,
   EventSeed,
@@ -196,6 +205,18 @@ export class RedisCounters implements LiveCounters {
   async putInteraction(eventId: number, def: InteractionDef) {
     // Counts live apart (c:<id>), so replacing the definition keeps them.
     await this.hostWrite(eventId, this.key(eventId, 'idefs'), String(def.id), JSON.stringify(def))
+  }
+
+  async resetInteraction(eventId: number, interactionId: number, now: number) {
+    const k = (name: string) => this.key(eventId, name)
+    const id = String(interactionId)
+    const r = await runScript(
+      this.redis,
+      RESET_INTERACTION,
+      [k('idefs'), k(`c:${id}`), k(`r:${id}`), k('rev'), k('q')],
+      [id, String(now)],
+    )
+    return r === 1
   }
 
   async putRaffle(eventId: number, raffle: Raffle) {

@@ -140,6 +140,25 @@ return 'ok'
 )
 
 /**
+ * Reset of an interaction by the host: its counts and responses go, in one step with the
+ * queue item that tells Postgres (responses older than its rev are deleted). A wristband's
+ * `rs:<number>` entries for it stay, pointing at nothing (responsesOf skips them).
+ * KEYS: idefs, counts, responses, rev, q   ARGV: interactionId, at
+ * Returns 0 (unknown interaction) or 1.
+ */
+export const RESET_INTERACTION = lua(
+  'resetInteraction',
+  `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('UNLINK', KEYS[2], KEYS[3])
+local rev = string.format('%d', redis.call('INCR', KEYS[4]))
+redis.call('XADD', KEYS[5], '*', 'j', '{"t":"reset","interactionId":' .. ARGV[1] .. ',"rev":' .. rev ..
+  ',"at":' .. ARGV[2] .. '}')
+return 1
+`,
+)
+
+/**
  * Message (danmaku). Held ones go to the held set, visible ones to the feed; the oldest
  * beyond messagesKept leave the live history (see MESSAGE_HELPERS).
  * KEYS: numbers, revoked, action, rate, msgseq, msgs, mstate, held, feedseq, feed, q, mids

@@ -154,6 +154,11 @@ export interface LiveCounters {
   setStatus(eventId: number, status: Status, message: string): Promise<void>
   /** Adds or replaces an interaction's definition; its counts stay. */
   putInteraction(eventId: number, def: InteractionDef): Promise<void>
+  /**
+   * Clears an interaction's responses and counts in one step, and queues the reset for
+   * Postgres (ordered with the responses around it); false if the interaction is unknown.
+   */
+  resetInteraction(eventId: number, interactionId: number, now: number): Promise<boolean>
   putRaffle(eventId: number, raffle: Raffle): Promise<void>
   setShow(eventId: number, show: Show | null): Promise<void>
   /** Hides or approves a message; false if the id is unknown. Queues the change for Postgres. */

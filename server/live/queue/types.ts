@@ -22,6 +22,8 @@ export type QueueItem =
     }
   | { t: 'message'; id: number; number: number; text: string; state: 'visible' | 'held'; at: number }
   | { t: 'moderate'; id: number; state: 'visible' | 'hidden'; at: number }
+  /** The host cleared an interaction's responses: those older than `rev` are gone. */
+  | { t: 'reset'; interactionId: number; rev: number; at: number }
 
 export interface QueueEntry {
   /** The backend's id, for acknowledging. */
