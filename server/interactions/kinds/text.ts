@@ -1,7 +1,7 @@
 /**
  * `text`: open answers, one per guest (a guest may rewrite it while the poll is open),
- * shown on the screen as cards, newest first. Cleaned and checked like a danmaku (control
- * characters, the event's length limit, the word filter) and, when the host pre-moderates,
+ * shown on the screen as cards, newest first. Cleaned and checked like a danmaku
+ * (protocol/guest-text.ts: deceptive characters, the event's length limit, the word filter) and, when the host pre-moderates,
  * held until the host approves it; the host can hide any answer, even after closing.
  *
  * The response is `{text, at, state}`. Only a visible answer has a counter key:
@@ -9,6 +9,7 @@
  * (highest count, then key descending: every count is 1) are the newest visible answers,
  * and the view is made from the keys alone.
  */
+import { cleanGuestText, visibleLength } from '../../../protocol/guest-text.ts'
 import type { Poll, VoteBody } from '../../../protocol/index.ts'
 import { badRequest } from '../../http/errors.ts'
 import type { InteractionDef } from '../../live/counters/types.ts'
@@ -24,11 +25,6 @@ export interface TextResponse {
   state: TextState
 }
 
-/** Strips control characters (they would break lines on the big screen) and trims. */
-const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim()
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-const visibleLength = (text: string) => [...graphemes.segment(text)].length
-
 const cardKey = (at: number, number: number, text: string) => `${String(at).padStart(15, '0')}|${number}|${text}`
 
 /** A text response in another moderation state (what the host's approve and hide store). */
@@ -42,7 +38,7 @@ export const text: Kind = {
   fields: ['text'],
 
   answer(body: VoteBody, ctx: AnswerContext): Answer {
-    const value = clean(body.text!)
+    const value = cleanGuestText(body.text!)
     const max = ctx.settings.maxMessageLength
     if (!value) throw badRequest('empty_answer', 'write something first', { text: 'empty' })
     const n = visibleLength(value)

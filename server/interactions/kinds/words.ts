@@ -6,6 +6,7 @@
  * words; the counter layer reads only the top WORDS_KEPT each tick, so a cloud of ten
  * thousand distinct words still makes a small, bounded view.
  */
+import { cleanGuestText, visibleLength } from '../../../protocol/guest-text.ts'
 import { type Poll, type VoteBody, WORD_MAX_CHARS, WORDS_PER_GUEST } from '../../../protocol/index.ts'
 import { badRequest } from '../../http/errors.ts'
 import type { InteractionDef } from '../../live/counters/types.ts'
@@ -16,17 +17,14 @@ export const WORDS_KEPT = 50
 
 const EDGES = /^[\p{P}\p{S}\p{Z}\p{C}]+|[\p{P}\p{S}\p{Z}\p{C}]+$/gu
 
-/** One word as it counts: NFKC, lower case, single spaces, no punctuation around it. */
+/** One word as it counts: cleaned like any guest text, NFKC, lower case, single spaces, no punctuation around it. */
 export function normalizeWord(raw: string): string {
-  return raw
+  return cleanGuestText(raw)
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\p{Z}\p{C}\s]+/gu, ' ')
     .replace(EDGES, '')
 }
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-const length = (text: string) => [...graphemes.segment(text)].length
 
 export interface WordsSpec {
   question: string
@@ -42,7 +40,7 @@ export const words: Kind = {
     for (const raw of body.words!) {
       const word = normalizeWord(raw)
       if (!word) throw badRequest('empty_word', 'each word needs a letter or a digit', { words: 'an empty word' })
-      if (length(word) > WORD_MAX_CHARS) {
+      if (visibleLength(word) > WORD_MAX_CHARS) {
         throw badRequest('word_too_long', `a word is at most ${WORD_MAX_CHARS} characters`, {
           words: `"${word.slice(0, 20)}…" is too long`,
         })
