@@ -37,7 +37,7 @@ export const pollSchema = z.object({
   maxChoices: z.number().int().min(1),
   /** A choice poll's options; a rating's values (label is the value), each with its count. */
   options: z.array(pollOptionSchema),
-  /** Wristbands that answered (every kind but choice; shown even while results are hidden). */
+  /** Wristbands that answered (every kind; a choice poll only with hideResults). Shown even while results are hidden. */
   responses: z.number().int().optional(),
   /**
    * Set when the host hides results until revealing them. Until `revealed`, the public view

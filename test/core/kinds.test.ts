@@ -256,7 +256,7 @@ for (const backend of BACKENDS) {
       expect(hostPoll.options.map((o) => o.votes)).toEqual([3, 2])
       // The public snapshot, the host snapshot's public part and the SSE stream carry no counts.
       const pub = await publicPoll(poll.id)
-      expect(pub).toMatchObject({ hideResults: true, revealed: false })
+      expect(pub).toMatchObject({ hideResults: true, revealed: false, responses: 5 })
       expect(pub?.options.map((o) => o.votes)).toEqual([0, 0])
       const pubRating = await publicPoll(rating.id)
       expect(pubRating?.rating?.average).toBeNull()

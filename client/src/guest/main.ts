@@ -27,6 +27,8 @@ import './danmaku-feed/danmaku-feed.ts'
 import { LightShowController } from './light-show/light-show.ts'
 import type { DismissEvent } from './pending-list/pending-list.ts'
 import './pending-list/pending-list.ts'
+import type { AnswerEvent, AnswerValue } from './answer-card/answer-card.ts'
+import './answer-card/answer-card.ts'
 import type { VoteEvent, VoteState } from './poll-card/poll-card.ts'
 import './poll-card/poll-card.ts'
 import './raffle-card/raffle-card.ts'
@@ -86,6 +88,7 @@ export class GuestApp extends LitElement {
     event: { state: true },
     me: { state: true },
     confirmed: { state: true },
+    answers: { state: true },
     checkinBusy: { state: true },
     checkinError: { state: true },
     notice: { state: true },
@@ -285,6 +288,8 @@ export class GuestApp extends LitElement {
   declare me: Me | null
   /** Votes the server has accepted: pollId -> optionId. */
   declare confirmed: Record<string, number>
+  /** Answers the server accepted to polls of other kinds: pollId -> the answer. */
+  declare answers: Record<string, AnswerValue>
   declare checkinBusy: boolean
   declare checkinError: string
   declare notice: Notice | null
@@ -315,6 +320,7 @@ export class GuestApp extends LitElement {
     this.event = null
     this.me = null
     this.confirmed = {}
+    this.answers = {}
     this.checkinBusy = false
     this.checkinError = ''
     this.notice = null
@@ -387,6 +393,7 @@ export class GuestApp extends LitElement {
     this.me = me
     this.meFromCache = fromCache
     this.confirmed = { ...me.votes }
+    this.answers = { ...(me.answers ?? {}) }
     this.phase = 'ready'
     if (!fromCache) {
       writeCache(this.slug, { me })
@@ -448,6 +455,13 @@ export class GuestApp extends LitElement {
   private accepted(action: QueuedAction, body: unknown) {
     if (action.kind === 'vote') {
       const v = action.body as VoteBody
+      if (v.optionId === undefined && v.optionIds === undefined) {
+        const held = v.text !== undefined && !!this.event?.premoderate
+        const a: AnswerValue =
+          v.value !== undefined ? { value: v.value } : v.words ? { words: v.words } : { text: v.text, held }
+        this.answers = { ...this.answers, [v.pollId]: a }
+        return
+      }
       this.confirmed = { ...this.confirmed, [v.pollId]: v.optionId }
       if (this.me) writeCache(this.slug, { me: { ...this.me, votes: this.confirmed } })
       return
@@ -492,6 +506,11 @@ export class GuestApp extends LitElement {
     this.checkinBusy = false
     this.checkinError = reasonText(r.error)
     this.renderRoot.querySelector('gb-checkin-form')?.focus()
+  }
+
+  private onAnswer(e: AnswerEvent) {
+    const { pollId, body, label } = e.detail
+    this.outbox?.add('vote', { pollId, ...body }, label)
   }
 
   private onVote(e: VoteEvent) {
@@ -655,7 +674,7 @@ export class GuestApp extends LitElement {
         (ob.pending.length > 0 && (ob.waitReason !== null || ob.pending.some((a) => a.attempts > 1))))
     const notice = this.notice === SENDING && ob?.waitReason ? SAVED : this.notice
     return html`${this.header(true)}
-      <main @gb-vote=${this.onVote} @gb-dismiss=${this.onDismiss}>
+      <main @gb-answer=${this.onAnswer} @gb-vote=${this.onVote} @gb-dismiss=${this.onDismiss}>
         ${
           snap
             ? html`${
@@ -678,6 +697,14 @@ export class GuestApp extends LitElement {
                   </section>`
               }
               ${polls.map((p) => {
+                if (p.kind !== 'choice') {
+                  return html`<gb-answer-card
+                    .poll=${p}
+                    .answer=${this.answers[String(p.id)] ?? null}
+                    .sending=${!!this.outbox?.pendingVote(p.id)}
+                    .eventStatus=${snap.status}
+                  ></gb-answer-card>`
+                }
                 const v = this.voteFor(p)
                 return html`<gb-poll-card
                   .poll=${p}

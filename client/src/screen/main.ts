@@ -18,6 +18,7 @@ import { diffDanmaku } from './danmaku-layer/feed.ts'
 import './join-qr/join-qr.ts'
 import { screenStyles } from './main.styles.ts'
 import './poll-bars/poll-bars.ts'
+import './kind-view/kind-view.ts'
 import type { RaffleDraw } from './raffle-draw/raffle-draw.ts'
 import './raffle-draw/raffle-draw.ts'
 import './shared/tween-number.ts'
@@ -271,7 +272,9 @@ export class ScreenApp extends LitElement {
         <main>
           ${
             poll
-              ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
+              ? poll.kind === 'choice' && !(poll.hideResults && !poll.revealed)
+                ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
+                : html`<gb-kind-view class="card stage" .poll=${poll}></gb-kind-view>`
               : html`<div class="card stage welcome">
                 <div class="kicker">Welcome</div>
                 <h2>Send a message to this screen</h2>

@@ -37,10 +37,12 @@ export const choice: Kind = {
     return Array.isArray(ids) ? ids.map(String) : []
   },
 
-  view(def: InteractionDef, counts: ReadonlyMap<string, number>): Poll {
+  view(def: InteractionDef, counts: ReadonlyMap<string, number>, responders: number): Poll {
     const s = spec(def)
     return {
       ...commonView(def),
+      // With results hidden, how many voted is all the public sees.
+      ...(def.results ? { responses: responders } : {}),
       kind: 'choice',
       question: s.question,
       maxChoices: s.maxChoices,

@@ -1,0 +1,170 @@
+/**
+ * Every poll kind in headless Chromium against a real server process: a phone (390x844)
+ * answers a rating, a word cloud and an open-text poll; the screen (1280x720) shows each
+ * kind's own view within 2 s (histogram and average, a word cloud whose words keep their
+ * places between ticks, answer cards), and results hidden by the host stay off the screen
+ * until revealed. Screenshots land in test-output/screenshots/kinds-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { BrowserContext, Page } from 'playwright-core'
+import { chromiumAvailable, DEEP_HELPERS, PHONE, screenshot } from '../support/browser.ts'
+import { type DeepWindow, ScreenHarness, SLUG } from './screen-harness.ts'
+
+const HD = { width: 1280, height: 720 }
+
+describe('poll kinds on the phone and the screen', () => {
+  const skip = !chromiumAvailable()
+  const h = new ScreenHarness()
+  let screen: Page
+  let phone: Page
+  let phoneContext: BrowserContext
+
+  beforeAll(async () => {
+    if (skip) return
+    await h.start({ guests: 30 })
+    await h.host('POST', `/polls/${h.poll.id}/close`)
+    const context = await h.browser.newContext({ viewport: HD })
+    await context.addInitScript(DEEP_HELPERS)
+    screen = await context.newPage()
+    screen.on('pageerror', (err) => console.error('[screen page error]', err))
+    await screen.goto(`${h.server.url}/e/${SLUG}/screen`)
+    const band = await h.host('POST', '/wristbands', { count: 1, label: 'phone' })
+    phoneContext = await h.browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
+    phone = await phoneContext.newPage()
+    phone.on('pageerror', (err) => console.error('[phone page error]', err))
+    await phone.goto(`${h.server.url}/w/${band.wristbands[0].code}`)
+  }, 60_000)
+  afterAll(async () => {
+    if (!skip) await h.stop()
+  }, 30_000)
+
+  const open = async (body: Record<string, unknown>) => {
+    const poll = await h.host('POST', '/polls', body)
+    await h.host('POST', `/polls/${poll.id}/open`)
+    return poll as { id: number }
+  }
+  const close = (id: number) => h.host('POST', `/polls/${id}/close`)
+  const answer = async (i: number, body: Record<string, unknown>) => {
+    const res = await h.guest(h.guests[i], '/votes', body)
+    if (res.status !== 202) throw new Error(`answer: ${res.status} ${await res.text()}`)
+  }
+  const onScreen = (path: string[], check: string, timeout = 2000) =>
+    screen.waitForFunction(
+      ([p, c]) => {
+        const el = (window as unknown as DeepWindow).__deep(p as string[])
+        return !!el && new Function('el', `return ${c}`)(el)
+      },
+      [path, check] as const,
+      { timeout, polling: 'raf' },
+    )
+
+  test.skipIf(skip)(
+    'rating: the phone rates, the screen shows the histogram and the live average',
+    async () => {
+      const poll = await open({ kind: 'rating', question: 'How was the opening act?', scale: { min: 1, max: 5 } })
+      for (const [i, value] of [5, 4, 4, 3, 5, 5, 2].entries()) await answer(i, { pollId: poll.id, value })
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.avg'], "el.dataset.average === '4'", 5000)
+      // The phone's answer moves the average on the screen within 2 s.
+      const button = phone.locator(`[data-poll-id="${poll.id}"] button[data-value="1"]`)
+      await button.waitFor({ timeout: 5000 })
+      const t0 = performance.now()
+      await button.click()
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.avg'], "el.dataset.average === '3.63'")
+      console.log(`rating: phone -> screen ${Math.round(performance.now() - t0)} ms`)
+      await phone.locator(`[data-poll-id="${poll.id}"] .avg`).waitFor({ timeout: 3000 })
+      await screenshot(phone, 'kinds-rating-phone')
+      await screenshot(screen, 'kinds-rating-screen')
+      await close(poll.id)
+    },
+    30_000,
+  )
+
+  test.skipIf(skip)(
+    'words: the cloud grows and its words keep their places between ticks',
+    async () => {
+      const poll = await open({ kind: 'words', question: 'One word for tonight?' })
+      const words = ['neon', 'loud', 'golden', 'sweaty', 'electric', 'magic', 'late', 'friends', '快乐', 'bass']
+      for (let i = 0; i < 20; i++) await answer(i, { pollId: poll.id, words: [words[i % 10], words[(i * 3) % 10]] })
+      // Every answer is on the screen before the layout is taken.
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.body'], "el.dataset.responses === '20'", 5000)
+      const places = () =>
+        screen.evaluate(() =>
+          Object.fromEntries(
+            (window as unknown as DeepWindow)
+              .__deepAll(['gb-screen-app', 'gb-kind-view', 'text'])
+              .map((t) => [t.dataset.word, `${t.getAttribute('x')},${t.getAttribute('y')}`]),
+          ),
+        )
+      await Bun.sleep(300)
+      const before = await places()
+      // The phone adds words: new ones appear, the old ones stay where they were.
+      const inputs = phone.locator(`[data-poll-id="${poll.id}"] input`)
+      await inputs.first().waitFor({ timeout: 5000 })
+      await inputs.nth(0).fill('Sparkly!')
+      await inputs.nth(1).fill('ＮＥＯＮ')
+      await phone.locator(`[data-poll-id="${poll.id}"] button[type="submit"]`).click()
+      await onScreen(['gb-screen-app', 'gb-kind-view', 'text[data-word="sparkly"]'], 'true')
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.body'], "el.dataset.responses === '21'")
+      await Bun.sleep(300)
+      const after = await places()
+      const moved = Object.entries(before).filter(([word, at]) => after[word] !== at)
+      if (moved.length) console.log('moved', JSON.stringify({ before, after }))
+      for (const [word, at] of Object.entries(before)) expect(after[word]).toBe(at)
+      await phone.locator(`[data-poll-id="${poll.id}"] .chips`).first().waitFor({ timeout: 3000 })
+      await screenshot(phone, 'kinds-words-phone')
+      await screenshot(screen, 'kinds-words-screen')
+      await close(poll.id)
+    },
+    30_000,
+  )
+
+  test.skipIf(skip)(
+    'text: answers arrive as cards; results hidden until the host reveals them',
+    async () => {
+      const poll = await open({ kind: 'text', question: 'What should the encore be? Tell us why.' })
+      const texts = [
+        'Midnight City, obviously',
+        'Something we can all sing along to — with the lights down and phones up',
+        '再来一首!',
+        'The slow one from the second set',
+      ]
+      for (const [i, text] of texts.entries()) await answer(i, { pollId: poll.id, text })
+      const box = phone.locator(`[data-poll-id="${poll.id}"] textarea`)
+      await box.waitFor({ timeout: 5000 })
+      await box.fill('Play the first song again, but louder')
+      await phone.locator(`[data-poll-id="${poll.id}"] button[type="submit"]`).click()
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.cards'], 'el.children.length === 5', 5000)
+      await phone.locator(`[data-poll-id="${poll.id}"] .mine`).waitFor({ timeout: 3000 })
+      await screenshot(phone, 'kinds-text-phone')
+      await screenshot(screen, 'kinds-text-screen')
+      await close(poll.id)
+
+      const secret = await open({
+        question: 'Who wins the dance-off?',
+        options: ['Team Red', 'Team Blue'],
+        hideResults: true,
+      })
+      const ids = (secret as unknown as { options: { id: number }[] }).options.map((o) => o.id)
+      for (let i = 0; i < 6; i++) await answer(i, { pollId: secret.id, optionId: ids[i % 3 ? 0 : 1] })
+      await onScreen(['gb-screen-app', 'gb-kind-view', '[data-hidden]'], 'true', 5000)
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.body'], "el.dataset.responses === '6'")
+      await Bun.sleep(300)
+      expect(
+        await screen.evaluate(() => (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars'])),
+      ).toBe(null)
+      await screenshot(screen, 'kinds-hidden-screen')
+      await close(secret.id)
+      await h.host('POST', `/polls/${secret.id}/reveal`)
+      await onScreen(
+        ['gb-screen-app', 'gb-poll-bars', `li[data-option="${ids[0]}"]`],
+        "el.dataset.votes === '4'",
+        2000,
+      ).catch(async (err) => {
+        await screenshot(screen, 'kinds-revealed-failed')
+        throw err
+      })
+      await screenshot(screen, 'kinds-revealed-screen')
+    },
+    30_000,
+  )
+})
