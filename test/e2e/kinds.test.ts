@@ -167,4 +167,41 @@ describe('poll kinds on the phone and the screen', () => {
     },
     30_000,
   )
+
+  test.skipIf(skip)(
+    'admin: the form makes a poll of any kind; each card shows its kind, its results and its actions',
+    async () => {
+      const context = await h.browser.newContext({ viewport: HD })
+      const admin = await context.newPage()
+      admin.on('pageerror', (err) => console.error('[admin page error]', err))
+      await admin.goto(`${h.server.url}/e/${SLUG}/admin#key=${h.secret}`)
+      const form = admin.locator('gb-poll-manager form')
+      await form.waitFor({ timeout: 5000 })
+      await form.locator('select[name="kind"]').selectOption('rating')
+      await form.locator('select[name="scale"]').selectOption('0-10')
+      await form.locator('input[name="question"]').fill('Would you recommend tonight to a friend?')
+      await form.locator('input[name="hideResults"]').check()
+      await form.getByRole('button', { name: /Create/ }).click()
+      const made = await (async () => {
+        for (let i = 0; i < 50; i++) {
+          const snap = await h.host('GET', '/snapshot')
+          const p = snap.snapshot.polls.find((x: { question: string }) => x.question.startsWith('Would you recommend'))
+          if (p?.open) return p
+          await Bun.sleep(100)
+        }
+        throw new Error('the rating made in the form never opened')
+      })()
+      expect(made).toMatchObject({ kind: 'rating', hideResults: true, revealed: false, rating: { min: 0, max: 10 } })
+      for (let i = 0; i < 5; i++) await answer(i, { pollId: made.id, value: 6 + i })
+      // The host sees the hidden results live; the card offers Reveal.
+      const card = admin.locator(`gb-poll-manager article[data-poll="${made.id}"]`)
+      await card.getByText('Average 8').waitFor({ timeout: 3000 })
+      await card.getByRole('button', { name: 'Reveal results' }).waitFor()
+      await screenshot(admin, 'kinds-admin')
+      await card.getByRole('button', { name: 'Reveal results' }).click()
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.avg'], "el.dataset.average === '8'", 3000)
+      await context.close()
+    },
+    30_000,
+  )
 })

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
+import type { Poll } from '../../../../protocol/index.ts'
 import { slugFromPath } from '../../lib/api.ts'
 import { LiveController, type LiveStream, streamUrls } from '../../lib/live-stream.ts'
 import '../moderation-panel/moderation-panel.ts'
@@ -33,6 +34,13 @@ const AUTH_RECHECK_MS = 10_000
  * @fires gb-sign-out - CustomEvent<void>: the host pressed Sign out.
  * @fires gb-auth-lost - CustomEvent<AuthLostDetail>: the session no longer works (from any panel, or found by the stream check).
  */
+/** The host sees every poll's results live: hidden ones come in the host view's `results`. */
+const withHostResults = (polls: Poll[], results: Poll[] | undefined): Poll[] => {
+  if (!results?.length) return polls
+  const full = new Map(results.map((p) => [p.id, p]))
+  return polls.map((p) => full.get(p.id) ?? p)
+}
+
 export class AdminConsole extends LitElement {
   static properties = {
     event: { attribute: false },
@@ -255,7 +263,7 @@ export class AdminConsole extends LitElement {
         </aside>
         ${this.renderTabs(tabs)}
         <section class="panel" id="panel-polls" role="tabpanel" aria-labelledby="tab-polls" ?hidden=${!shown('polls')}>
-          <gb-poll-manager .slug=${this.slug} .polls=${s?.polls ?? []}></gb-poll-manager>
+          <gb-poll-manager .slug=${this.slug} .polls=${withHostResults(s?.polls ?? [], admin?.results)}></gb-poll-manager>
         </section>
         ${
           wide

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { CreatedPoll } from '../../../../protocol/host.ts'
-import type { Poll } from '../../../../protocol/index.ts'
+import type { Poll, PollKind } from '../../../../protocol/index.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
@@ -22,12 +22,21 @@ export class PollManager extends LitElement {
     polls: { attribute: false },
     question: { state: true },
     options: { state: true },
+    kind: { state: true },
+    maxChoices: { state: true },
+    scale: { state: true },
+    hideResults: { state: true },
   }
 
   declare slug: string
   declare polls: Poll[]
   declare question: string
   declare options: string[]
+  declare kind: PollKind
+  declare maxChoices: number
+  /** A rating's scale as "min-max". */
+  declare scale: string
+  declare hideResults: boolean
 
   private actions = new Actions(this)
 
@@ -39,6 +48,10 @@ export class PollManager extends LitElement {
     this.polls = []
     this.question = ''
     this.options = ['', '', '']
+    this.kind = 'choice'
+    this.maxChoices = 1
+    this.scale = '1-5'
+    this.hideResults = false
   }
 
   private setOption(i: number, value: string) {
@@ -69,13 +82,14 @@ export class PollManager extends LitElement {
   }
 
   /** The same limits the server enforces, checked before sending so mistakes show at once. */
-  private validate(): { question: string; options: string[] } | null {
+  private validate(): Record<string, unknown> | null {
     const question = this.question.trim()
     const options = this.options.map((o) => o.trim()).filter(Boolean)
     const fields: Record<string, string> = {}
     if (!question) fields.question = 'write the question'
     else if (question.length > QUESTION_MAX) fields.question = `at most ${QUESTION_MAX} characters`
-    if (options.length < MIN_OPTIONS) fields.options = `give at least ${MIN_OPTIONS} options`
+    const choice = this.kind === 'choice'
+    if (choice && options.length < MIN_OPTIONS) fields.options = `give at least ${MIN_OPTIONS} options`
     const long = options.findIndex((o) => o.length > OPTION_MAX)
     if (long >= 0) fields[`options.${long}`] = `at most ${OPTION_MAX} characters`
     const seen = new Set<string>()
@@ -87,7 +101,17 @@ export class PollManager extends LitElement {
       this.actions.fail('create', 'Fix the poll before creating it.', fields)
       return null
     }
-    return { question, options }
+    const body: Record<string, unknown> = { question, kind: this.kind }
+    if (choice) {
+      body.options = options
+      if (this.maxChoices > 1) body.maxChoices = Math.min(this.maxChoices, options.length)
+    }
+    if (this.kind === 'rating') {
+      const [min, max] = this.scale.split('-').map(Number)
+      body.scale = { min, max }
+    }
+    if (this.hideResults) body.hideResults = true
+    return body
   }
 
   private async create(openNow: boolean) {
@@ -97,12 +121,58 @@ export class PollManager extends LitElement {
     if (!r.ok) return
     this.question = ''
     this.options = ['', '', '']
+    this.hideResults = false
     if (openNow) {
       const o = await this.actions.run('create', () => hostApi(this.slug, 'POST', `/polls/${r.body.id}/open`))
       if (o.ok) this.actions.succeed('create', 'Poll created and open: guests can vote now')
     } else {
       this.actions.succeed('create', 'Draft saved: open it when you are ready')
     }
+  }
+
+  /** Reveal, reset, duplicate: one click each, answered in the poll's own feedback line. */
+  private async act(poll: Poll, what: 'reveal' | 'reset' | 'duplicate') {
+    if (what === 'reset' && !confirm('Clear every answer to this poll?')) return
+    const done = {
+      reveal: 'Results shown on every screen',
+      reset: 'Answers cleared',
+      duplicate: 'Copied into a new draft',
+    }
+    await this.actions.run(`poll-${poll.id}`, () => hostApi(this.slug, 'POST', `/polls/${poll.id}/${what}`), done[what])
+  }
+
+  private async hideAnswer(poll: Poll, number: number) {
+    await this.actions.run(
+      `poll-${poll.id}`,
+      () => hostApi(this.slug, 'POST', `/polls/${poll.id}/answers/${number}/hide`),
+      `Answer of #${number} hidden`,
+    )
+  }
+
+  /** Each kind's live results for the host (hidden ones too: the host stream has them). */
+  private renderResults(poll: Poll) {
+    if (poll.kind === 'words') {
+      return html`<ul class="bars" data-words>
+        ${(poll.words ?? [])
+          .slice(0, 15)
+          .map(
+            (w) =>
+              html`<li class="bar"><span class="label wrap">${w.text}</span><span class="votes num">${count(w.count)}</span></li>`,
+          )}
+      </ul>`
+    }
+    if (poll.kind === 'text') {
+      return html`<ul class="bars" data-answers>
+        ${(poll.answers ?? []).slice(0, 10).map(
+          (a) => html`<li class="bar">
+            <span class="label wrap">${a.text} <small class="num">#${a.number}</small></span>
+            <button class="btn btn-ghost btn-sm" @click=${() => this.hideAnswer(poll, a.number)}>Hide</button>
+          </li>`,
+        )}
+      </ul>`
+    }
+    return html`${poll.kind === 'rating' ? html`<p class="num">Average <b>${poll.rating?.average ?? '–'}</b> (${poll.rating?.min}–${poll.rating?.max})</p>` : nothing}
+      ${this.renderBars(poll)}`
   }
 
   private async setState(poll: Poll, state: 'open' | 'close') {
@@ -135,7 +205,75 @@ export class PollManager extends LitElement {
           />
           ${qErr ? html`<span class="field-error">${qErr}</span>` : nothing}
         </label>
-        <fieldset class="options" style="border:0;margin:0;padding:0">
+        <label class="field"
+          >Kind
+          <select
+            name="kind"
+            .value=${this.kind}
+            @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as PollKind)}
+          >
+            <option value="choice">Multiple choice</option>
+            <option value="rating">Rating scale</option>
+            <option value="words">Word cloud</option>
+            <option value="text">Open answers</option>
+          </select>
+        </label>
+        ${
+          this.kind === 'rating'
+            ? html`<label class="field"
+                >Scale
+                <select name="scale" .value=${this.scale} @change=${(e: Event) => (this.scale = (e.target as HTMLSelectElement).value)}>
+                  <option value="1-5">1 to 5</option>
+                  <option value="1-10">1 to 10</option>
+                  <option value="0-10">0 to 10</option>
+                </select>
+              </label>`
+            : nothing
+        }
+        ${this.kind === 'choice' ? this.renderOptionInputs() : nothing}
+        ${
+          this.kind === 'choice'
+            ? html`<label class="field"
+                >Each guest picks
+                <select
+                  name="maxChoices"
+                  .value=${String(this.maxChoices)}
+                  @change=${(e: Event) => (this.maxChoices = Number((e.target as HTMLSelectElement).value))}
+                >
+                  <option value="1">one option</option>
+                  ${[2, 3, 4, 5].map((n) => html`<option value=${n}>up to ${n} options</option>`)}
+                </select>
+              </label>`
+            : nothing
+        }
+        <label class="check-row" style="display:flex;gap:0.5rem;align-items:center;font-weight:600">
+          <input
+            type="checkbox"
+            name="hideResults"
+            .checked=${this.hideResults}
+            @change=${(e: Event) => (this.hideResults = (e.target as HTMLInputElement).checked)}
+          />
+          Hide results until I reveal them
+        </label>
+        <div class="form-actions">
+          <button type="button" class="btn btn-outline" ?disabled=${busy} @click=${() => this.create(false)}>
+            Save as draft
+          </button>
+          <button type="submit" class="btn btn-primary" ?disabled=${busy}>Create &amp; open</button>
+        </div>
+      </form>
+      ${this.actions.feedback('create', {
+        fields: {
+          question: '',
+          options: 'Options',
+          ...Object.fromEntries(this.options.map((_, i) => [`options.${i}`, `Option ${i + 1}`])),
+        },
+      })}
+    </section>`
+  }
+
+  private renderOptionInputs() {
+    return html`<fieldset class="options" style="border:0;margin:0;padding:0">
           <legend class="field" style="padding:0;margin-bottom:0.35rem;font-size:0.8125rem;font-weight:600;color:var(--gb-muted)">
             Options (${MIN_OPTIONS}–${MAX_OPTIONS})
           </legend>
@@ -175,22 +313,7 @@ export class PollManager extends LitElement {
           >
             + Add option
           </button>
-        </fieldset>
-        <div class="form-actions">
-          <button type="button" class="btn btn-outline" ?disabled=${busy} @click=${() => this.create(false)}>
-            Save as draft
-          </button>
-          <button type="submit" class="btn btn-primary" ?disabled=${busy}>Create &amp; open</button>
-        </div>
-      </form>
-      ${this.actions.feedback('create', {
-        fields: {
-          question: '',
-          options: 'Options',
-          ...Object.fromEntries(this.options.map((_, i) => [`options.${i}`, `Option ${i + 1}`])),
-        },
-      })}
-    </section>`
+        </fieldset>`
   }
 
   private renderBars(poll: Poll) {
@@ -211,15 +334,23 @@ export class PollManager extends LitElement {
   }
 
   private renderPoll(poll: Poll) {
-    const total = poll.options.reduce((n, o) => n + o.votes, 0)
+    const total = poll.responses ?? poll.options.reduce((n, o) => n + o.votes, 0)
     const key = `poll-${poll.id}`
+    const kindName = {
+      choice: poll.maxChoices > 1 ? `Pick up to ${poll.maxChoices}` : 'Choice',
+      rating: 'Rating',
+      words: 'Word cloud',
+      text: 'Open answers',
+    }[poll.kind]
     const busy = this.actions.busy(key)
     const state = poll.open ? 'open' : poll.closed ? 'closed' : 'draft'
     return html`<article class="card poll ${poll.open ? 'is-open' : ''}" data-poll=${poll.id} data-state=${state}>
       <div class="poll-head">
         <h3 class="wrap">${poll.question}</h3>
         <div class="meta">
-          <span class="total num">${plural(total, 'vote')}</span>
+          <span class="badge">${kindName}</span>
+          ${poll.hideResults ? html`<span class="badge ${poll.revealed ? '' : 'badge-warn'}">${poll.revealed ? 'Revealed' : 'Results hidden'}</span>` : nothing}
+          <span class="total num">${plural(total, poll.kind === 'choice' ? 'vote' : 'answer')}</span>
           ${
             poll.open
               ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Open</span>`
@@ -229,7 +360,7 @@ export class PollManager extends LitElement {
           }
         </div>
       </div>
-      ${this.renderBars(poll)}
+      ${this.renderResults(poll)}
       <div class="poll-actions">
         ${
           poll.open
@@ -244,6 +375,13 @@ export class PollManager extends LitElement {
                 ▶ Open poll
               </button>`
         }
+        ${
+          poll.hideResults && !poll.revealed && (poll.open || poll.closed)
+            ? html`<button class="btn btn-primary btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'reveal')}>Reveal results</button>`
+            : nothing
+        }
+        ${total ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'reset')}>Reset</button>` : nothing}
+        <button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'duplicate')}>Duplicate</button>
       </div>
       ${this.actions.feedback(key)}
     </article>`
