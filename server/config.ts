@@ -30,6 +30,11 @@ const schema = z
     /** Base URL printed on wristbands and the join QR; defaults to http://localhost:PORT. */
     PUBLIC_URL: url(['http:', 'https:']).optional(),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    /**
+     * Where migrations run, when DATABASE_URL is a transaction-pooling PgBouncer: they hold
+     * a session lock, so they need a session (Postgres itself, or a session-mode pool).
+     */
+    MIGRATION_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */

@@ -58,7 +58,11 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
   let database: DatabaseHandle
   let live: LiveLayer
   if (config.mode === 'cluster') {
-    database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
+    database = await openPostgres({
+      url: config.DATABASE_URL!,
+      migrationUrl: config.MIGRATION_DATABASE_URL,
+      poolMax: config.DB_POOL_MAX,
+    })
     // Loaded only in cluster mode, so embedded mode never touches the Redis code.
     const { connectRedis, redisLive } = await import('./live/redis.ts')
     live = redisLive(await connectRedis(config.REDIS_URL!), {
