@@ -5,6 +5,7 @@
 import { createApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { ensureDemoEvent } from './events/demo.ts'
+import { SOCKET_BODY_CAP } from './http/body.ts'
 import { claimDataDir, localUrl } from './operator/data-dir.ts'
 import { createRuntime } from './runtime.ts'
 
@@ -36,7 +37,7 @@ app.listen({
   hostname: config.HOST,
   // Finite, not 0: a half-open socket is reaped; SSE heartbeats keep live streams well inside it.
   idleTimeout: Math.min(255, Math.ceil((config.HEARTBEAT_MS * 2) / 1000) + 10),
-  maxRequestBodySize: 4 * 1024 * 1024,
+  maxRequestBodySize: SOCKET_BODY_CAP,
   reusePort: true,
 })
 rt.start()

@@ -4,22 +4,33 @@
  */
 import { Elysia } from 'elysia'
 import type { Runtime } from '../runtime.ts'
+import { readJsonBody, tooLarge } from './body.ts'
 import { ApiFailure, errorResponse } from './errors.ts'
 import { isAdminPath, pathOf } from './paths.ts'
 
-/** Body limits: guest actions are tiny; host uploads (cue sheets, batches) may be larger. */
+/**
+ * Body limits: guest actions are tiny; host uploads (cue sheets, batches) may be larger.
+ * Host sign-in is open to anyone, so its body is held to the guest limit.
+ */
 export const GUEST_BODY_LIMIT = 16 * 1024
 export const HOST_BODY_LIMIT = 2 * 1024 * 1024
 
-const bodyLimit = (request: Request) => (isAdminPath(pathOf(request.url)) ? HOST_BODY_LIMIT : GUEST_BODY_LIMIT)
-const tooLarge = (limit: number) => new ApiFailure(413, 'body_too_large', `request body is over ${limit} bytes`)
+const SIGN_IN_PATH = /^\/api\/admin\/events\/[^/]+\/session\/?$/
+const bodyLimit = (request: Request) => {
+  const path = pathOf(request.url)
+  return isAdminPath(path) && !SIGN_IN_PATH.test(path) ? HOST_BODY_LIMIT : GUEST_BODY_LIMIT
+}
 
 interface ValidationIssue {
   path?: string
   message?: string
 }
 
-/** Turns every failure into the public `{error, message, fields?}` shape; never a bare 500. */
+/**
+ * Turns every failure into the public `{error, message, fields?}` shape; never a bare 500.
+ * Every route that takes a body reads it through `readJsonBody`: bounded, JSON only,
+ * nesting checked before parsing.
+ */
 export function errorHandling(rt: Runtime) {
   return new Elysia({ name: 'errors' })
     .onRequest(({ request }) => {
@@ -28,20 +39,7 @@ export function errorHandling(rt: Runtime) {
       const limit = bodyLimit(request)
       if (declared > limit) return errorResponse(tooLarge(limit))
     })
-    .onParse({ as: 'global' }, async ({ request, contentType }) => {
-      const text = await request.text()
-      const limit = bodyLimit(request)
-      if (Buffer.byteLength(text) > limit) throw tooLarge(limit)
-      if (!text.trim()) return {}
-      if (!contentType?.startsWith('application/json')) {
-        throw new ApiFailure(415, 'unsupported_media_type', 'send the body as application/json')
-      }
-      try {
-        return JSON.parse(text)
-      } catch {
-        throw new ApiFailure(400, 'malformed_body', 'the request body is not valid JSON')
-      }
-    })
+    .onParse({ as: 'global' }, ({ request, contentType }) => readJsonBody(request, contentType, bodyLimit(request)))
     .onError({ as: 'global' }, ({ code, error, request }) => {
       if (error instanceof ApiFailure) return errorResponse(error)
       // Elysia wraps what our body parser throws.
