@@ -6,6 +6,7 @@ import { Elysia } from 'elysia'
 import type { Runtime } from '../runtime.ts'
 import { readJsonBody, tooLarge } from './body.ts'
 import { ApiFailure, errorResponse } from './errors.ts'
+import { oversizedHead } from './limits.ts'
 import { isAdminPath, pathOf } from './paths.ts'
 
 /**
@@ -29,17 +30,22 @@ interface ValidationIssue {
 /**
  * Turns every failure into the public `{error, message, fields?}` shape; never a bare 500.
  * Every route that takes a body reads it through `readJsonBody`: bounded, JSON only,
- * nesting checked before parsing.
+ * nesting checked before parsing (with the Content-Type header itself: Elysia's
+ * `contentType` drops the charset).
  */
 export function errorHandling(rt: Runtime) {
   return new Elysia({ name: 'errors' })
     .onRequest(({ request }) => {
+      const head = oversizedHead(request)
+      if (head) return errorResponse(head)
       // Refuse early when the size is declared; the parser below checks what actually arrives.
       const declared = Number(request.headers.get('content-length') ?? 0)
       const limit = bodyLimit(request)
       if (declared > limit) return errorResponse(tooLarge(limit))
     })
-    .onParse({ as: 'global' }, ({ request, contentType }) => readJsonBody(request, contentType, bodyLimit(request)))
+    .onParse({ as: 'global' }, ({ request }) =>
+      readJsonBody(request, request.headers.get('content-type'), bodyLimit(request)),
+    )
     .onError({ as: 'global' }, ({ code, error, request }) => {
       if (error instanceof ApiFailure) return errorResponse(error)
       // Elysia wraps what our body parser throws.
@@ -62,6 +68,10 @@ export function errorHandling(rt: Runtime) {
           return errorResponse(new ApiFailure(404, 'not_found', 'no such route'))
         case 'INVALID_COOKIE_SIGNATURE':
           return errorResponse(new ApiFailure(401, 'unauthorized', 'invalid cookie'))
+      }
+      // A percent escape that does not decode (in a path or a cookie) is the client's mistake.
+      if (error instanceof URIError) {
+        return errorResponse(new ApiFailure(400, 'malformed_url', 'the request has a malformed percent escape'))
       }
       const status = (error as { status?: number }).status
       if (typeof status === 'number' && status >= 400 && status < 500) {

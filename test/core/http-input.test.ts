@@ -45,6 +45,8 @@ for (const backend of BACKENDS) {
     let slug: string
     let hostSecret: string
     let cookie: string
+    let eventId: number
+    let code: string
 
     beforeAll(async () => {
       if (skip) return
@@ -53,6 +55,8 @@ for (const backend of BACKENDS) {
       slug = seeded.event.slug
       hostSecret = seeded.hostSecret
       cookie = await checkIn(server, slug, seeded.wristbands[0].code)
+      eventId = seeded.event.id
+      code = seeded.wristbands[1].code
       server.app.listen({ port: 0, hostname: '127.0.0.1', maxRequestBodySize: SOCKET_BODY_CAP })
       base = `http://127.0.0.1:${server.app.server!.port}`
     })
@@ -122,6 +126,79 @@ for (const backend of BACKENDS) {
       },
       60_000,
     )
+
+    test.skipIf(skip)('only application/json in UTF-8 is read as JSON; anything else is a 415', async () => {
+      const checkin = (contentType: string, body: BodyInit = JSON.stringify({ code })) =>
+        server.fetch(`/api/events/${slug}/checkin`, { method: 'POST', headers: { 'content-type': contentType }, body })
+      for (const type of [
+        'application/jsonx',
+        'application/json-patch+json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=utf-16',
+        'application/json; charset=iso-8859-1',
+        'application/json;charset="utf-16le"',
+        'json',
+      ]) {
+        await expectShape(await checkin(type), 415, 'unsupported_media_type')
+      }
+      const utf16 = Buffer.from(JSON.stringify({ code }), 'utf16le')
+      await expectShape(await checkin('application/json; charset=utf-16le', utf16), 415, 'unsupported_media_type')
+      // Bytes that are not UTF-8 under a UTF-8 type are malformed.
+      await expectShape(await checkin('application/json', utf16), 400, 'malformed_body')
+      for (const type of ['application/json', 'Application/JSON; charset=UTF-8', 'application/json;charset="utf-8"']) {
+        const res = await checkin(type)
+        expect({ type, status: res.status }).toEqual({ type, status: 200 })
+      }
+    })
+
+    test.skipIf(skip)('a cookie or path escape that does not decode is a 4xx in the shape, never a 5xx', async () => {
+      const cases: [string, RequestInit][] = [
+        [`/api/events/${slug}/me`, { headers: { cookie: `gb_g${eventId}=%` } }],
+        [`/api/events/${slug}/me`, { headers: { cookie: `gb_g${eventId}=%E0%A4%A` } }],
+        [`/api/events/${slug}/votes`, { method: 'POST', headers: { cookie: `gb_g${eventId}=%zz` }, body: '{}' }],
+        [`/api/admin/events/${slug}/polls`, { headers: { cookie: `gb_h${eventId}=%` } }],
+        [`/api/admin/events/${slug}/status`, { method: 'PUT', headers: { cookie: `gb_h${eventId}=%` }, body: '{}' }],
+        [`/api/admin/events/${slug}/stream`, { headers: { cookie: `gb_h${eventId}=%` } }],
+        ['/api/admin/events/%E0%A4%A/polls', {}],
+        ['/api/events/%E0%A4%A/snapshot', {}],
+        ['/%', {}],
+      ]
+      for (const [path, init] of cases) {
+        const res = await server.fetch(path, init)
+        expect({
+          path,
+          cookie: new Headers(init.headers).get('cookie'),
+          is4xx: res.status >= 400 && res.status < 500,
+        }).toEqual({
+          path,
+          cookie: new Headers(init.headers).get('cookie'),
+          is4xx: true,
+        })
+        await expectShape(res, res.status)
+      }
+      // A page answers for any slug (the page itself says when there is no such event).
+      expect((await server.fetch('/e/%E0%A4%A')).status).toBeLessThan(500)
+      // A bad copy of the cookie does not hide the good one.
+      const me = await server.fetch(`/api/events/${slug}/me`, { headers: { cookie: `gb_g${eventId}=%; ${cookie}` } })
+      expect(me.status).toBe(200)
+    })
+
+    test.skipIf(skip)('an oversized URL or header section is refused in the shape (414, 431)', async () => {
+      const longUrl = await fetch(`${base}/api/events/${slug}/snapshot?pad=${'x'.repeat(5000)}`)
+      await expectShape(longUrl, 414, 'uri_too_long')
+      const bigHeader = await fetch(`${base}/api/events/${slug}/snapshot`, { headers: { 'x-pad': 'x'.repeat(10_000) } })
+      await expectShape(bigHeader, 431, 'headers_too_large')
+      const bigCookie = await fetch(`${base}/api/events/${slug}/me`, {
+        headers: {
+          cookie: `${cookie}; ${Array.from({ length: 200 }, (_, i) => `c${i}=${'v'.repeat(40)}`).join('; ')}`,
+        },
+      })
+      await expectShape(bigCookie, 431, 'headers_too_large')
+      // An ordinary request with the guest cookie is well inside.
+      expect((await fetch(`${base}/api/events/${slug}/me`, { headers: { cookie } })).status).toBe(200)
+    })
 
     test.skipIf(skip)('a body without Content-Length is cut off at the limit with a 413 in the shape', async () => {
       let sent = 0
