@@ -269,12 +269,21 @@ for (const backend of BACKENDS) {
             } catch {
               return // not a request a client could send
             }
-            const res = await server.app.handle(request)
+            // In-process, Elysia answers HEAD by reading the GET answer to its end to count
+            // its length, which a stream never reaches; over a socket Bun answers HEAD itself
+            // (test/core/http-input.test.ts checks that).
+            if (req.method === 'HEAD' && /\/stream(\?|$)/.test(req.path)) return
+            const res = await Promise.race([
+              server.app.handle(request),
+              Bun.sleep(10_000).then(() => {
+                throw new Error(`${req.method} ${req.path}: no answer within 10 s`)
+              }),
+            ])
             seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
             const wrong = await problem(req, res)
             if (wrong) throw new Error(`${req.method} ${req.path}: ${wrong}`)
           }),
-          { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: 90_000 },
+          { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: 90_000, markInterruptAsFailure: true },
         )
         const statuses = [...seen.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}x${n}`)
         console.log(

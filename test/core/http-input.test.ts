@@ -14,6 +14,7 @@ import {
   seedEvent,
   startTestServer,
   type TestServer,
+  until,
 } from '../support/backends.ts'
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)
@@ -198,6 +199,17 @@ for (const backend of BACKENDS) {
       await expectShape(bigCookie, 431, 'headers_too_large')
       // An ordinary request with the guest cookie is well inside.
       expect((await fetch(`${base}/api/events/${slug}/me`, { headers: { cookie } })).status).toBe(200)
+    })
+
+    test.skipIf(skip)('HEAD of a stream answers at once and leaves no subscriber behind', async () => {
+      for (const [path, headers] of [
+        [`/api/events/${slug}/stream`, {}],
+        [`/api/admin/events/${slug}/stream`, { authorization: `Bearer ${hostSecret}` }],
+      ] as const) {
+        const res = await fetch(`${base}${path}`, { method: 'HEAD', headers, signal: AbortSignal.timeout(3000) })
+        expect(res.status).toBe(200)
+      }
+      await until(() => server.rt.hub.stats.subscribers === 0, 3000)
     })
 
     test.skipIf(skip)('a body without Content-Length is cut off at the limit with a 413 in the shape', async () => {
