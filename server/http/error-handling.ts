@@ -2,6 +2,7 @@
  * The app's outer layer: body size limits, the JSON body parser, and the one error
  * shape `{error, message, fields?}` every failure turns into.
  */
+import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
 import type { Runtime } from '../runtime.ts'
 import { readJsonBody, tooLarge } from './body.ts'
@@ -77,14 +78,35 @@ export function errorHandling(rt: Runtime) {
       if (typeof status === 'number' && status >= 400 && status < 500) {
         return errorResponse(new ApiFailure(status, 'bad_request', String((error as Error).message ?? 'bad request')))
       }
+      const errorId = randomBytes(6).toString('hex')
       rt.log.error('unhandled error', {
+        errorId,
         url: request.url,
         code: String(code),
         error: String((error as Error)?.stack ?? error),
       })
-      // A failure we did not foresee is almost always a backend going away mid-request.
+      // A bug in our code (DESIGN: a 500 with an error id that is in the log) ...
+      if (isProgrammingError(error)) {
+        return errorResponse(
+          new ApiFailure(500, 'internal', `an unexpected error (id ${errorId}); it is in the server log`, undefined, {
+            'x-error-id': errorId,
+          }),
+        )
+      }
+      // ... else, unforeseen, it is almost always a backend going away mid-request: retry.
       return errorResponse(
-        new ApiFailure(503, 'unavailable', 'something went wrong; try again', undefined, { 'retry-after': '2' }),
+        new ApiFailure(503, 'unavailable', 'something went wrong; try again', undefined, {
+          'retry-after': '2',
+          'x-error-id': errorId,
+        }),
       )
     })
 }
+
+/** JavaScript's own errors for code that is wrong (a backend going away throws plain Errors). */
+const isProgrammingError = (error: unknown) =>
+  error instanceof TypeError ||
+  error instanceof RangeError ||
+  error instanceof ReferenceError ||
+  error instanceof SyntaxError ||
+  error instanceof EvalError

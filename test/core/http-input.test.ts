@@ -212,6 +212,37 @@ for (const backend of BACKENDS) {
       await until(() => server.rt.hub.stats.subscribers === 0, 3000)
     })
 
+    test.skipIf(skip)('a bug is a 500 with an error id that is in the log; a backend failure stays a 503', async () => {
+      const { directory, log } = server.rt
+      const bySlug = directory.bySlug
+      const logged: Record<string, unknown>[] = []
+      const error = log.error
+      log.error = (_msg, data) => void logged.push(data ?? {})
+      try {
+        directory.bySlug = async () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'status')")
+        }
+        const bug = await server.fetch(`/api/events/${slug}/snapshot`)
+        const body = await expectShape(bug, 500, 'internal')
+        const id = bug.headers.get('x-error-id')
+        expect(id).toMatch(/^[0-9a-f]{12}$/)
+        expect(body.message).toContain(id)
+        expect(bug.headers.get('retry-after')).toBeNull()
+        expect(logged.map((l) => l.errorId)).toContain(id)
+
+        directory.bySlug = async () => {
+          throw new Error('Connection is closed.')
+        }
+        const down = await server.fetch(`/api/events/${slug}/snapshot`)
+        await expectShape(down, 503, 'unavailable')
+        expect(down.headers.get('retry-after')).toBe('2')
+        expect(logged.map((l) => l.errorId)).toContain(down.headers.get('x-error-id'))
+      } finally {
+        directory.bySlug = bySlug
+        log.error = error
+      }
+    })
+
     test.skipIf(skip)('a body without Content-Length is cut off at the limit with a 413 in the shape', async () => {
       let sent = 0
       const body = new ReadableStream<Uint8Array>({
