@@ -1,5 +1,5 @@
 /**
- * `GET /time` as its own tiny process (`bun server/time-server.ts`), for deployments
+ * `GET /time` as its own tiny process (`bun server/system/time-server.ts`), for deployments
  * that want the clock apart from the app (cluster mode): it needs only Postgres to
  * report an event's status, and answers from memory between lookups.
  */
@@ -7,8 +7,12 @@ import { eq, ne } from 'drizzle-orm'
 import { events } from '../../db/schema.ts'
 import { loadConfig } from '../config.ts'
 import { openPostgres } from '../database/connect.ts'
+import { ApiFailure, errorResponse } from '../http/errors.ts'
+import { securityHeaders } from '../http/security-headers.ts'
 
-const config = loadConfig()
+// Only DATABASE_URL, PORT and HOST are used here: the app's rule that cluster mode needs
+// REDIS_URL too does not apply to the clock, so a placeholder satisfies it when unset.
+const config = loadConfig({ ...process.env, REDIS_URL: process.env.REDIS_URL || 'redis://unused.invalid' })
 if (!config.DATABASE_URL) {
   // The embedded database belongs to the server process; there, the app serves /time itself.
   console.error('the standalone time server needs DATABASE_URL (cluster mode); embedded mode serves /time from the app')
@@ -39,18 +43,30 @@ async function statusOf(slug: string | null): Promise<Status> {
   }
 }
 
+async function timeAnswer(req: Request): Promise<Response> {
+  const url = new URL(req.url)
+  if (url.pathname !== '/time') return errorResponse(new ApiFailure(404, 'not_found', 'this server answers only /time'))
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return errorResponse(new ApiFailure(405, 'method_not_allowed', 'GET /time', undefined, { allow: 'GET, HEAD' }))
+  }
+  const serverTime = Date.now()
+  const slug = url.searchParams.get('event')
+  const { status, message } = await statusOf(slug && /^[a-z0-9-]{1,48}$/.test(slug) ? slug : null)
+  return new Response(JSON.stringify({ serverTime, status, message }), {
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' },
+  })
+}
+
 const server = Bun.serve({
   port: config.PORT,
   hostname: config.HOST,
   async fetch(req) {
-    const url = new URL(req.url)
-    if (url.pathname !== '/time') return new Response('not found', { status: 404 })
-    const serverTime = Date.now()
-    const slug = url.searchParams.get('event')
-    const { status, message } = await statusOf(slug && /^[a-z0-9-]{1,48}$/.test(slug) ? slug : null)
-    return new Response(JSON.stringify({ serverTime, status, message }), {
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' },
-    })
+    const answer = await timeAnswer(req)
+    // The same security headers as the app's answers.
+    for (const [name, value] of Object.entries(securityHeaders(req))) answer.headers.set(name, value)
+    return answer
   },
+  // A failure we did not foresee still answers in the error shape.
+  error: () => errorResponse(new ApiFailure(500, 'internal', 'an unexpected error; it is in the server log')),
 })
 console.log(`time server on :${server.port}`)
