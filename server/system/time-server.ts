@@ -208,7 +208,9 @@ export function serveTime(cache: StatusCache, opts: { port: number; hostname: st
 if (import.meta.main) {
   const { loadConfig } = await import('../config.ts')
   // The app's rule that DATABASE_URL needs REDIS_URL too does not apply to the clock.
-  const config = loadConfig({ ...process.env, REDIS_URL: process.env.REDIS_URL || 'redis://unused.invalid' })
+  const env = { ...process.env }
+  if (env.DATABASE_URL && !env.REDIS_URL) env.REDIS_URL = 'redis://unused.invalid'
+  const config = loadConfig(env)
   const port = Number(process.env.TIME_PORT ?? 3001)
   let loader: StatusLoader
   let from: string
