@@ -13,6 +13,7 @@ import { AttendeeService } from './host/attendees/service.ts'
 import { createHostLimits, type HostLimits } from './host/guard.ts'
 import { ModerationService } from './host/moderation/service.ts'
 import { PollService } from './host/polls/service.ts'
+import { QaService } from './host/qa/service.ts'
 import { RaffleService } from './host/raffles/service.ts'
 import { ShowService } from './host/show/service.ts'
 import { StatusService } from './host/status/service.ts'
@@ -33,6 +34,7 @@ export interface Runtime {
   polls: PollService
   status: StatusService
   moderation: ModerationService
+  qa: QaService
   raffles: RaffleService
   wristbands: WristbandService
   attendees: AttendeeService
@@ -75,7 +77,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
   }
   const { counters } = live
   const db = database.db
-  const directory = new EventDirectory(db, counters, log)
+  const directory = new EventDirectory(db, counters, log, live.engagement)
   const flusher = new Flusher(db, live, log, {
     consumer: config.INSTANCE_ID,
     intervalMs: config.FLUSH_MS,
@@ -118,10 +120,11 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     database,
     live,
     directory,
-    guests: new GuestService(db, counters, directory),
+    guests: new GuestService(db, counters, directory, live.engagement),
     polls: new PollService(db, counters),
     status: new StatusService(db, counters, directory),
-    moderation: new ModerationService(db, counters),
+    moderation: new ModerationService(db, counters, live.engagement),
+    qa: new QaService(db, live.engagement),
     raffles: new RaffleService(db, counters),
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),

@@ -1,6 +1,7 @@
 /** The counter layer on Redis (cluster mode): the four parts over one client and key prefix. */
 import Redis from 'ioredis'
 import { RedisCounters } from './counters/redis.ts'
+import { RedisEngagement } from './engagement/redis.ts'
 import type { LiveLayer } from './index.ts'
 import { RedisLeases } from './leases/redis.ts'
 import { RedisDeltaLog } from './log/redis.ts'
@@ -48,6 +49,7 @@ export function redisLive(redis: Redis, opts: RedisLiveOptions): LiveLayer {
   return {
     kind: 'redis',
     counters: new RedisCounters(redis, keys, { messagesKept: opts.messagesKept }),
+    engagement: new RedisEngagement(redis, keys),
     queue: new RedisQueue(redis, keys),
     log,
     leases: new RedisLeases(redis, keys),

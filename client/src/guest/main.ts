@@ -486,7 +486,7 @@ export class GuestApp extends LitElement {
       const me = await api<Me>('GET', `${this.api}/me`)
       this.checkinBusy = false
       if (me.ok) this.setMe(me.body, false)
-      else this.setMe({ number: r.body.number, votes: {}, choices: {}, wins: [] }, true)
+      else this.setMe({ number: r.body.number, votes: {}, choices: {}, wins: [], questions: [], upvoted: [] }, true)
       return
     }
     this.checkinBusy = false
