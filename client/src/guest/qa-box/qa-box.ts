@@ -273,12 +273,14 @@ export class ReactionBar extends LitElement {
   }
   static styles = css`
     :host {
-      display: flex;
-      justify-content: space-between;
+      display: grid;
+      /* Six in a row on a phone; two rows when the text is zoomed. */
+      grid-template-columns: repeat(auto-fit, minmax(3rem, 1fr));
       gap: 6px;
     }
     button {
-      flex: 1;
+      min-width: 0;
+      padding: 0;
       min-height: 3rem;
       font-size: 1.5rem;
       border-radius: 0.75rem;
