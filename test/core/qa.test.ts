@@ -225,6 +225,54 @@ for (const backend of BACKENDS) {
       expect(read.questions).toEqual(live)
     })
 
+    test.skipIf(skip)(
+      'upvotes are exact under concurrency: 150 wristbands at once, twice each, some taken back',
+      async () => {
+        const big = await seedEvent(server, { wristbands: 150 })
+        const bigCookies = await Promise.all(big.wristbands.map((w) => checkIn(server, big.event.slug, w.code)))
+        const base = `/api/events/${big.event.slug}`
+        const send = (cookie: string, path: string, init: RequestInit) =>
+          server.fetch(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } })
+        const asked = await (await send(bigCookies[0], '/questions', json({ text: 'Everyone at once?' }))).json()
+        const statuses = await Promise.all(
+          bigCookies.flatMap((cookie) => [
+            send(cookie, `/questions/${asked.id}/upvote`, json({})).then((r) => r.status),
+            send(cookie, `/questions/${asked.id}/upvote`, json({})).then((r) => r.status),
+          ]),
+        )
+        // Each wristband's upvote counts once, whatever the interleaving of its two requests.
+        expect(statuses.every((s) => s === 202 || s === 409)).toBe(true)
+        expect(statuses.filter((s) => s === 202).length).toBeGreaterThanOrEqual(150)
+        const back = await Promise.all(
+          bigCookies.slice(0, 40).map((cookie) => send(cookie, `/questions/${asked.id}/upvote`, { method: 'DELETE' })),
+        )
+        expect(back.every((r) => r.status === 202)).toBe(true)
+        const boardOf = async () =>
+          ((await (await server.fetch(`${base}/snapshot`)).json()).snapshot as Snapshot).questions
+        await until(async () => (await boardOf()).find((q) => q.id === asked.id)?.votes === 110)
+        await until(async () => (await server.rt.live.queue.depth(big.event.id)) === 0, 10_000)
+        const rows = await db()
+          .select()
+          .from(responses)
+          .where(
+            and(
+              eq(responses.eventId, big.event.id),
+              eq(responses.slot, String(asked.id)),
+              isNotNull(responses.response),
+            ),
+          )
+        expect(rows.length).toBe(110)
+        await server.rt.directory.ensureLoaded(big.event.id, true)
+        const read = await server.rt.live.engagement.read(
+          big.event.id,
+          await server.rt.directory.qaBoard(big.event.id),
+          50,
+          50,
+        )
+        expect(read.questions.find((q) => q.id === asked.id)?.votes).toBe(110)
+      },
+    )
+
     test.skipIf(skip)('a banned wristband cannot write, whatever cookie or phone it comes back with', async () => {
       const n = seeded.wristbands[3].number
       const ban = await server.fetch(`/api/admin/events/${slug}/bans/${n}`, { method: 'PUT', headers: host() })
