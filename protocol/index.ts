@@ -234,7 +234,7 @@ export const cueSchema = z.object({
   at: z.number().min(0),
   /** CSS colour the phones and the screen turn to. */
   color: z.string().max(32),
-  /** Flashing is capped at 3 per second client-side (photosensitivity limit). */
+  /** At most 3 flashes a second: a sheet over it is refused at upload (cue-limits.ts), and clients cap it too. */
   effect: z.enum(['solid', 'pulse', 'flash']).default('solid'),
   durationMs: z.number().min(0).max(600_000).optional(),
 })
