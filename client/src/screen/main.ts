@@ -19,6 +19,9 @@ import { diffDanmaku } from './danmaku-layer/feed.ts'
 import './join-qr/join-qr.ts'
 import { screenStyles } from './main.styles.ts'
 import './poll-bars/poll-bars.ts'
+import './qa-list/qa-list.ts'
+import type { ReactionBubbles } from './reaction-bubbles/reaction-bubbles.ts'
+import './reaction-bubbles/reaction-bubbles.ts'
 import type { RaffleDraw } from './raffle-draw/raffle-draw.ts'
 import './raffle-draw/raffle-draw.ts'
 import './shared/tween-number.ts'
@@ -97,7 +100,15 @@ export class ScreenApp extends LitElement {
 
   private slug = slugFromPath()
   private urls = streamUrls(this.slug)
-  private live = new LiveController(this, { ...this.urls, onChange: (s) => this.onStream(s) })
+  private live = new LiveController(this, {
+    ...this.urls,
+    onChange: (s) => this.onStream(s),
+    onDelta: (d) => {
+      if (d.reactions && this.prev?.status !== 'paused') {
+        this.renderRoot.querySelector<ReactionBubbles>('gb-reaction-bubbles')?.add(d.reactions)
+      }
+    },
+  })
   private clockCtl = new ClockController(this)
   // Held for its side effect: it keeps the screen awake while this page is shown.
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: a reactive controller, registered by its constructor
@@ -251,7 +262,9 @@ export class ScreenApp extends LitElement {
         </div>
         ${badge(true)}`
     }
-    const poll = this.currentPoll(snap)
+    // An open poll takes the stage; else the Q&A board, if it has questions; else the last result.
+    const found = this.currentPoll(snap)
+    const poll = found && !found.open && snap.questions?.length ? null : found
     const winners = !this.raffleUp ? this.latestRaffle : null
     const overlaid = snap.status !== 'live' || this.raffleUp
     return html`
@@ -273,7 +286,9 @@ export class ScreenApp extends LitElement {
           ${
             poll
               ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
-              : html`<div class="card stage welcome">
+              : snap.questions?.length
+                ? html`<gb-qa-list class="card stage" .questions=${snap.questions} .max=${5}></gb-qa-list>`
+                : html`<div class="card stage welcome">
                 <div class="kicker">Welcome</div>
                 <h2>Send a message to this screen</h2>
                 <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
@@ -285,6 +300,7 @@ export class ScreenApp extends LitElement {
           </aside>
         </main>
       </div>
+      <gb-reaction-bubbles></gb-reaction-bubbles>
       <gb-raffle-draw @gb-raffle-closed=${() => (this.raffleUp = false)}></gb-raffle-draw>
       <gb-status-overlay .status=${snap.status} .message=${snap.message}></gb-status-overlay>
       ${overlaid ? badge(true) : nothing}
