@@ -205,6 +205,8 @@ export const raffles = pgTable(
     committedAt: timestamp('committed_at', { withTimezone: true }),
     /** Guests' taps count until this moment; the draw cannot happen before it. */
     closesAt: timestamp('closes_at', { withTimezone: true }),
+    /** The taps the draw used (frozen with it; raffle_taps keeps every tap received). */
+    taps: jsonb('taps').$type<{ number: number; nonce: string }[]>(),
     /** SHA-256 of the canonical taps, fixed by the draw. */
     entropy: text('entropy'),
     drawnAt: timestamp('drawn_at', { withTimezone: true }),

@@ -28,6 +28,7 @@ ALTER TABLE "raffles" ADD COLUMN "commitment" text;--> statement-breakpoint
 ALTER TABLE "raffles" ADD COLUMN "seed" text;--> statement-breakpoint
 ALTER TABLE "raffles" ADD COLUMN "committed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "raffles" ADD COLUMN "closes_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "raffles" ADD COLUMN "taps" jsonb;--> statement-breakpoint
 ALTER TABLE "raffles" ADD COLUMN "entropy" text;--> statement-breakpoint
 ALTER TABLE "raffle_picks" ADD CONSTRAINT "raffle_picks_raffle_id_raffles_id_fk" FOREIGN KEY ("raffle_id") REFERENCES "public"."raffles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "raffle_taps" ADD CONSTRAINT "raffle_taps_raffle_id_raffles_id_fk" FOREIGN KEY ("raffle_id") REFERENCES "public"."raffles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

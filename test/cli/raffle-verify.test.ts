@@ -69,7 +69,7 @@ describe('glowband raffle verify', () => {
         `/api/events/${event.slug}/raffles/${raffle.id}/taps`,
         json({ nonce: `tap-${i}-abcd` }, { cookie }),
       )
-    await Bun.sleep(450)
+    await Bun.sleep(750)
     const drawn = await (await server.fetch(`${admin}/${raffle.id}/draw`, json({}, host))).json()
     await server.fetch(`${admin}/${raffle.id}/winners/${drawn.prizes[0].winners[0]}/no-show`, json({}, host))
     url = `http://127.0.0.1:${server.app.server!.port}/api/events/${event.slug}/raffles/${raffle.id}/proof`

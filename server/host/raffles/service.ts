@@ -45,6 +45,9 @@ type Tx = Parameters<Parameters<Database['transaction']>[0]>[0]
 
 /** Claim codes: 8 characters without look-alikes (no 0/O, 1/I/L). */
 const CLAIM_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
+/** How long after `closesAt` the draw waits for taps still in flight. */
+export const TAP_GRACE_MS = 300
+
 const claimCode = () => Array.from({ length: 8 }, () => CLAIM_ALPHABET[randomInt(CLAIM_ALPHABET.length)]).join('')
 export const normaliseClaimCode = (code: string) => code.toUpperCase().replace(/[^0-9A-Z]/g, '')
 
@@ -236,16 +239,34 @@ export class RaffleService {
     return this.hostView(await this.row(event, raffleId))
   }
 
+  /**
+   * Drum rolls in progress, as this instance knows them: when each one's taps end and who
+   * has tapped here already. `closesAt` is fixed by the commit, so a cached entry is never
+   * wrong about when taps stop; repeated taps never reach Postgres.
+   */
+  private rolling = new Map<number, { eventId: number; closesAt: number; tapped: Set<number> }>()
+
   /** A guest's tap during the drum roll: the first per wristband counts. */
   async tap(event: EventRecord, raffleId: number, number: number, nonce: string, now = Date.now()) {
-    const row = await this.row(event, raffleId)
-    if (!row.committedAt || !row.closesAt || row.drawnAt || now >= row.closesAt.getTime())
+    let roll = this.rolling.get(raffleId)
+    if (!roll || roll.eventId !== event.id) {
+      const row = await this.row(event, raffleId)
+      if (!row.committedAt || !row.closesAt || row.drawnAt)
+        throw conflict('not_rolling', 'this raffle is not taking taps now')
+      roll = { eventId: event.id, closesAt: row.closesAt.getTime(), tapped: new Set() }
+      this.rolling.set(raffleId, roll)
+    }
+    if (now >= roll.closesAt) {
+      this.rolling.delete(raffleId)
       throw conflict('not_rolling', 'this raffle is not taking taps now')
+    }
+    if (roll.tapped.has(number)) return { counted: false }
     const inserted = await this.db
       .insert(raffleTaps)
       .values({ raffleId, number, nonce, at: new Date(now) })
       .onConflictDoNothing()
       .returning({ number: raffleTaps.number })
+    roll.tapped.add(number)
     return { counted: inserted.length > 0 }
   }
 
@@ -264,8 +285,11 @@ export class RaffleService {
       await this.commit(event, raffleId, { rollMs: 0 }, now)
       row = await this.row(event, raffleId)
     }
+    this.rolling.delete(raffleId)
     const closesAt = row.closesAt!.getTime()
-    if (now < closesAt)
+    // Taps accepted just before closesAt may still be on their way to Postgres: wait for them.
+    const grace = closesAt > row.committedAt!.getTime() ? TAP_GRACE_MS : 0
+    if (now < closesAt + grace)
       throw new ApiFailure(
         409,
         'drum_roll',
@@ -284,11 +308,12 @@ export class RaffleService {
     const picker = new Picker(pool, drawKey(row.seed!, row.listHash!, entropy))
     const { picks } = fillSlots(picker, prizeSlots(prizesOf(row)), await this.skipper(row))
     const drawnAt = new Date(Math.max(now, closesAt))
+    const taps = tapRows.map((t) => ({ number: t.number, nonce: t.nonce })).sort((a, b) => a.number - b.number)
     const winners = picks.filter((p) => p.outcome === 'winner')
     await this.db.transaction(async (tx) => {
       const claimed = await tx
         .update(raffles)
-        .set({ drawnAt, entropy })
+        .set({ drawnAt, entropy, taps })
         .where(and(eq(raffles.id, raffleId), isNull(raffles.drawnAt)))
         .returning({ id: raffles.id })
       if (!claimed.length) throw conflict('already_drawn', 'this raffle has been drawn already')
@@ -414,15 +439,7 @@ export class RaffleService {
     const drawn = state === 'drawn' && row.pool !== null
     const prizes = prizesOf(row)
     const picks = drawn ? await this.picksOf(raffleId) : []
-    let taps: Tap[] | null = null
-    if (drawn) {
-      const rows = await this.db
-        .select({ number: raffleTaps.number, nonce: raffleTaps.nonce })
-        .from(raffleTaps)
-        .where(and(eq(raffleTaps.raffleId, raffleId), lt(raffleTaps.at, row.closesAt!)))
-        .orderBy(asc(raffleTaps.number))
-      taps = rows
-    }
+    const taps: Tap[] | null = drawn ? (row.taps ?? []) : null
     const names = new Map(prizes.map((p) => [p.tier, p.name]))
     return {
       version: PROOF_VERSION,
