@@ -62,4 +62,5 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /e/:slug': 'The guest page (phone)',
   'GET /e/:slug/screen': 'The big screen',
   'GET /e/:slug/admin': 'The admin page',
+  'GET /e/:slug/raffles/:id/verify': 'The public check of a raffle draw: recomputes the winners in the browser',
 }
