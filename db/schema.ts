@@ -173,6 +173,8 @@ export interface RaffleRules {
   excludeWinnersOf?: number[]
   /** Only wristbands of these batches (labels); all batches when absent or empty. */
   batches?: string[]
+  /** Only wristbands that answered every one of these polls (interactions). */
+  tookPartIn?: number[]
 }
 
 /** One prize tier of a raffle: tier 1 is drawn first (the grand prize), then 2, and so on. */

@@ -29,6 +29,7 @@ export const raffleRulesSchema = z.object({
   excludePreviousWinners: z.boolean(),
   excludeWinnersOf: z.array(z.number().int()).optional(),
   batches: z.array(z.string()).optional(),
+  tookPartIn: z.array(z.number().int()).optional(),
 })
 export const hostWinnerSchema = z.object({
   number: z.number().int(),

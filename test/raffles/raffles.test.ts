@@ -361,5 +361,45 @@ for (const backend of BACKENDS) {
       expect(result.ok).toBe(true)
       console.log(`${backend}: 454 winners of 500 drawn in ${ms.toFixed(0)} ms`)
     })
+
+    test.skipIf(skip)('"took part in poll X": only wristbands that answered it', async () => {
+      const poll = (
+        await admin<{ id: number; options: { id: number }[] }>('POST', '/polls', {
+          question: 'Best song?',
+          options: ['A', 'B'],
+        })
+      ).body
+      await admin('POST', `/polls/${poll.id}/open`, {})
+      const voters = [...cookies.entries()].slice(3, 8)
+      for (const [, cookie] of voters) {
+        const res = await server.fetch(
+          `/api/events/${slug}/votes`,
+          json({ pollId: poll.id, optionId: poll.options[0].id }, { cookie }),
+        )
+        expect(res.status).toBe(202)
+      }
+      const active = new Set(await server.rt.live.counters.checkedIn(seeded.event.id))
+      const voterNumbers = voters.map(([n]) => n).filter((n) => active.has(n))
+      expect(voterNumbers.length).toBeGreaterThan(2)
+      // The flusher writes the votes to Postgres within a few ticks; then exactly the voters are eligible.
+      await until(async () => {
+        const r = await admin<{ eligible: number }>('POST', '/raffles/eligible', {
+          rules: { tookPartIn: [poll.id], excludePreviousWinners: false },
+        })
+        return r.body.eligible === voterNumbers.length
+      })
+      const created = await admin<HostRaffle>('POST', '/raffles', {
+        name: 'For the voters',
+        winners: 2,
+        rules: { tookPartIn: [poll.id], excludePreviousWinners: false },
+      })
+      expect(created.body.rules.tookPartIn).toEqual([poll.id])
+      const drawn = (await admin<Raffle>('POST', `/raffles/${created.body.id}/draw`)).body
+      expect(drawn.winners.length).toBe(2)
+      for (const n of drawn.winners) expect(voterNumbers).toContain(n)
+      expect((await proof(created.body.id)).list).toEqual([...voterNumbers].sort((a, b) => a - b))
+      const bad = await admin('POST', '/raffles/eligible', { rules: { tookPartIn: [999999] } })
+      expect(bad.status).toBe(422)
+    })
   })
 }

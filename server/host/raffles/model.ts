@@ -15,6 +15,7 @@ export const raffleRulesBodySchema = z
     excludePreviousWinners: z.boolean().default(true),
     excludeWinnersOf: z.array(z.number().int().positive()).max(100).optional(),
     batches: z.array(z.string().trim().min(1).max(64)).max(100).optional(),
+    tookPartIn: z.array(z.number().int().positive()).max(20).optional(),
   })
   .default({ excludePreviousWinners: true })
 

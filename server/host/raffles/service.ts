@@ -10,15 +10,17 @@
  * Every pick is kept in raffle_picks; nothing is erased.
  */
 import { randomBytes, randomInt } from 'node:crypto'
-import { and, asc, eq, inArray, isNull, lt, ne } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm'
 import {
   auditLog,
+  polls,
   type RafflePrize,
   type RaffleRules,
   rafflePicks,
   raffles,
   raffleTaps,
   raffleWinners,
+  responses,
   wristbandBatches,
 } from '../../../db/schema.ts'
 import type { HostRaffle, HostWinner } from '../../../protocol/host.ts'
@@ -150,6 +152,15 @@ export class RaffleService {
         .where(and(eq(wristbandBatches.eventId, eventId), inArray(wristbandBatches.label, rules.batches)))
       pool = pool.filter((n) => ranges.some((r) => n >= r.first && n < r.first + r.count))
     }
+    for (const pollId of rules.tookPartIn ?? []) {
+      // Postgres holds the responses the flusher has written (it runs every FLUSH_MS).
+      const rows = await this.db
+        .selectDistinct({ number: responses.number })
+        .from(responses)
+        .where(and(eq(responses.eventId, eventId), eq(responses.interactionId, pollId), isNotNull(responses.response)))
+      const answered = new Set(rows.map((r) => r.number))
+      pool = pool.filter((n) => answered.has(n))
+    }
     const won = await this.excludedWinners(eventId, rules, raffleId)
     if (won.size) pool = pool.filter((n) => !won.has(n))
     // The live list is ascending already; the frozen list must be, so make sure.
@@ -181,6 +192,16 @@ export class RaffleService {
       if (missing.length)
         throw badRequest('invalid_input', `no batch ${missing.join(', ')}`, { 'rules.batches': 'unknown batch' })
     }
+    if (rules.tookPartIn?.length) {
+      const found = await this.db
+        .select({ id: polls.id })
+        .from(polls)
+        .where(and(eq(polls.eventId, event.id), inArray(polls.id, rules.tookPartIn)))
+      if (found.length !== new Set(rules.tookPartIn).size)
+        throw badRequest('invalid_input', 'tookPartIn names a poll of another event or none', {
+          'rules.tookPartIn': 'unknown poll',
+        })
+    }
     if (rules.excludeWinnersOf?.length) {
       const found = await this.db
         .select({ id: raffles.id })
@@ -199,6 +220,7 @@ export class RaffleService {
     const rules: RaffleRules = { excludePreviousWinners: input.rules.excludePreviousWinners }
     if (input.rules.excludeWinnersOf?.length) rules.excludeWinnersOf = [...new Set(input.rules.excludeWinnersOf)]
     if (input.rules.batches?.length) rules.batches = [...new Set(input.rules.batches)]
+    if (input.rules.tookPartIn?.length) rules.tookPartIn = [...new Set(input.rules.tookPartIn)]
     await this.checkRules(event, rules)
     const prizes: RafflePrize[] = input.prizes
       ? input.prizes.map((p, i) => ({ tier: i + 1, name: p.name, count: p.count }))
