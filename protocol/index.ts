@@ -216,6 +216,8 @@ export const errorSchema = z.object({
   error: z.string(),
   message: z.string(),
   fields: z.record(z.string(), z.string()).optional(),
+  /** On a 500 only: the id of the server's log line for it, to quote when reporting it. */
+  errorId: z.string().optional(),
 })
 export type ApiError = z.infer<typeof errorSchema>
 
@@ -226,7 +228,7 @@ export const cueSchema = z.object({
   at: z.number().min(0),
   /** CSS colour the phones and the screen turn to. */
   color: z.string().max(32),
-  /** Flashing is capped at 3 per second client-side (photosensitivity limit). */
+  /** At most 3 flashes a second: a sheet over it is refused at upload (cue-limits.ts), and clients cap it too. */
   effect: z.enum(['solid', 'pulse', 'flash']).default('solid'),
   durationMs: z.number().min(0).max(600_000).optional(),
 })

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from './database/connect.ts'
 import { EventDirectory } from './events/directory.ts'
+import { defaultMaxStreams, openFileLimit } from './fanout/capacity.ts'
 import { Hub } from './fanout/hub.ts'
 import { GuestService } from './guest/service.ts'
 import { AttendeeService } from './host/attendees/service.ts'
@@ -57,7 +58,11 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
   let database: DatabaseHandle
   let live: LiveLayer
   if (config.mode === 'cluster') {
-    database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
+    database = await openPostgres({
+      url: config.DATABASE_URL!,
+      migrationUrl: config.MIGRATION_DATABASE_URL,
+      poolMax: config.DB_POOL_MAX,
+    })
     // Loaded only in cluster mode, so embedded mode never touches the Redis code.
     const { connectRedis, redisLive } = await import('./live/redis.ts')
     live = redisLive(await connectRedis(config.REDIS_URL!), {
@@ -98,7 +103,10 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     fanOutShare: config.FANOUT_SHARE,
     channelIdleMs: config.CHANNEL_IDLE_MS,
     readyTimeoutMs: 3000,
+    maxStreams: config.MAX_STREAMS ?? defaultMaxStreams(openFileLimit()),
+    maxStreamsPerAddress: config.MAX_STREAMS_PER_ADDRESS,
   })
+  log.debug('stream capacity', { maxStreams: hub.opts.maxStreams, perAddress: hub.opts.maxStreamsPerAddress })
   const signer = new Signer(await loadSigningKey(db))
   let refresh: ReturnType<typeof setInterval> | null = null
 
@@ -118,7 +126,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     database,
     live,
     directory,
-    guests: new GuestService(db, counters, directory),
+    guests: new GuestService(db, counters, directory, live.buckets),
     polls: new PollService(db, counters),
     status: new StatusService(db, counters, directory),
     moderation: new ModerationService(db, counters),
@@ -126,7 +134,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),
     show: new ShowService(db, counters),
-    hostLimits: createHostLimits(),
+    hostLimits: createHostLimits(live.buckets),
     flusher,
     tickers,
     hub,

@@ -6,15 +6,21 @@
 import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { raffles, raffleWinners } from '../../db/schema.ts'
+import { cleanGuestText, findBlockedWord, visibleLength } from '../../protocol/guest-text.ts'
 import type { Me } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
+import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
 import { choiceAnswer } from '../interactions/kinds/choice.ts'
-import { TokenBuckets } from '../lib/rate-limit.ts'
+import { addressKey, FailureLimit } from '../lib/rate-limit.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { LiveCounters, MessageResult, ResponseError } from '../live/counters/types.ts'
+import type { SharedBuckets } from '../live/limits.ts'
+
+/** Failed check-ins one address may make: a burst, then two a second (120 a minute). */
+export const FAILED_CHECKINS = { burst: 60, perSecond: 2 }
 
 /** Responses (including changed ones) one wristband may give per window. */
 const RESPONSE_LIMIT = { count: 30, windowMs: 10_000 }
@@ -64,59 +70,61 @@ function refuseUnlessLive(event: EventRecord) {
   if (event.status === 'ended') throw new ApiFailure(409, 'event_ended', 'this event has ended')
 }
 
-/** Strips control characters (they would break lines on the big screen) and trims. */
-export const cleanMessage = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim()
-
-/** Counts what a person sees as characters (emoji with modifiers count once). */
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-export const visibleLength = (text: string) => {
-  let n = 0
-  for (const _ of segmenter.segment(text)) n++
-  return n
-}
-
-export function findBlockedWord(text: string, blocked: string[]): string | null {
-  const lower = text.toLowerCase()
-  for (const word of blocked) {
-    const w = word.trim().toLowerCase()
-    if (!w) continue
-    // Whole words for Latin text; plain containment for scripts without spaces.
-    const pattern = /^[\p{Script=Latin}\d]+$/u.test(w)
-      ? new RegExp(`(^|[^\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u')
-      : null
-    if (pattern ? pattern.test(lower) : lower.includes(w)) return word
-  }
-  return null
-}
-
 export class GuestService {
-  /** Failed check-ins per client address; generous, since a venue puts hundreds of phones behind one. */
-  readonly failedCheckins = new TokenBuckets({ burst: 60, perSecond: 2 })
+  /**
+   * Failed check-ins per client address (IPv6 per /64), across every instance; generous,
+   * since a venue puts hundreds of phones behind one.
+   */
+  readonly failedCheckins: FailureLimit
 
   constructor(
     private db: Database,
     private counters: LiveCounters,
     private directory: EventDirectory,
-  ) {}
+    shared: SharedBuckets | null = null,
+  ) {
+    this.failedCheckins = new FailureLimit('checkin', FAILED_CHECKINS, shared)
+  }
 
-  /** Runs a counter-layer call, turning a backend failure into a retryable 503. */
+  /** Runs a counter-layer call, turning a backend failure into a retryable 503 (a bug stays a 500). */
   private async live<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn()
     } catch (err) {
-      if (err instanceof ApiFailure) throw err
+      if (err instanceof ApiFailure || !isDependencyDown(err)) throw err
       throw unavailable('live state is unavailable right now; your action is kept and retried')
     }
   }
 
-  /** Checks in a typed or scanned code for one event; returns the wristband's public number. */
-  async checkin(event: EventRecord, rawCode: string, client: string): Promise<number> {
-    if (!this.failedCheckins.peek(client)) {
-      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
+  /**
+   * Looks a code up under a failure charge taken before the lookup's await (consulting
+   * the limit before the await and charging after let a burst of parallel guesses all be
+   * looked up). A right code, or a backend failure (a 503 the phone retries), gives the
+   * charge back; only a wrong code keeps it. Throws 429 once the address's failures are spent.
+   */
+  private async charged<T>(client: string, lookup: () => Promise<T | null>): Promise<T | null> {
+    const charge = await this.failedCheckins.reserve(addressKey(client))
+    if (!charge) throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
+    let found: T | null
+    try {
+      found = await lookup()
+    } catch (err) {
+      charge.refund()
+      throw err
     }
+    if (found === null) charge.keep()
+    else charge.refund()
+    return found
+  }
+
+  /**
+   * Checks in a typed or scanned code for one event; returns the wristband's public number.
+   * A typo is caught by the check character without a lookup and spends nothing: only
+   * lookups of well-formed codes that turn out wrong count against the address.
+   */
+  async checkin(event: EventRecord, rawCode: string, client: string): Promise<number> {
     const parsed = parseCode(rawCode)
     if (!parsed.ok) {
-      this.failedCheckins.take(client)
       const why = {
         length: 'a code has 12 characters',
         symbol: 'a code uses only letters and digits',
@@ -124,9 +132,8 @@ export class GuestService {
       }[parsed.reason]
       throw badRequest('invalid_code', why, { code: why })
     }
-    const number = await this.checkinHash(event.id, hashCode(parsed.code))
+    const number = await this.charged(client, () => this.checkinHash(event.id, hashCode(parsed.code)))
     if (number === null) {
-      this.failedCheckins.take(client)
       // Unknown and revoked get the same answer, so a response tells nothing about a code.
       throw new ApiFailure(404, 'unknown_code', 'this code does not open this event', { code: 'not recognised' })
     }
@@ -162,19 +169,18 @@ export class GuestService {
    * few open events at a time, so trying each beats a global code index.
    */
   async checkinAnyEvent(rawCode: string, client: string): Promise<{ event: EventRecord; number: number }> {
-    if (!this.failedCheckins.peek(client)) {
-      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
-    }
     const parsed = parseCode(rawCode)
-    if (parsed.ok) {
-      const hash = hashCode(parsed.code)
+    if (!parsed.ok) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+    const hash = hashCode(parsed.code)
+    const found = await this.charged(client, async () => {
       for (const event of await this.directory.openCached()) {
         const number = await this.checkinHash(event.id, hash)
         if (number !== null) return { event, number }
       }
-    }
-    this.failedCheckins.take(client)
-    throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+      return null
+    })
+    if (!found) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+    return found
   }
 
   async vote(
@@ -207,7 +213,9 @@ export class GuestService {
   async message(event: EventRecord, number: number, body: { text: string; actionId?: string }) {
     refuseUnlessLive(event)
     const s = event.settings
-    const text = cleanMessage(body.text)
+    // What the screen shows is the guest's text without what renders deceptively; the
+    // filter compares a normalised form of it (protocol/guest-text.ts).
+    const text = cleanGuestText(body.text)
     if (!text) throw badRequest('empty_message', 'write something first', { text: 'empty' })
     const length = visibleLength(text)
     if (length > s.maxMessageLength) {

@@ -14,6 +14,7 @@ import { MemoryCounters, type MemoryCountersOptions } from './counters/memory.ts
 import type { LiveCounters } from './counters/types.ts'
 import { MemoryLeases } from './leases/memory.ts'
 import type { Leases } from './leases/types.ts'
+import type { SharedBuckets } from './limits.ts'
 import { MemoryDeltaLog } from './log/memory.ts'
 import type { DeltaLog } from './log/types.ts'
 import { MemoryQueue } from './queue/memory.ts'
@@ -25,6 +26,11 @@ export interface LiveLayer {
   queue: WriteQueue
   log: DeltaLog
   leases: Leases
+  /**
+   * Token buckets shared by every instance, for limits that must hold across them (failed
+   * check-ins, host secret guesses); absent in embedded mode, where one process is all.
+   */
+  buckets?: SharedBuckets
   /** Whether the backend answers (for /healthz); never throws. */
   ping(): Promise<boolean>
   close(): Promise<void>

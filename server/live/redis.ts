@@ -1,5 +1,6 @@
 /** The counter layer on Redis (cluster mode): the four parts over one client and key prefix. */
 import Redis from 'ioredis'
+import { RedisBuckets } from './buckets-redis.ts'
 import { RedisCounters } from './counters/redis.ts'
 import type { LiveLayer } from './index.ts'
 import { RedisLeases } from './leases/redis.ts'
@@ -51,6 +52,7 @@ export function redisLive(redis: Redis, opts: RedisLiveOptions): LiveLayer {
     queue: new RedisQueue(redis, keys),
     log,
     leases: new RedisLeases(redis, keys),
+    buckets: new RedisBuckets(redis, keys),
     async ping() {
       let timer: ReturnType<typeof setTimeout> | undefined
       try {

@@ -18,7 +18,11 @@ export const streamDocs = (summary: string): DocumentDecoration => ({
       description: 'An endless text/event-stream',
       content: { 'text/event-stream': { schema: { type: 'string' as const } } },
     },
-    503: { description: 'The counter layer is down: retry after Retry-After seconds' },
+    429: { description: 'This client address holds MAX_STREAMS_PER_ADDRESS streams already: retry after Retry-After' },
+    503: {
+      description:
+        'The counter layer is down, or this instance is full (`instance_full`, MAX_STREAMS): retry after Retry-After seconds, elsewhere if you can',
+    },
   },
 })
 

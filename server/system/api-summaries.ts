@@ -4,8 +4,9 @@
  */
 export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /time': 'The server clock, for phones to sync the light show (also the event status)',
-  'GET /healthz': 'Whether the database and the counter layer answer; 503 when one does not',
-  'GET /metrics': 'Prometheus metrics of this instance',
+  'GET /healthz':
+    'Whether the database and the counter layer answer (`{ok}`; 503 when one does not); the details need the metrics token',
+  'GET /metrics': 'Prometheus metrics of this instance (Authorization: Bearer METRICS_TOKEN, or a local connection)',
   'GET /w/:code': 'The QR target: checks the wristband in and sends the phone to its event (303)',
   'GET /api/events/:slug': 'The event as a phone or the screen needs it',
   'POST /api/events/:slug/checkin': 'Check in with the code printed on the wristband (sets the guest cookie)',

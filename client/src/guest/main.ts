@@ -4,6 +4,7 @@
  * open poll and the message box. Live state comes from the shared LiveController; every
  * vote and message goes through the Outbox, so nothing is lost to a bad signal.
  */
+import '../lib/zod-jitless.ts'
 import { css, html, LitElement, nothing } from 'lit'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'

@@ -4,6 +4,7 @@
  * poll bars, the danmaku sky, the check-in counter, the join QR, the raffle draw, the
  * pause overlay, the light show and a note when the screen is not sure it is current.
  */
+import '../lib/zod-jitless.ts'
 import { html, LitElement, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Danmaku, Poll, Raffle, Snapshot } from '../../../protocol/index.ts'
