@@ -5,6 +5,7 @@
  * Before the draw it shows what is already public (the list hash and the seed commitment)
  * and looks again every few seconds. Anyone can also paste a proof they saved.
  */
+import '../lib/zod-jitless.ts'
 import { css, html, LitElement, nothing } from 'lit'
 import { type RaffleProof, raffleProofSchema, type VerifyResult, verifyProof } from '../../../protocol/raffle-proof.ts'
 import { sharedStyles, stageGlowPageStyles } from '../guest/shared.styles.ts'
