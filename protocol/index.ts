@@ -39,11 +39,39 @@ export type Poll = z.infer<typeof pollSchema>
 export const danmakuSchema = z.object({ id: z.number().int(), text: z.string(), number: z.number().int() })
 export type Danmaku = z.infer<typeof danmakuSchema>
 
+/**
+ * A raffle as everyone sees it. `winners` are the current winners' public numbers in
+ * draw order; the rest follows the verifiable draw (docs/raffles.md): from the commit on,
+ * the list hash and the seed commitment are public; the seed only after the draw.
+ */
 export const raffleSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   winners: z.array(z.number().int()),
   drawnAt: z.number().nullable(),
+  /** `open` (rules live, nothing frozen), `committed` (list frozen, drum roll), `drawn`. */
+  state: z.enum(['open', 'committed', 'drawn']).optional(),
+  /** Prize tiers, with each tier's current winners. */
+  prizes: z
+    .array(
+      z.object({
+        tier: z.number().int(),
+        name: z.string(),
+        count: z.number().int(),
+        winners: z.array(z.number().int()),
+      }),
+    )
+    .optional(),
+  /** How many numbers are on the frozen list (from the commit on). */
+  eligible: z.number().int().nullable().optional(),
+  listHash: z.string().nullable().optional(),
+  commitment: z.string().nullable().optional(),
+  /** Epoch ms when the drum roll (and the taps) end. */
+  closesAt: z.number().nullable().optional(),
+  /** Revealed by the draw. */
+  seed: z.string().nullable().optional(),
+  /** Wristbands marked absent, by the order they were marked in. */
+  noShows: z.array(z.number().int()).optional(),
 })
 export type Raffle = z.infer<typeof raffleSchema>
 

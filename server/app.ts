@@ -4,6 +4,7 @@
  */
 import { Elysia } from 'elysia'
 import { guestRoutes } from './guest/routes.ts'
+import { publicRaffleRoutes } from './host/raffles/public-routes.ts'
 import { hostRoutes } from './host/routes.ts'
 import { errorHandling } from './http/error-handling.ts'
 import { securityHeaders } from './http/security-headers.ts'
@@ -24,6 +25,7 @@ export function createApp(rt: Runtime) {
     .use(systemRoutes(rt))
     .use(guestRoutes(rt))
     .use(streamRoutes(rt))
+    .use(publicRaffleRoutes(rt))
     .use(hostRoutes(rt))
     .use(operatorRoutes(rt))
     .use(pageRoutes(rt))

@@ -15,6 +15,7 @@ import {
   pollOptions,
   polls,
   questions,
+  rafflePicks,
   raffles,
   raffleWinners,
   responses,
@@ -23,6 +24,7 @@ import {
 } from '../../db/schema.ts'
 import type { Raffle } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
+import { publicRaffle } from '../host/raffles/model.ts'
 import { conflict, unavailable } from '../http/errors.ts'
 import { QA_KIND } from '../interactions/kinds/qa.ts'
 import { kindOf } from '../interactions/registry.ts'
@@ -258,44 +260,60 @@ export class EventDirectory {
     const db = this.db
     const [event] = await db.select().from(events).where(eq(events.id, eventId))
     if (!event) throw new Error(`event ${eventId} does not exist`)
-    const [bands, checkinRows, pollRows, optionRows, responseRows, messageRows, raffleRows, winnerRows, maxes] =
-      await Promise.all([
-        db
-          .select({ number: wristbands.number, codeHash: wristbands.codeHash, revokedAt: wristbands.revokedAt })
-          .from(wristbands)
-          .where(eq(wristbands.eventId, eventId)),
-        db.select().from(checkins).where(eq(checkins.eventId, eventId)),
-        db.select().from(polls).where(eq(polls.eventId, eventId)).orderBy(asc(polls.id)),
-        db
-          .select({ id: pollOptions.id, pollId: pollOptions.pollId, label: pollOptions.label })
-          .from(pollOptions)
-          .innerJoin(polls, eq(polls.id, pollOptions.pollId))
-          .where(eq(polls.eventId, eventId))
-          .orderBy(asc(pollOptions.pollId), asc(pollOptions.position)),
-        db
-          .select({
-            interactionId: responses.interactionId,
-            number: responses.number,
-            slot: responses.slot,
-            response: responses.response,
-          })
-          .from(responses)
-          .where(and(eq(responses.eventId, eventId), isNotNull(responses.response))),
-        db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(asc(messages.id)),
-        db.select().from(raffles).where(eq(raffles.eventId, eventId)).orderBy(asc(raffles.id)),
-        db
-          .select({ raffleId: raffleWinners.raffleId, number: raffleWinners.number })
-          .from(raffleWinners)
-          .innerJoin(raffles, eq(raffles.id, raffleWinners.raffleId))
-          .where(eq(raffles.eventId, eventId))
-          .orderBy(asc(raffleWinners.raffleId), asc(raffleWinners.position)),
-        db
-          .select({
-            maxMessage: sql<number>`(select coalesce(max(${messages.id}), 0) from ${messages} where ${messages.eventId} = ${eventId})`,
-            maxRev: sql<number>`(select coalesce(max(${responses.rev}), 0) from ${responses} where ${responses.eventId} = ${eventId})`,
-          })
-          .from(sql`(select 1) as one`),
-      ])
+    const [
+      bands,
+      checkinRows,
+      pollRows,
+      optionRows,
+      responseRows,
+      messageRows,
+      raffleRows,
+      winnerRows,
+      maxes,
+      noShowRows,
+    ] = await Promise.all([
+      db
+        .select({ number: wristbands.number, codeHash: wristbands.codeHash, revokedAt: wristbands.revokedAt })
+        .from(wristbands)
+        .where(eq(wristbands.eventId, eventId)),
+      db.select().from(checkins).where(eq(checkins.eventId, eventId)),
+      db.select().from(polls).where(eq(polls.eventId, eventId)).orderBy(asc(polls.id)),
+      db
+        .select({ id: pollOptions.id, pollId: pollOptions.pollId, label: pollOptions.label })
+        .from(pollOptions)
+        .innerJoin(polls, eq(polls.id, pollOptions.pollId))
+        .where(eq(polls.eventId, eventId))
+        .orderBy(asc(pollOptions.pollId), asc(pollOptions.position)),
+      db
+        .select({
+          interactionId: responses.interactionId,
+          number: responses.number,
+          slot: responses.slot,
+          response: responses.response,
+        })
+        .from(responses)
+        .where(and(eq(responses.eventId, eventId), isNotNull(responses.response))),
+      db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(asc(messages.id)),
+      db.select().from(raffles).where(eq(raffles.eventId, eventId)).orderBy(asc(raffles.id)),
+      db
+        .select({ raffleId: raffleWinners.raffleId, number: raffleWinners.number, tier: raffleWinners.tier })
+        .from(raffleWinners)
+        .innerJoin(raffles, eq(raffles.id, raffleWinners.raffleId))
+        .where(eq(raffles.eventId, eventId))
+        .orderBy(asc(raffleWinners.raffleId), asc(raffleWinners.position)),
+      db
+        .select({
+          maxMessage: sql<number>`(select coalesce(max(${messages.id}), 0) from ${messages} where ${messages.eventId} = ${eventId})`,
+          maxRev: sql<number>`(select coalesce(max(${responses.rev}), 0) from ${responses} where ${responses.eventId} = ${eventId})`,
+        })
+        .from(sql`(select 1) as one`),
+      db
+        .select({ raffleId: rafflePicks.raffleId, number: rafflePicks.number })
+        .from(rafflePicks)
+        .innerJoin(raffles, eq(raffles.id, rafflePicks.raffleId))
+        .where(and(eq(raffles.eventId, eventId), eq(rafflePicks.outcome, 'no_show')))
+        .orderBy(asc(rafflePicks.raffleId), asc(rafflePicks.noShowSeq)),
+    ])
     const interactions = pollRows.map((p) =>
       kindOf(p.kind).define({
         id: p.id,
@@ -307,12 +325,13 @@ export class EventDirectory {
       }),
     )
     const kinds = new Map(pollRows.map((p) => [p.id, kindOf(p.kind)]))
-    const raffleList: Raffle[] = raffleRows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      winners: winnerRows.filter((w) => w.raffleId === r.id).map((w) => w.number),
-      drawnAt: r.drawnAt ? r.drawnAt.getTime() : null,
-    }))
+    const raffleList: Raffle[] = raffleRows.map((r) =>
+      publicRaffle(
+        r,
+        winnerRows.filter((w) => w.raffleId === r.id),
+        noShowRows.filter((n) => n.raffleId === r.id).map((n) => n.number),
+      ),
+    )
     return {
       status: event.status,
       message: event.message,

@@ -41,7 +41,21 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'DELETE /api/admin/events/:slug/bans/:number': 'Lift a ban',
   'GET /api/admin/events/:slug/raffles': 'Every raffle with its rules and winners',
   'POST /api/admin/events/:slug/raffles': 'Create a raffle',
-  'POST /api/admin/events/:slug/raffles/:id/draw': 'Draw the winners (once)',
+  'POST /api/admin/events/:slug/raffles/:id/draw':
+    'Draw the winners (once; after the drum roll, or commit and draw in one step)',
+  'POST /api/admin/events/:slug/raffles/eligible': 'How many wristbands some rules let in right now',
+  'GET /api/admin/events/:slug/raffles/:id/eligible':
+    'How many wristbands are eligible (live, or frozen after the commit)',
+  'POST /api/admin/events/:slug/raffles/:id/commit':
+    'Freeze the eligible list, publish its hash and the seed commitment, start the drum roll',
+  'POST /api/admin/events/:slug/raffles/:id/winners/:number/no-show':
+    'Mark a winner absent; the next pick from the same list takes the prize',
+  'POST /api/admin/events/:slug/raffles/:id/claims': "Check a winner's claim code and mark the prize claimed",
+  'GET /api/admin/events/:slug/raffles/:id/export': 'Winners, no-shows, passed-over picks and claims as CSV',
+  'GET /api/events/:slug/raffles/:id/proof': 'The public proof of a draw (hashes before it, everything after it)',
+  'POST /api/events/:slug/raffles/:id/taps':
+    "A guest's tap during the drum roll (the draw's entropy; one per wristband)",
+  'GET /api/events/:slug/raffles/wins': "This wristband's prizes with their claim codes",
   'GET /api/admin/events/:slug/wristbands': 'The wristband batches',
   'POST /api/admin/events/:slug/wristbands': 'Make a batch of wristbands (their codes are in the answer)',
   'POST /api/admin/events/:slug/wristbands/revoke': 'Revoke wristbands by number or batch; they stop working at once',
@@ -61,4 +75,5 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /e/:slug': 'The guest page (phone)',
   'GET /e/:slug/screen': 'The big screen',
   'GET /e/:slug/admin': 'The admin page',
+  'GET /e/:slug/raffles/:id/verify': 'The public check of a raffle draw: recomputes the winners in the browser',
 }

@@ -22,6 +22,7 @@ describe.skipIf(!run)('pages under the Content-Security-Policy', () => {
   let slug: string
   let secret: string
   let code: string
+  let raffleId: number
 
   beforeAll(async () => {
     if (!existsSync(join(clientDist, 'guest.html'))) throw new Error('build the client first: npm run build:client')
@@ -33,6 +34,13 @@ describe.skipIf(!run)('pages under the Content-Security-Policy', () => {
     code = seeded.wristbands[0].code
     const poll = await server.rt.polls.createPoll(seeded.event, { question: 'Which song?', options: ['A', 'B'] })
     await server.rt.polls.setPollState(seeded.event, poll.id, 'open')
+    raffleId = (
+      await server.rt.raffles.createRaffle(seeded.event, {
+        name: 'Door prize',
+        winners: 1,
+        rules: { excludePreviousWinners: true },
+      })
+    ).id
     server.app.listen({ port: 0, hostname: '127.0.0.1' })
     base = `http://127.0.0.1:${server.app.server!.port}`
     browser = await launchBrowser()
@@ -50,6 +58,7 @@ describe.skipIf(!run)('pages under the Content-Security-Policy', () => {
     ['screen', `/e/${slug}/screen`, ['gb-screen-app']],
     ['admin', `/e/${slug}/admin#key=${secret}`, ['gb-admin-app']],
     ['api docs', '/docs/api', ['main']],
+    ['raffle check', `/e/${slug}/raffles/${raffleId}/verify`, ['gb-raffle-verify']],
   ]
 
   test('every page renders with no policy violation and no page error', async () => {

@@ -720,7 +720,11 @@ export class GuestApp extends LitElement {
               }
               ${
                 raffles.length
-                  ? html`<gb-raffle-card .raffles=${raffles} .myNumber=${this.me?.number ?? null}></gb-raffle-card>`
+                  ? html`<gb-raffle-card
+                      .raffles=${raffles}
+                      .myNumber=${this.me?.number ?? null}
+                      .slug=${this.slug}
+                    ></gb-raffle-card>`
                   : nothing
               }
               <gb-danmaku-feed .items=${snap.danmaku} .myNumber=${this.me?.number ?? null}></gb-danmaku-feed>

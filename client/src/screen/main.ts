@@ -121,6 +121,9 @@ export class ScreenApp extends LitElement {
   private lastClosed: number | null = null
   private inbox: { add: Danmaku[]; remove: number[]; clear: boolean } = { add: [], remove: [], clear: false }
   private pendingRaffle: { raffle: Raffle; roll: boolean; panelMs: number } | null = null
+  /** A committed raffle whose drum roll (the guests' taps) should show now. */
+  private pendingDrumroll: Raffle | null = null
+  private drumrolls = new Set<number>()
 
   constructor() {
     super()
@@ -193,6 +196,11 @@ export class ScreenApp extends LitElement {
 
   private noteRaffles(snap: Snapshot, first: boolean) {
     const now = this.clockCtl.clock.now()
+    for (const r of snap.raffles) {
+      if (r.state !== 'committed' || this.drumrolls.has(r.id)) continue
+      this.drumrolls.add(r.id)
+      if (r.closesAt && r.closesAt > now) this.pendingDrumroll = r
+    }
     let newest: Raffle | null = null
     for (const r of snap.raffles) {
       if (r.drawnAt === null) continue
@@ -207,6 +215,20 @@ export class ScreenApp extends LitElement {
     // A draw seen happening gets the drum roll; one from before the screen connected goes straight to the panel.
     const roll = !first && age < DRUM_ROLL_MAX_AGE_MS
     this.pendingRaffle = { raffle: newest, roll, panelMs: roll ? WINNERS_PANEL_MS : WINNERS_PANEL_MS - age }
+  }
+
+  /** The raffle's frozen list, so the drum only shows numbers that can win. */
+  private poolFor = 0
+
+  private async loadPool(draw: RaffleDraw, raffleId: number) {
+    if (this.poolFor !== raffleId) draw.pool = null
+    this.poolFor = raffleId
+    try {
+      const res = await fetch(`/api/events/${encodeURIComponent(this.slug)}/raffles/${raffleId}/proof`)
+      if (!res.ok) return
+      const proof = (await res.json()) as { list: number[] | null }
+      if (proof.list?.length && this.poolFor === raffleId) draw.pool = proof.list
+    } catch {}
   }
 
   /** The open poll; else the one closed most recently (the final result). Drafts never show. */
@@ -229,9 +251,19 @@ export class ScreenApp extends LitElement {
       this.inbox = { add: [], remove: [], clear: false }
     }
     const draw = this.renderRoot.querySelector<RaffleDraw>('gb-raffle-draw')
+    if (draw && this.pendingDrumroll && !this.pendingRaffle) {
+      const raffle = this.pendingDrumroll
+      this.pendingDrumroll = null
+      draw.poolMax = Math.max(this.prev?.checkins ?? 0, 1)
+      void this.loadPool(draw, raffle.id)
+      draw.drumroll(raffle)
+      this.raffleUp = true
+    }
     if (draw && this.pendingRaffle) {
       const { raffle, roll, panelMs } = this.pendingRaffle
       this.pendingRaffle = null
+      this.pendingDrumroll = null
+      void this.loadPool(draw, raffle.id)
       draw.poolMax = Math.max(this.prev?.checkins ?? 0, ...raffle.winners)
       if (roll) draw.play(raffle, panelMs)
       else draw.show(raffle, panelMs)
