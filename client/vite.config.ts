@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
 
-// Four small pages, built into dist/client and served by the server (server/pages/routes.ts).
+// Five small pages, built into dist/client and served by the server (server/pages/routes.ts).
 export default defineConfig({
   root: resolve(import.meta.dirname, '.'),
   base: '/',
@@ -16,6 +16,7 @@ export default defineConfig({
         guest: resolve(import.meta.dirname, 'guest.html'),
         screen: resolve(import.meta.dirname, 'screen.html'),
         admin: resolve(import.meta.dirname, 'admin.html'),
+        verify: resolve(import.meta.dirname, 'verify.html'),
       },
     },
   },

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigint,
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -111,7 +112,11 @@ export const polls = pgTable(
     position: integer('position').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('polls_event').on(t.eventId)],
+  (t) => [
+    index('polls_event').on(t.eventId),
+    // One Q&A board per event: the interaction every upvote is a response to.
+    uniqueIndex('polls_event_qa_board').on(t.eventId).where(sql`kind = 'qa'`),
+  ],
 )
 
 export const pollOptions = pgTable(
@@ -168,9 +173,57 @@ export const messages = pgTable(
   (t) => [primaryKey({ columns: [t.eventId, t.id] })],
 )
 
+export const questionStates = ['held', 'visible', 'hidden'] as const
+export type QuestionStateName = (typeof questionStates)[number]
+
+/** Q&A questions; their upvotes are responses to the event's Q&A board (slot = question id). */
+export const questions = pgTable(
+  'questions',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    /** Assigned by the counter layer, increasing per event. */
+    id: bigint('id', { mode: 'number' }).notNull(),
+    number: integer('number').notNull(),
+    text: text('text').notNull(),
+    state: text('state').$type<QuestionStateName>().notNull(),
+    pinned: boolean('pinned').notNull().default(false),
+    answered: boolean('answered').notNull().default(false),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.id] })],
+)
+
+/** Wristbands a host banned from writing (danmaku, questions, answers): by number, so a new cookie changes nothing. */
+export const writeBans = pgTable(
+  'write_bans',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.number] })],
+)
+
 export interface RaffleRules {
-  /** Leave out wristbands that already won a raffle of this event. */
+  /** Leave out wristbands that hold a prize of any other raffle of this event. */
   excludePreviousWinners: boolean
+  /** Leave out winners of these raffles only (overrides `excludePreviousWinners` when given). */
+  excludeWinnersOf?: number[]
+  /** Only wristbands of these batches (labels); all batches when absent or empty. */
+  batches?: string[]
+  /** Only wristbands that answered every one of these polls (interactions). */
+  tookPartIn?: number[]
+}
+
+/** One prize tier of a raffle: tier 1 is drawn first (the grand prize), then 2, and so on. */
+export interface RafflePrize {
+  tier: number
+  name: string
+  count: number
 }
 
 export const raffles = pgTable(
@@ -181,14 +234,32 @@ export const raffles = pgTable(
       .notNull()
       .references(() => events.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
+    /** How many prizes in all (the sum of the tiers). */
     winners: integer('winners').notNull(),
     rules: jsonb('rules').$type<RaffleRules>().notNull(),
+    /** The prize tiers; null on raffles made before tiers: one tier named after the raffle. */
+    prizes: jsonb('prizes').$type<RafflePrize[]>(),
+    /** The frozen eligible list (ascending public numbers), set by the commit. */
+    pool: jsonb('pool').$type<number[]>(),
+    listHash: text('list_hash'),
+    /** SHA-256 of the seed: public from the commit on. */
+    commitment: text('commitment'),
+    /** Secret until the draw; public after it (in the proof). */
+    seed: text('seed'),
+    committedAt: timestamp('committed_at', { withTimezone: true }),
+    /** Guests' taps count until this moment; the draw cannot happen before it. */
+    closesAt: timestamp('closes_at', { withTimezone: true }),
+    /** The taps the draw used (frozen with it; raffle_taps keeps every tap received). */
+    taps: jsonb('taps').$type<{ number: number; nonce: string }[]>(),
+    /** SHA-256 of the canonical taps, fixed by the draw. */
+    entropy: text('entropy'),
     drawnAt: timestamp('drawn_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('raffles_event').on(t.eventId)],
 )
 
+/** The current winners (a no-show leaves this table; its pick stays in raffle_picks). */
 export const raffleWinners = pgTable(
   'raffle_winners',
   {
@@ -196,9 +267,52 @@ export const raffleWinners = pgTable(
       .notNull()
       .references(() => raffles.id, { onDelete: 'cascade' }),
     number: integer('number').notNull(),
+    /** The pick's position in the draw's stream. */
     position: integer('position').notNull(),
+    tier: integer('tier').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.raffleId, t.number] })],
+)
+
+/** The guests' taps during a raffle's drum roll: one per wristband, the draw's entropy. */
+export const raffleTaps = pgTable(
+  'raffle_taps',
+  {
+    raffleId: integer('raffle_id')
+      .notNull()
+      .references(() => raffles.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    nonce: text('nonce').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.raffleId, t.number] })],
+)
+
+export const pickOutcomes = ['winner', 'no_show', 'skipped'] as const
+export type PickOutcomeValue = (typeof pickOutcomes)[number]
+
+/** Every pick a draw made, in stream order: winners, no-shows and passed-over numbers. Never deleted. */
+export const rafflePicks = pgTable(
+  'raffle_picks',
+  {
+    raffleId: integer('raffle_id')
+      .notNull()
+      .references(() => raffles.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    number: integer('number').notNull(),
+    outcome: text('outcome').$type<PickOutcomeValue>().notNull(),
+    tier: integer('tier'),
+    reason: text('reason'),
+    noShowSeq: integer('no_show_seq'),
+    /** What the winner shows the host to collect the prize. */
+    claimCode: text('claim_code'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.raffleId, t.position] }),
+    uniqueIndex('raffle_picks_claim_code').on(t.raffleId, t.claimCode),
+  ],
 )
 
 export const auditLog = pgTable(

@@ -13,10 +13,13 @@ import {
   events,
   messageStates,
   messages,
+  pickOutcomes,
   pollOptions,
   pollStates,
   polls,
+  rafflePicks,
   raffles,
+  raffleTaps,
   raffleWinners,
   responses,
   wristbandBatches,
@@ -58,3 +61,5 @@ export const raffleInsertSchema = createInsertSchema(raffles, {
   winners: (s) => s.int().min(1).max(1000),
 })
 export const raffleWinnerRowSchema = createSelectSchema(raffleWinners)
+export const rafflePickRowSchema = createSelectSchema(rafflePicks, { outcome: z.enum(pickOutcomes) })
+export const raffleTapRowSchema = createSelectSchema(raffleTaps)

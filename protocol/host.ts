@@ -38,9 +38,57 @@ export const messageModerationResultSchema = z.object({
   state: z.enum(['hidden', 'visible']),
 })
 
-export const raffleRulesSchema = z.object({ excludePreviousWinners: z.boolean() })
-export const hostRaffleSchema = raffleSchema.extend({ winnersWanted: z.number().int(), rules: raffleRulesSchema })
+export const raffleRulesSchema = z.object({
+  excludePreviousWinners: z.boolean(),
+  excludeWinnersOf: z.array(z.number().int()).optional(),
+  batches: z.array(z.string()).optional(),
+  tookPartIn: z.array(z.number().int()).optional(),
+})
+export const hostWinnerSchema = z.object({
+  number: z.number().int(),
+  tier: z.number().int(),
+  prize: z.string(),
+  position: z.number().int(),
+  claimCode: z.string(),
+  /** Epoch ms, or null while unclaimed. */
+  claimedAt: z.number().nullable(),
+})
+export type HostWinner = z.infer<typeof hostWinnerSchema>
+export const hostRaffleSchema = raffleSchema.extend({
+  winnersWanted: z.number().int(),
+  rules: raffleRulesSchema,
+  /** The winners with their claim codes (host only). */
+  winnerDetails: z.array(hostWinnerSchema).optional(),
+})
 export type HostRaffle = z.infer<typeof hostRaffleSchema>
+
+/** Who the raffle's rules let in right now (before the commit) or on the frozen list (after). */
+export const raffleEligibleSchema = z.object({
+  eligible: z.number().int(),
+  checkedIn: z.number().int(),
+  frozen: z.boolean(),
+})
+export const noShowResultSchema = z.object({
+  noShow: z.number().int(),
+  replacement: z.object({ number: z.number().int(), tier: z.number().int(), prize: z.string() }).nullable(),
+})
+export const claimResultSchema = z.object({
+  number: z.number().int(),
+  tier: z.number().int(),
+  prize: z.string(),
+  claimedAt: z.number(),
+})
+/** A guest's own prizes (`GET /api/events/:slug/raffles/wins`). */
+export const guestWinsSchema = z.array(
+  z.object({
+    raffleId: z.number().int(),
+    name: z.string(),
+    tier: z.number().int(),
+    prize: z.string(),
+    claimCode: z.string(),
+    claimed: z.boolean(),
+  }),
+)
 
 export const wristbandBatchSummarySchema = z.object({
   label: z.string(),

@@ -5,10 +5,21 @@
  * docs/protocol.md describes it for people writing their own clients.
  */
 import { z } from 'zod'
+import { actionIdSchema } from './action-id.ts'
+import {
+  heldQuestionSchema,
+  ownQuestionSchema,
+  QUESTIONS_KEPT,
+  type Question,
+  questionOrder,
+  questionSchema,
+  reactionCountsSchema,
+} from './engagement.ts'
 import { statusSchema } from './event.ts'
 
 export const PROTOCOL_VERSION = 1
 
+export * from './engagement.ts'
 export * from './event.ts'
 
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
@@ -58,11 +69,39 @@ export const byPosition = (a: Poll, b: Poll) => (a.position ?? 0) - (b.position 
 export const danmakuSchema = z.object({ id: z.number().int(), text: z.string(), number: z.number().int() })
 export type Danmaku = z.infer<typeof danmakuSchema>
 
+/**
+ * A raffle as everyone sees it. `winners` are the current winners' public numbers in
+ * draw order; the rest follows the verifiable draw (docs/raffles.md): from the commit on,
+ * the list hash and the seed commitment are public; the seed only after the draw.
+ */
 export const raffleSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   winners: z.array(z.number().int()),
   drawnAt: z.number().nullable(),
+  /** `open` (rules live, nothing frozen), `committed` (list frozen, drum roll), `drawn`. */
+  state: z.enum(['open', 'committed', 'drawn']).optional(),
+  /** Prize tiers, with each tier's current winners. */
+  prizes: z
+    .array(
+      z.object({
+        tier: z.number().int(),
+        name: z.string(),
+        count: z.number().int(),
+        winners: z.array(z.number().int()),
+      }),
+    )
+    .optional(),
+  /** How many numbers are on the frozen list (from the commit on). */
+  eligible: z.number().int().nullable().optional(),
+  listHash: z.string().nullable().optional(),
+  commitment: z.string().nullable().optional(),
+  /** Epoch ms when the drum roll (and the taps) end. */
+  closesAt: z.number().nullable().optional(),
+  /** Revealed by the draw. */
+  seed: z.string().nullable().optional(),
+  /** Wristbands marked absent, by the order they were marked in. */
+  noShows: z.array(z.number().int()).optional(),
 })
 export type Raffle = z.infer<typeof raffleSchema>
 
@@ -85,6 +124,8 @@ export const snapshotSchema = z.object({
   danmaku: z.array(danmakuSchema),
   raffles: z.array(raffleSchema),
   show: showSchema.nullable(),
+  /** The top of the Q&A board (at most QUESTIONS_KEPT), in `questionOrder`. */
+  questions: z.array(questionSchema),
 })
 export type Snapshot = z.infer<typeof snapshotSchema>
 
@@ -95,6 +136,8 @@ export const adminViewSchema = z.object({
   recentCheckins: z.array(z.object({ number: z.number().int(), at: z.number() })),
   /** Full views of the polls whose results the public view hides (hideResults, not yet revealed). */
   results: z.array(pollSchema).optional(),
+  /** Questions waiting for a host (pre-moderation), oldest first. */
+  heldQuestions: z.array(heldQuestionSchema).optional(),
 })
 export type AdminView = z.infer<typeof adminViewSchema>
 
@@ -114,6 +157,12 @@ export const deltaSchema = z.object({
   raffles: z.array(raffleSchema).optional(),
   show: showSchema.nullable().optional(),
   admin: adminViewSchema.optional(),
+  /** Questions new to the top of the board or changed (votes, pin, answered), matched by id. */
+  questions: z.array(questionSchema).optional(),
+  /** Questions that left the top of the board (hidden, or outranked). */
+  removedQuestions: z.array(z.number().int()).optional(),
+  /** Reactions tapped since the last tick: emoji -> taps. Not kept in the snapshot. */
+  reactions: reactionCountsSchema.optional(),
 })
 export type Delta = z.infer<typeof deltaSchema>
 
@@ -130,6 +179,7 @@ export const emptySnapshot = (): Snapshot => ({
   danmaku: [],
   raffles: [],
   show: null,
+  questions: [],
 })
 
 /**
@@ -164,7 +214,16 @@ export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
     next.raffles = raffles
   }
   if (delta.show !== undefined) next.show = delta.show
+  if (delta.questions || delta.removedQuestions) next.questions = applyQuestions(snapshot.questions ?? [], delta)
   return next
+}
+
+/** The board after a delta: removed ones out, changed ones replaced, new ones in, sorted, bounded. */
+function applyQuestions(list: Question[], delta: Delta): Question[] {
+  const removed = new Set(delta.removedQuestions ?? [])
+  const changed = new Map((delta.questions ?? []).map((q) => [q.id, q]))
+  const out = list.filter((q) => !removed.has(q.id) && !changed.has(q.id)).concat([...changed.values()])
+  return out.sort(questionOrder).slice(0, QUESTIONS_KEPT)
 }
 
 /** Stream response to the polling endpoint `GET .../snapshot?since=SEQ`. */
@@ -176,8 +235,7 @@ export type PollResponse = z.infer<typeof pollResponseSchema>
 
 // ---- request bodies (the server validates with these; the client builds them) ----
 
-/** Client-chosen id that makes a retried action safe: a repeat changes nothing. */
-export const actionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -')
+export { actionIdSchema }
 
 export const checkinBodySchema = z.object({ code: z.string().min(1).max(64) })
 /** Bound on a text answer's body in UTF-16 units (its visible length is checked against the event's limit). */
@@ -236,6 +294,10 @@ export const meSchema = z.object({
     )
     .optional(),
   wins: z.array(z.object({ raffleId: z.number().int(), name: z.string() })),
+  /** This wristband's own questions, newest first, with their moderation state. */
+  questions: z.array(ownQuestionSchema),
+  /** Ids of the questions this wristband upvoted. */
+  upvoted: z.array(z.number().int()),
 })
 export type Me = z.infer<typeof meSchema>
 

@@ -4,8 +4,10 @@
  */
 import { Elysia } from 'elysia'
 import { guestRoutes } from './guest/routes.ts'
+import { publicRaffleRoutes } from './host/raffles/public-routes.ts'
 import { hostRoutes } from './host/routes.ts'
 import { errorHandling } from './http/error-handling.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { operatorRoutes } from './operator/routes.ts'
 import { pageRoutes } from './pages/routes.ts'
 import type { Runtime } from './runtime.ts'
@@ -15,10 +17,15 @@ import { systemRoutes } from './system/routes.ts'
 
 export function createApp(rt: Runtime) {
   const app = new Elysia()
+    // First of all hooks, so answers given before the router (limits, the host guard) carry them too.
+    .onRequest(({ request, set }) => {
+      Object.assign(set.headers, securityHeaders(request))
+    })
     .use(errorHandling(rt))
     .use(systemRoutes(rt))
     .use(guestRoutes(rt))
     .use(streamRoutes(rt))
+    .use(publicRaffleRoutes(rt))
     .use(hostRoutes(rt))
     .use(operatorRoutes(rt))
     .use(pageRoutes(rt))

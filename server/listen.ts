@@ -1,5 +1,6 @@
 /** How an instance listens: shared by server/index.ts and the tests that attack a real listener. */
 import type { Config } from './config.ts'
+import { SOCKET_BODY_CAP } from './http/body.ts'
 
 export function serveOptions(config: Config) {
   return {
@@ -9,7 +10,8 @@ export function serveOptions(config: Config) {
     // (Bun separately closes a connection whose request headers are not complete within
     // about 10 s, however slowly they dribble in: test/stream/abuse.test.ts.)
     idleTimeout: Math.min(255, Math.ceil((config.HEARTBEAT_MS * 2) / 1000) + 10),
-    maxRequestBodySize: 4 * 1024 * 1024,
+    // Far above every route's limit, so an over-size body gets the app's 413 in the error shape.
+    maxRequestBodySize: SOCKET_BODY_CAP,
     reusePort: true,
   }
 }

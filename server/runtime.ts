@@ -14,6 +14,7 @@ import { AttendeeService } from './host/attendees/service.ts'
 import { createHostLimits, type HostLimits } from './host/guard.ts'
 import { ModerationService } from './host/moderation/service.ts'
 import { PollService } from './host/polls/service.ts'
+import { QaService } from './host/qa/service.ts'
 import { RaffleService } from './host/raffles/service.ts'
 import { ShowService } from './host/show/service.ts'
 import { StatusService } from './host/status/service.ts'
@@ -34,6 +35,7 @@ export interface Runtime {
   polls: PollService
   status: StatusService
   moderation: ModerationService
+  qa: QaService
   raffles: RaffleService
   wristbands: WristbandService
   attendees: AttendeeService
@@ -58,7 +60,11 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
   let database: DatabaseHandle
   let live: LiveLayer
   if (config.mode === 'cluster') {
-    database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
+    database = await openPostgres({
+      url: config.DATABASE_URL!,
+      migrationUrl: config.MIGRATION_DATABASE_URL,
+      poolMax: config.DB_POOL_MAX,
+    })
     // Loaded only in cluster mode, so embedded mode never touches the Redis code.
     const { connectRedis, redisLive } = await import('./live/redis.ts')
     live = redisLive(await connectRedis(config.REDIS_URL!), {
@@ -76,7 +82,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
   }
   const { counters } = live
   const db = database.db
-  const directory = new EventDirectory(db, counters, log)
+  const directory = new EventDirectory(db, counters, log, live.engagement)
   const flusher = new Flusher(db, live, log, {
     consumer: config.INSTANCE_ID,
     intervalMs: config.FLUSH_MS,
@@ -122,10 +128,11 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     database,
     live,
     directory,
-    guests: new GuestService(db, counters, directory, live.buckets),
+    guests: new GuestService(db, counters, directory, live.buckets, live.engagement),
     polls: new PollService(db, counters),
     status: new StatusService(db, counters, directory),
-    moderation: new ModerationService(db, counters),
+    moderation: new ModerationService(db, counters, live.engagement),
+    qa: new QaService(db, live.engagement),
     raffles: new RaffleService(db, counters),
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),

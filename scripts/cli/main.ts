@@ -5,6 +5,7 @@
 import { ApiFailure } from '../../server/http/errors.ts'
 import { CliError, type CommandSpec, helpText, UsageError } from './args.ts'
 import { eventCreate, eventList, runEventCreate, runEventList } from './event-commands.ts'
+import { raffleVerify, runRaffleVerify } from './raffle-commands.ts'
 import {
   runWristbandsCreate,
   runWristbandsExport,
@@ -32,12 +33,16 @@ const COMMANDS: Record<string, Record<string, Command>> = {
     revoke: { spec: wristbandsRevoke, run: runWristbandsRevoke },
     export: { spec: wristbandsExport, run: runWristbandsExport },
   },
+  raffle: {
+    verify: { spec: raffleVerify, run: runRaffleVerify },
+  },
 }
 
 const TOP_HELP = `Usage: glowband <command> [options]
 
 Prepares Glowband events: creates them, makes wristband batches (a CSV and printable QR
-sheets), lists and revokes wristbands. Run with \`bun run glowband ...\` or \`npx glowband ...\`.
+sheets), lists and revokes wristbands; and checks raffle draws. Run with
+\`bun run glowband ...\` or \`npx glowband ...\`.
 
 Commands:
   event create       create an event; prints its host secret and its three pages
@@ -46,6 +51,7 @@ Commands:
   wristbands list    list an event's batches
   wristbands revoke  stop wristbands working, by code, number or batch
   wristbands export  write a batch's CSV and sheet again (reprint)
+  raffle verify      recompute a raffle's winners from its public proof: MATCH or MISMATCH
 
 The database is the server's, chosen by the same environment variables: DATA_DIR
 (embedded mode, default ./data) or DATABASE_URL + REDIS_URL (cluster mode). In embedded
@@ -56,6 +62,7 @@ Examples:
   glowband event create --name "Summer Gala" --slug gala
   glowband wristbands --event gala --count 500 --batch door-a
   glowband wristbands revoke --event gala 7K3M-0Q9T-ZX4A
+  glowband raffle verify proof.json
 
 Run \`glowband <command> --help\` for the options of each command.
 `

@@ -14,18 +14,24 @@ import {
   messages,
   pollOptions,
   polls,
+  questions,
+  rafflePicks,
   raffles,
   raffleWinners,
   responses,
   wristbands,
+  writeBans,
 } from '../../db/schema.ts'
 import type { Raffle } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
+import { publicRaffle } from '../host/raffles/model.ts'
 import { conflict, unavailable } from '../http/errors.ts'
+import { QA_KIND } from '../interactions/kinds/qa.ts'
 import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
 import { LruMap } from '../lib/lru.ts'
 import type { EventSeed, LiveCounters } from '../live/counters/types.ts'
+import type { EngagementSeed, LiveEngagement } from '../live/engagement/types.ts'
 
 export interface EventRecord {
   id: number
@@ -71,7 +77,29 @@ export class EventDirectory {
     private db: Database,
     private counters: LiveCounters,
     private log: Logger,
+    private engagement?: LiveEngagement,
   ) {}
+
+  private boards = new Map<number, number>()
+
+  /**
+   * The event's Q&A board (the interaction upvotes are responses to), made on first use.
+   * This instance puts its definition into the counter layer once, for live state loaded
+   * before the board existed; a rebuild reads it from Postgres like any interaction.
+   */
+  async qaBoard(eventId: number): Promise<number> {
+    const known = this.boards.get(eventId)
+    if (known !== undefined) return known
+    await this.db.insert(polls).values({ eventId, kind: QA_KIND, question: 'Q&A', state: 'open' }).onConflictDoNothing()
+    const [row] = await this.db
+      .select()
+      .from(polls)
+      .where(and(eq(polls.eventId, eventId), eq(polls.kind, QA_KIND)))
+    if (!row) throw new Error(`event ${eventId} has no Q&A board`)
+    await this.counters.putInteraction(eventId, kindOf(QA_KIND).define({ ...row, config: row.config, options: [] }))
+    this.boards.set(eventId, row.id)
+    return row.id
+  }
 
   /**
    * Finds an event. A known event is answered from memory at once and refreshed in the
@@ -202,7 +230,29 @@ export class EventDirectory {
     // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
     await this.drain(eventId)
     await this.counters.loadEvent(eventId, await this.seed(eventId))
+    if (this.engagement) await this.engagement.load(eventId, await this.engagementSeed(eventId))
     this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
+  }
+
+  /** The questions and bans of an event, from Postgres. */
+  async engagementSeed(eventId: number): Promise<EngagementSeed> {
+    const [questionRows, banRows] = await Promise.all([
+      this.db.select().from(questions).where(eq(questions.eventId, eventId)).orderBy(asc(questions.id)),
+      this.db.select({ number: writeBans.number }).from(writeBans).where(eq(writeBans.eventId, eventId)),
+    ])
+    return {
+      questions: questionRows.map((q) => ({
+        id: q.id,
+        number: q.number,
+        text: q.text,
+        state: q.state,
+        pinned: q.pinned,
+        answered: q.answered,
+        at: q.at.getTime(),
+      })),
+      maxQuestionId: questionRows.reduce((m, q) => Math.max(m, q.id), 0),
+      bans: banRows.map((b) => b.number),
+    }
   }
 
   /** Reads everything the counter layer needs about an event from Postgres. */
@@ -210,44 +260,60 @@ export class EventDirectory {
     const db = this.db
     const [event] = await db.select().from(events).where(eq(events.id, eventId))
     if (!event) throw new Error(`event ${eventId} does not exist`)
-    const [bands, checkinRows, pollRows, optionRows, responseRows, messageRows, raffleRows, winnerRows, maxes] =
-      await Promise.all([
-        db
-          .select({ number: wristbands.number, codeHash: wristbands.codeHash, revokedAt: wristbands.revokedAt })
-          .from(wristbands)
-          .where(eq(wristbands.eventId, eventId)),
-        db.select().from(checkins).where(eq(checkins.eventId, eventId)),
-        db.select().from(polls).where(eq(polls.eventId, eventId)).orderBy(asc(polls.id)),
-        db
-          .select({ id: pollOptions.id, pollId: pollOptions.pollId, label: pollOptions.label })
-          .from(pollOptions)
-          .innerJoin(polls, eq(polls.id, pollOptions.pollId))
-          .where(eq(polls.eventId, eventId))
-          .orderBy(asc(pollOptions.pollId), asc(pollOptions.position)),
-        db
-          .select({
-            interactionId: responses.interactionId,
-            number: responses.number,
-            slot: responses.slot,
-            response: responses.response,
-          })
-          .from(responses)
-          .where(and(eq(responses.eventId, eventId), isNotNull(responses.response))),
-        db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(asc(messages.id)),
-        db.select().from(raffles).where(eq(raffles.eventId, eventId)).orderBy(asc(raffles.id)),
-        db
-          .select({ raffleId: raffleWinners.raffleId, number: raffleWinners.number })
-          .from(raffleWinners)
-          .innerJoin(raffles, eq(raffles.id, raffleWinners.raffleId))
-          .where(eq(raffles.eventId, eventId))
-          .orderBy(asc(raffleWinners.raffleId), asc(raffleWinners.position)),
-        db
-          .select({
-            maxMessage: sql<number>`(select coalesce(max(${messages.id}), 0) from ${messages} where ${messages.eventId} = ${eventId})`,
-            maxRev: sql<number>`(select coalesce(max(${responses.rev}), 0) from ${responses} where ${responses.eventId} = ${eventId})`,
-          })
-          .from(sql`(select 1) as one`),
-      ])
+    const [
+      bands,
+      checkinRows,
+      pollRows,
+      optionRows,
+      responseRows,
+      messageRows,
+      raffleRows,
+      winnerRows,
+      maxes,
+      noShowRows,
+    ] = await Promise.all([
+      db
+        .select({ number: wristbands.number, codeHash: wristbands.codeHash, revokedAt: wristbands.revokedAt })
+        .from(wristbands)
+        .where(eq(wristbands.eventId, eventId)),
+      db.select().from(checkins).where(eq(checkins.eventId, eventId)),
+      db.select().from(polls).where(eq(polls.eventId, eventId)).orderBy(asc(polls.id)),
+      db
+        .select({ id: pollOptions.id, pollId: pollOptions.pollId, label: pollOptions.label })
+        .from(pollOptions)
+        .innerJoin(polls, eq(polls.id, pollOptions.pollId))
+        .where(eq(polls.eventId, eventId))
+        .orderBy(asc(pollOptions.pollId), asc(pollOptions.position)),
+      db
+        .select({
+          interactionId: responses.interactionId,
+          number: responses.number,
+          slot: responses.slot,
+          response: responses.response,
+        })
+        .from(responses)
+        .where(and(eq(responses.eventId, eventId), isNotNull(responses.response))),
+      db.select().from(messages).where(eq(messages.eventId, eventId)).orderBy(asc(messages.id)),
+      db.select().from(raffles).where(eq(raffles.eventId, eventId)).orderBy(asc(raffles.id)),
+      db
+        .select({ raffleId: raffleWinners.raffleId, number: raffleWinners.number, tier: raffleWinners.tier })
+        .from(raffleWinners)
+        .innerJoin(raffles, eq(raffles.id, raffleWinners.raffleId))
+        .where(eq(raffles.eventId, eventId))
+        .orderBy(asc(raffleWinners.raffleId), asc(raffleWinners.position)),
+      db
+        .select({
+          maxMessage: sql<number>`(select coalesce(max(${messages.id}), 0) from ${messages} where ${messages.eventId} = ${eventId})`,
+          maxRev: sql<number>`(select coalesce(max(${responses.rev}), 0) from ${responses} where ${responses.eventId} = ${eventId})`,
+        })
+        .from(sql`(select 1) as one`),
+      db
+        .select({ raffleId: rafflePicks.raffleId, number: rafflePicks.number })
+        .from(rafflePicks)
+        .innerJoin(raffles, eq(raffles.id, rafflePicks.raffleId))
+        .where(and(eq(raffles.eventId, eventId), eq(rafflePicks.outcome, 'no_show')))
+        .orderBy(asc(rafflePicks.raffleId), asc(rafflePicks.noShowSeq)),
+    ])
     const interactions = pollRows.map((p) =>
       kindOf(p.kind).define({
         id: p.id,
@@ -260,12 +326,13 @@ export class EventDirectory {
       }),
     )
     const kinds = new Map(pollRows.map((p) => [p.id, kindOf(p.kind)]))
-    const raffleList: Raffle[] = raffleRows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      winners: winnerRows.filter((w) => w.raffleId === r.id).map((w) => w.number),
-      drawnAt: r.drawnAt ? r.drawnAt.getTime() : null,
-    }))
+    const raffleList: Raffle[] = raffleRows.map((r) =>
+      publicRaffle(
+        r,
+        winnerRows.filter((w) => w.raffleId === r.id),
+        noShowRows.filter((n) => n.raffleId === r.id).map((n) => n.number),
+      ),
+    )
     return {
       status: event.status,
       message: event.message,

@@ -7,16 +7,18 @@ import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { raffles, raffleWinners } from '../../db/schema.ts'
 import { cleanGuestText, findBlockedWord, visibleLength } from '../../protocol/guest-text.ts'
-import type { Me, VoteBody } from '../../protocol/index.ts'
+import { type Me, QUESTION_MAX_CHARS, type VoteBody } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
 import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
+import { QA_KIND, upvoteAnswer } from '../interactions/kinds/qa.ts'
 import { kindOfAnswer } from '../interactions/registry.ts'
 import { addressKey, FailureLimit } from '../lib/rate-limit.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { LiveCounters, MessageResult, ResponseError } from '../live/counters/types.ts'
+import type { LiveEngagement } from '../live/engagement/types.ts'
 import type { SharedBuckets } from '../live/limits.ts'
 
 /** Failed check-ins one address may make: a burst, then two a second (120 a minute). */
@@ -71,6 +73,13 @@ function voteError(error: ResponseError, kind: string, field: string): ApiFailur
   return voteErrors[error]
 }
 
+/** Reactions one wristband may send per second: a fast thumb, not a script. */
+export const REACTION_LIMIT = { count: 10, windowMs: 1000 }
+
+const unknownQuestion = new ApiFailure(404, 'unknown_question', 'there is no such question on the board', {
+  id: 'unknown question',
+})
+
 export const newActionId = () => randomBytes(12).toString('base64url')
 
 /**
@@ -100,8 +109,136 @@ export class GuestService {
     private counters: LiveCounters,
     private directory: EventDirectory,
     shared: SharedBuckets | null = null,
+    private engagementStore: LiveEngagement | null = null,
   ) {
     this.failedCheckins = new FailureLimit('checkin', FAILED_CHECKINS, shared)
+  }
+
+  /** Q&A, bans, slow mode and reactions (the runtime always gives it; a bare service has none). */
+  private get engagement(): LiveEngagement {
+    if (!this.engagementStore) throw new Error('this guest service has no engagement store')
+    return this.engagementStore
+  }
+
+  /**
+   * What every guest write passes first: a banned wristband is refused (the ban is on the
+   * number, so a new cookie or another phone changes nothing) and slow mode spaces writes.
+   */
+  private async gate(event: EventRecord, number: number, actionId: string) {
+    const slowMs = (event.settings.slowModeSeconds ?? 0) * 1000
+    const gate = await this.live(() => this.engagement.writeGate(event.id, number, actionId, slowMs, Date.now()))
+    if (gate.ok) return
+    if (gate.error === 'banned') {
+      throw new ApiFailure(403, 'banned', 'the host has stopped this wristband from writing')
+    }
+    const seconds = Math.max(1, Math.ceil(gate.waitMs / 1000))
+    throw new ApiFailure(
+      429,
+      'slow_mode',
+      `slow mode: one message every ${event.settings.slowModeSeconds} seconds; wait ${seconds} s`,
+      undefined,
+      { 'retry-after': String(seconds) },
+    )
+  }
+
+  /** Checks text a guest writes for the screen: not empty, not too long, no blocked word. */
+  private cleanText(event: EventRecord, raw: string, max: number, what: string) {
+    const text = cleanGuestText(raw)
+    if (!text) throw badRequest(`empty_${what}`, 'write something first', { text: 'empty' })
+    const length = visibleLength(text)
+    if (length > max) {
+      throw badRequest(`${what}_too_long`, `at most ${max} characters`, {
+        text: `${length} characters, at most ${max}`,
+      })
+    }
+    if (findBlockedWord(text, event.settings.blockedWords)) {
+      throw badRequest('blocked_word', `this ${what} contains a word the host does not allow`, {
+        text: 'contains a blocked word',
+      })
+    }
+    return text
+  }
+
+  /** A question for the Q&A board: held for the host when pre-moderation is on. */
+  async ask(event: EventRecord, number: number, body: { text: string; actionId?: string }) {
+    refuseUnlessLive(event)
+    const text = this.cleanText(event, body.text, QUESTION_MAX_CHARS, 'question')
+    const actionId = body.actionId ?? newActionId()
+    const active = await this.act(
+      event.id,
+      () => this.counters.isActive(event.id, number),
+      (r) => !r,
+    )
+    if (!active) throw voteErrors.revoked
+    await this.gate(event, number, actionId)
+    const s = event.settings
+    const result = await this.live(() =>
+      this.engagement.ask(event.id, {
+        number,
+        text,
+        held: s.premoderate,
+        actionId,
+        now: Date.now(),
+        limit: { count: s.messagesPerWindow, windowMs: s.messageWindowSeconds * 1000 },
+      }),
+    )
+    if (!result.ok) {
+      throw tooMany(
+        `at most ${s.messagesPerWindow} questions every ${s.messageWindowSeconds} seconds; try again shortly`,
+        s.messageWindowSeconds,
+      )
+    }
+    return { status: 'accepted' as const, id: result.id, held: result.held, duplicate: result.duplicate }
+  }
+
+  /**
+   * Upvotes a question (`up`) or takes the upvote back: wristband W's response to the
+   * event's Q&A board, slot and key the question id. Only visible questions take upvotes;
+   * a second upvote (or taking back one never given) is a 409, unless it repeats the
+   * actionId of the one that was accepted.
+   */
+  async upvote(event: EventRecord, number: number, questionId: number, up: boolean, actionId = newActionId()) {
+    refuseUnlessLive(event)
+    await this.live(() => this.directory.ensureLoaded(event.id))
+    const q = await this.live(() => this.engagement.question(event.id, questionId))
+    if (q?.state !== 'visible') throw unknownQuestion
+    const board = await this.live(() => this.directory.qaBoard(event.id))
+    const already = await this.live(() => this.engagement.upvoted(event.id, board, number, questionId))
+    const answer = upvoteAnswer(questionId, up)
+    const result = await this.act(
+      event.id,
+      () =>
+        this.counters.respond(event.id, {
+          number,
+          interactionId: board,
+          kind: QA_KIND,
+          ...answer,
+          actionId,
+          now: Date.now(),
+          limit: RESPONSE_LIMIT,
+        }),
+      (r) => !r.ok && r.error !== 'rate_limited',
+    )
+    if (!result.ok) {
+      if (result.error === 'revoked' || result.error === 'rate_limited') throw voteErrors[result.error]
+      throw unknownQuestion
+    }
+    if (already === up && !result.duplicate) {
+      throw up
+        ? new ApiFailure(409, 'already_upvoted', 'this wristband has upvoted this question already', {
+            id: 'already upvoted',
+          })
+        : new ApiFailure(409, 'not_upvoted', 'this wristband has not upvoted this question', { id: 'not upvoted' })
+    }
+    return { status: 'accepted' as const, duplicate: result.duplicate, upvoted: up }
+  }
+
+  /** A reaction: counted for the next tick, never written to Postgres. */
+  async react(event: EventRecord, number: number, emoji: string) {
+    refuseUnlessLive(event)
+    const ok = await this.live(() => this.engagement.react(event.id, number, emoji, REACTION_LIMIT, Date.now()))
+    if (!ok) throw tooMany('too many reactions from this wristband; slow down a little', 1)
+    return { status: 'accepted' as const }
   }
 
   /** Runs a counter-layer call, turning a backend failure into a retryable 503 (a bug stays a 500). */
@@ -256,6 +393,7 @@ export class GuestService {
       })
     }
     const actionId = body.actionId ?? newActionId()
+    await this.gate(event, number, actionId)
     const result: MessageResult = await this.act(
       event.id,
       () =>
@@ -290,15 +428,18 @@ export class GuestService {
     const votes: Me['votes'] = {}
     const choices: Me['choices'] = {}
     const answers: NonNullable<Me['answers']> = {}
+    const upvoted: number[] = []
     for (const r of await this.live(() => this.counters.responsesOf(event.id, number))) {
-      if (r.slot) continue
       const response = JSON.parse(r.response) as {
         optionIds?: number[]
+        questionId?: number
         value?: number
         words?: string[]
         text?: string
         state?: string
       }
+      if (r.slot && typeof response.questionId === 'number') upvoted.push(response.questionId)
+      if (r.slot) continue
       const ids = response.optionIds
       if (ids?.length) {
         choices[r.interactionId] = ids
@@ -319,7 +460,22 @@ export class GuestService {
       1000,
       [],
     )
+    const questions = (await this.live(() => this.engagement.questionsOf(event.id, number))).map((q) => ({
+      id: q.id,
+      text: q.text,
+      state: q.state,
+      pinned: q.pinned,
+      answered: q.answered,
+    }))
     // Only a wristband that answered a poll of another kind than choice has `answers`.
-    return { number, votes, choices, ...(Object.keys(answers).length ? { answers } : {}), wins }
+    return {
+      number,
+      votes,
+      choices,
+      ...(Object.keys(answers).length ? { answers } : {}),
+      wins,
+      questions,
+      upvoted: upvoted.sort((a, b) => a - b),
+    }
   }
 }

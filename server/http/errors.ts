@@ -34,7 +34,7 @@ export const internalError = (errorId: string) =>
     'internal',
     `unexpected server error (error id ${errorId}); it is logged`,
     undefined,
-    undefined,
+    { 'x-error-id': errorId },
     errorId,
   )
 

@@ -37,10 +37,10 @@ export interface AnswerContext {
 
 export interface Kind {
   name: string
-  /** The vote body fields this kind's answers come in. */
-  fields: readonly (keyof VoteBody)[]
+  /** The vote body fields this kind's answers come in (none: not answered through POST /votes, e.g. Q&A). */
+  fields?: readonly (keyof VoteBody)[]
   /** Turns a guest's body into a response and its keys; throws a 4xx ApiFailure naming the field. */
-  answer(body: VoteBody, ctx: AnswerContext): Answer
+  answer?(body: VoteBody, ctx: AnswerContext): Answer
   /** The live definition, with the acceptance rules the counter layer enforces atomically. */
   define(row: InteractionRow): InteractionDef
   /** The counter keys a stored response contributes to (to rebuild counters from Postgres). */

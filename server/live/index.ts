@@ -12,6 +12,8 @@
  */
 import { MemoryCounters, type MemoryCountersOptions } from './counters/memory.ts'
 import type { LiveCounters } from './counters/types.ts'
+import { MemoryEngagement } from './engagement/memory.ts'
+import type { LiveEngagement } from './engagement/types.ts'
 import { MemoryLeases } from './leases/memory.ts'
 import type { Leases } from './leases/types.ts'
 import type { SharedBuckets } from './limits.ts'
@@ -23,6 +25,8 @@ import type { WriteQueue } from './queue/types.ts'
 export interface LiveLayer {
   readonly kind: 'memory' | 'redis'
   counters: LiveCounters
+  /** Q&A questions, write bans, slow mode, reactions (engagement/). */
+  engagement: LiveEngagement
   queue: WriteQueue
   log: DeltaLog
   leases: Leases
@@ -56,15 +60,18 @@ export async function openMemoryLive(opts: MemoryLiveOptions): Promise<LiveLayer
       return typeof cursor === 'number' ? cursor : 0
     },
   })
+  const engagement = new MemoryEngagement(queue, (eventId, id) => counters.peekInteraction(eventId, id))
   return {
     kind: 'memory',
     counters,
+    engagement,
     queue,
     log,
     leases,
     ping: async () => true,
     async close() {
       counters.close()
+      engagement.close()
       log.close()
       await queue.close()
     },

@@ -2,6 +2,7 @@
 import Redis from 'ioredis'
 import { RedisBuckets } from './buckets-redis.ts'
 import { RedisCounters } from './counters/redis.ts'
+import { RedisEngagement } from './engagement/redis.ts'
 import type { LiveLayer } from './index.ts'
 import { RedisLeases } from './leases/redis.ts'
 import { RedisDeltaLog } from './log/redis.ts'
@@ -49,6 +50,7 @@ export function redisLive(redis: Redis, opts: RedisLiveOptions): LiveLayer {
   return {
     kind: 'redis',
     counters: new RedisCounters(redis, keys, { messagesKept: opts.messagesKept }),
+    engagement: new RedisEngagement(redis, keys),
     queue: new RedisQueue(redis, keys),
     log,
     leases: new RedisLeases(redis, keys),

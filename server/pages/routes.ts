@@ -1,5 +1,5 @@
 /**
- * The three pages (guest, screen, admin) and their assets, built by Vite into
+ * The pages (guest, screen, admin, the public raffle check) and their assets, built by Vite into
  * dist/client. Every event URL serves the same HTML; the page reads its slug from the path.
  */
 import { existsSync } from 'node:fs'
@@ -26,6 +26,7 @@ export function pageRoutes(_rt: Runtime) {
     .get('/e/:slug', page('guest'))
     .get('/e/:slug/screen', page('screen'))
     .get('/e/:slug/admin', page('admin'))
+    .get('/e/:slug/raffles/:id/verify', page('verify'))
   if (existsSync(join(clientDist, 'assets'))) {
     // Vite names assets by content hash, so they can be cached for good.
     app.use(

@@ -4,8 +4,9 @@
  */
 export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /time': 'The server clock, for phones to sync the light show (also the event status)',
-  'GET /healthz': 'Whether the database and the counter layer answer; 503 when one does not',
-  'GET /metrics': 'Prometheus metrics of this instance',
+  'GET /healthz':
+    'Whether the database and the counter layer answer (`{ok}`; 503 when one does not); the details need the metrics token',
+  'GET /metrics': 'Prometheus metrics of this instance (Authorization: Bearer METRICS_TOKEN, or a local connection)',
   'GET /w/:code': 'The QR target: checks the wristband in and sends the phone to its event (303)',
   'GET /api/events/:slug': 'The event as a phone or the screen needs it',
   'POST /api/events/:slug/checkin': 'Check in with the code printed on the wristband (sets the guest cookie)',
@@ -13,6 +14,12 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'POST /api/events/:slug/votes':
     'Answer a poll: optionId(s), value, words or text (202: durably queued; a repeated actionId changes nothing)',
   'POST /api/events/:slug/messages': 'Send a danmaku (202: queued; held when the host pre-moderates)',
+  'POST /api/events/:slug/questions': 'Ask the Q&A board a question (202: queued; held when the host pre-moderates)',
+  'POST /api/events/:slug/questions/:id/upvote': 'Upvote a question, once per wristband (202)',
+  'DELETE /api/events/:slug/questions/:id/upvote': 'Take an upvote back (202)',
+  'POST /api/events/:slug/questions/:id/unvote': 'Take an upvote back, for clients that cannot send DELETE (202)',
+  'POST /api/events/:slug/reactions':
+    'Send a reaction that floats up the big screen (202; counted per tick, never stored)',
   'GET /api/events/:slug/stream': 'The live state as server-sent events',
   'GET /api/events/:slug/snapshot': 'The polling fallback: a snapshot, or the deltas since `?since=`',
   'GET /api/admin/events/:slug/stream': 'The host view as server-sent events',
@@ -37,9 +44,29 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'POST /api/admin/events/:slug/polls/:id/close': 'Close a poll; it keeps its final counts',
   'POST /api/admin/events/:slug/messages/:id/hide': 'Hide a message from every screen',
   'POST /api/admin/events/:slug/messages/:id/approve': 'Let a held message through',
+  'POST /api/admin/events/:slug/questions/:id': 'Approve, hide, pin or mark answered a question',
+  'POST /api/admin/events/:slug/questions/bulk': 'Approve or hide many questions at once',
+  'POST /api/admin/events/:slug/messages/bulk': 'Approve or hide many messages at once',
+  'GET /api/admin/events/:slug/bans': 'Wristbands banned from writing',
+  'PUT /api/admin/events/:slug/bans/:number': 'Ban a wristband from writing (by its public number)',
+  'DELETE /api/admin/events/:slug/bans/:number': 'Lift a ban',
   'GET /api/admin/events/:slug/raffles': 'Every raffle with its rules and winners',
   'POST /api/admin/events/:slug/raffles': 'Create a raffle',
-  'POST /api/admin/events/:slug/raffles/:id/draw': 'Draw the winners (once)',
+  'POST /api/admin/events/:slug/raffles/:id/draw':
+    'Draw the winners (once; after the drum roll, or commit and draw in one step)',
+  'POST /api/admin/events/:slug/raffles/eligible': 'How many wristbands some rules let in right now',
+  'GET /api/admin/events/:slug/raffles/:id/eligible':
+    'How many wristbands are eligible (live, or frozen after the commit)',
+  'POST /api/admin/events/:slug/raffles/:id/commit':
+    'Freeze the eligible list, publish its hash and the seed commitment, start the drum roll',
+  'POST /api/admin/events/:slug/raffles/:id/winners/:number/no-show':
+    'Mark a winner absent; the next pick from the same list takes the prize',
+  'POST /api/admin/events/:slug/raffles/:id/claims': "Check a winner's claim code and mark the prize claimed",
+  'GET /api/admin/events/:slug/raffles/:id/export': 'Winners, no-shows, passed-over picks and claims as CSV',
+  'GET /api/events/:slug/raffles/:id/proof': 'The public proof of a draw (hashes before it, everything after it)',
+  'POST /api/events/:slug/raffles/:id/taps':
+    "A guest's tap during the drum roll (the draw's entropy; one per wristband)",
+  'GET /api/events/:slug/raffles/wins': "This wristband's prizes with their claim codes",
   'GET /api/admin/events/:slug/wristbands': 'The wristband batches',
   'POST /api/admin/events/:slug/wristbands': 'Make a batch of wristbands (their codes are in the answer)',
   'POST /api/admin/events/:slug/wristbands/revoke': 'Revoke wristbands by number or batch; they stop working at once',
@@ -59,4 +86,5 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /e/:slug': 'The guest page (phone)',
   'GET /e/:slug/screen': 'The big screen',
   'GET /e/:slug/admin': 'The admin page',
+  'GET /e/:slug/raffles/:id/verify': 'The public check of a raffle draw: recomputes the winners in the browser',
 }

@@ -16,6 +16,7 @@ import { inArray, ne, or } from 'drizzle-orm'
 import { events } from '../../db/schema.ts'
 import type { Database } from '../database/connect.ts'
 import { SLUG_PATTERN } from '../events/directory.ts'
+import { overHttps, securityHeaders } from '../http/security-headers.ts'
 
 export type EventStatus = { status: 'live' | 'paused' | 'ended'; message: string }
 
@@ -165,10 +166,20 @@ const HEADERS = {
   'timing-allow-origin': '*',
 }
 
-const answer = ({ status, message }: EventStatus) =>
+const PLAIN = { ...HEADERS, ...securityHeaders(new Request('http://time/')) }
+const SECURE = { ...HEADERS, ...securityHeaders(new Request('https://time/')) }
+
+const answer = (req: Request, { status, message }: EventStatus) =>
   // Stamped as late as possible: the clock is read right before the answer leaves.
   new Response(`{"serverTime":${Date.now()},"status":${JSON.stringify(status)},"message":${JSON.stringify(message)}}`, {
-    headers: HEADERS,
+    headers: overHttps(req) ? SECURE : PLAIN,
+  })
+
+/** Anything but `GET /time`, in the public error shape with the app's headers. */
+const refuse = (req: Request, status: number, error: string, message: string) =>
+  new Response(JSON.stringify({ error, message }), {
+    status,
+    headers: { ...(overHttps(req) ? SECURE : PLAIN), 'cache-control': 'no-store' },
   })
 
 /** Serves `GET /time` from `cache`; everything else is a 404. */
@@ -183,17 +194,23 @@ export function serveTime(cache: StatusCache, opts: { port: number; hostname: st
           let slug = q < 0 ? null : new URLSearchParams(req.url.slice(q + 1)).get('event')
           if (slug !== null && !SLUG_PATTERN.test(slug)) slug = null
           const status = cache.statusOf(slug)
-          return status instanceof Promise ? status.then(answer) : answer(status)
+          return status instanceof Promise ? status.then((st) => answer(req, st)) : answer(req, status)
         },
       },
     },
-    fetch: () => new Response('not found', { status: 404 }),
+    fetch: (req) =>
+      new URL(req.url).pathname === '/time'
+        ? refuse(req, 405, 'method_not_allowed', 'the time server answers only GET /time')
+        : refuse(req, 404, 'not_found', 'the time server answers only GET /time'),
   })
 }
 
 if (import.meta.main) {
   const { loadConfig } = await import('../config.ts')
-  const config = loadConfig()
+  // The app's rule that DATABASE_URL needs REDIS_URL too does not apply to the clock.
+  const env = { ...process.env }
+  if (env.DATABASE_URL && !env.REDIS_URL) env.REDIS_URL = 'redis://unused.invalid'
+  const config = loadConfig(env)
   const port = Number(process.env.TIME_PORT ?? 3001)
   let loader: StatusLoader
   let from: string

@@ -66,7 +66,14 @@ for (const backend of BACKENDS) {
       expect(res.headers.get('location')).toBe(`/e/${slug}`)
       const cookie = res.headers.get('set-cookie')!.split(';')[0]
       const me = await server.fetch(`/api/events/${slug}/me`, { headers: { cookie } })
-      expect(await me.json()).toEqual({ number: seeded.wristbands[1].number, votes: {}, choices: {}, wins: [] })
+      expect(await me.json()).toEqual({
+        number: seeded.wristbands[1].number,
+        votes: {},
+        choices: {},
+        wins: [],
+        questions: [],
+        upvoted: [],
+      })
     })
 
     test.skipIf(skip)('votes, changed votes and messages reach Postgres with exact counts', async () => {
@@ -259,15 +266,18 @@ for (const backend of BACKENDS) {
       )
       const list = await (await server.fetch(`/api/admin/events/${slug}/raffles`, { headers: host() })).json()
       expect(list).toEqual([
-        {
+        expect.objectContaining({
           id: raffle.id,
           name: 'T-shirt',
           winnersWanted: 3,
           rules: { excludePreviousWinners: true },
           winners: drawn.winners,
           drawnAt: drawn.drawnAt,
-        },
+          state: 'drawn',
+          prizes: [{ tier: 1, name: 'T-shirt', count: 3, winners: drawn.winners }],
+        }),
       ])
+      expect(list[0].winnerDetails.map((w: { number: number }) => w.number)).toEqual(drawn.winners)
     })
 
     test.skipIf(skip)('pausing reaches /time and the snapshot', async () => {

@@ -4,6 +4,7 @@
  * poll bars, the danmaku sky, the check-in counter, the join QR, the raffle draw, the
  * pause overlay, the light show and a note when the screen is not sure it is current.
  */
+import '../lib/zod-jitless.ts'
 import { html, LitElement, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Danmaku, Poll, Raffle, Snapshot } from '../../../protocol/index.ts'
@@ -19,6 +20,9 @@ import './join-qr/join-qr.ts'
 import { screenStyles } from './main.styles.ts'
 import './poll-bars/poll-bars.ts'
 import './kind-view/kind-view.ts'
+import './qa-list/qa-list.ts'
+import type { ReactionBubbles } from './reaction-bubbles/reaction-bubbles.ts'
+import './reaction-bubbles/reaction-bubbles.ts'
 import type { RaffleDraw } from './raffle-draw/raffle-draw.ts'
 import './raffle-draw/raffle-draw.ts'
 import './shared/tween-number.ts'
@@ -97,7 +101,15 @@ export class ScreenApp extends LitElement {
 
   private slug = slugFromPath()
   private urls = streamUrls(this.slug)
-  private live = new LiveController(this, { ...this.urls, onChange: (s) => this.onStream(s) })
+  private live = new LiveController(this, {
+    ...this.urls,
+    onChange: (s) => this.onStream(s),
+    onDelta: (d) => {
+      if (d.reactions && this.prev?.status !== 'paused') {
+        this.renderRoot.querySelector<ReactionBubbles>('gb-reaction-bubbles')?.add(d.reactions)
+      }
+    },
+  })
   private clockCtl = new ClockController(this)
   // Held for its side effect: it keeps the screen awake while this page is shown.
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: a reactive controller, registered by its constructor
@@ -110,6 +122,9 @@ export class ScreenApp extends LitElement {
   private lastClosed: number | null = null
   private inbox: { add: Danmaku[]; remove: number[]; clear: boolean } = { add: [], remove: [], clear: false }
   private pendingRaffle: { raffle: Raffle; roll: boolean; panelMs: number } | null = null
+  /** A committed raffle whose drum roll (the guests' taps) should show now. */
+  private pendingDrumroll: Raffle | null = null
+  private drumrolls = new Set<number>()
 
   constructor() {
     super()
@@ -182,6 +197,11 @@ export class ScreenApp extends LitElement {
 
   private noteRaffles(snap: Snapshot, first: boolean) {
     const now = this.clockCtl.clock.now()
+    for (const r of snap.raffles) {
+      if (r.state !== 'committed' || this.drumrolls.has(r.id)) continue
+      this.drumrolls.add(r.id)
+      if (r.closesAt && r.closesAt > now) this.pendingDrumroll = r
+    }
     let newest: Raffle | null = null
     for (const r of snap.raffles) {
       if (r.drawnAt === null) continue
@@ -196,6 +216,20 @@ export class ScreenApp extends LitElement {
     // A draw seen happening gets the drum roll; one from before the screen connected goes straight to the panel.
     const roll = !first && age < DRUM_ROLL_MAX_AGE_MS
     this.pendingRaffle = { raffle: newest, roll, panelMs: roll ? WINNERS_PANEL_MS : WINNERS_PANEL_MS - age }
+  }
+
+  /** The raffle's frozen list, so the drum only shows numbers that can win. */
+  private poolFor = 0
+
+  private async loadPool(draw: RaffleDraw, raffleId: number) {
+    if (this.poolFor !== raffleId) draw.pool = null
+    this.poolFor = raffleId
+    try {
+      const res = await fetch(`/api/events/${encodeURIComponent(this.slug)}/raffles/${raffleId}/proof`)
+      if (!res.ok) return
+      const proof = (await res.json()) as { list: number[] | null }
+      if (proof.list?.length && this.poolFor === raffleId) draw.pool = proof.list
+    } catch {}
   }
 
   /** The open poll; else the one closed most recently (the final result). Drafts never show. */
@@ -218,9 +252,19 @@ export class ScreenApp extends LitElement {
       this.inbox = { add: [], remove: [], clear: false }
     }
     const draw = this.renderRoot.querySelector<RaffleDraw>('gb-raffle-draw')
+    if (draw && this.pendingDrumroll && !this.pendingRaffle) {
+      const raffle = this.pendingDrumroll
+      this.pendingDrumroll = null
+      draw.poolMax = Math.max(this.prev?.checkins ?? 0, 1)
+      void this.loadPool(draw, raffle.id)
+      draw.drumroll(raffle)
+      this.raffleUp = true
+    }
     if (draw && this.pendingRaffle) {
       const { raffle, roll, panelMs } = this.pendingRaffle
       this.pendingRaffle = null
+      this.pendingDrumroll = null
+      void this.loadPool(draw, raffle.id)
       draw.poolMax = Math.max(this.prev?.checkins ?? 0, ...raffle.winners)
       if (roll) draw.play(raffle, panelMs)
       else draw.show(raffle, panelMs)
@@ -251,7 +295,9 @@ export class ScreenApp extends LitElement {
         </div>
         ${badge(true)}`
     }
-    const poll = this.currentPoll(snap)
+    // An open poll takes the stage; else the Q&A board, if it has questions; else the last result.
+    const found = this.currentPoll(snap)
+    const poll = found && !found.open && snap.questions?.length ? null : found
     const winners = !this.raffleUp ? this.latestRaffle : null
     const overlaid = snap.status !== 'live' || this.raffleUp
     return html`
@@ -275,7 +321,9 @@ export class ScreenApp extends LitElement {
               ? poll.kind === 'choice' && !(poll.hideResults && !poll.revealed)
                 ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
                 : html`<gb-kind-view class="card stage" .poll=${poll}></gb-kind-view>`
-              : html`<div class="card stage welcome">
+              : snap.questions?.length
+                ? html`<gb-qa-list class="card stage" .questions=${snap.questions} .max=${5}></gb-qa-list>`
+                : html`<div class="card stage welcome">
                 <div class="kicker">Welcome</div>
                 <h2>Send a message to this screen</h2>
                 <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
@@ -287,6 +335,7 @@ export class ScreenApp extends LitElement {
           </aside>
         </main>
       </div>
+      <gb-reaction-bubbles></gb-reaction-bubbles>
       <gb-raffle-draw @gb-raffle-closed=${() => (this.raffleUp = false)}></gb-raffle-draw>
       <gb-status-overlay .status=${snap.status} .message=${snap.message}></gb-status-overlay>
       ${overlaid ? badge(true) : nothing}

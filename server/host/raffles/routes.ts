@@ -1,11 +1,16 @@
-/** Raffles: list, create, draw. */
+/** Raffles: list, create, live eligible count, commit, draw, no-shows, claims, the CSV export. */
 import { z } from 'zod'
-import { hostRaffleSchema } from '../../../protocol/host.ts'
+import {
+  claimResultSchema,
+  hostRaffleSchema,
+  noShowResultSchema,
+  raffleEligibleSchema,
+} from '../../../protocol/host.ts'
 import { raffleSchema } from '../../../protocol/index.ts'
 import { idParams, slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
-import { raffleBodySchema } from './model.ts'
+import { claimBodySchema, commitBodySchema, numberParams, raffleBodySchema, raffleRulesPreviewSchema } from './model.ts'
 
 export const raffleRoutes = (rt: Runtime) =>
   hostScope(rt, 'raffles')
@@ -22,8 +27,48 @@ export const raffleRoutes = (rt: Runtime) =>
       },
       { params: slugParams, body: raffleBodySchema, response: { 201: hostRaffleSchema }, host: true },
     )
+    .post('/raffles/eligible', ({ event, body }) => rt.raffles.preview(event, body.rules), {
+      params: slugParams,
+      body: raffleRulesPreviewSchema,
+      response: raffleEligibleSchema,
+      host: true,
+    })
+    .get('/raffles/:id/eligible', ({ event, params }) => rt.raffles.eligible(event, params.id), {
+      params: idParams,
+      response: raffleEligibleSchema,
+      host: true,
+    })
+    .post('/raffles/:id/commit', ({ event, params, body }) => rt.raffles.commit(event, params.id, body ?? {}), {
+      params: idParams,
+      body: commitBodySchema,
+      response: hostRaffleSchema,
+      host: true,
+    })
     .post('/raffles/:id/draw', ({ event, params }) => rt.raffles.drawRaffle(event, params.id), {
       params: idParams,
       response: raffleSchema,
       host: true,
     })
+    .post(
+      '/raffles/:id/winners/:number/no-show',
+      ({ event, params }) => rt.raffles.noShow(event, params.id, params.number),
+      { params: numberParams, response: noShowResultSchema, host: true },
+    )
+    .post('/raffles/:id/claims', ({ event, params, body }) => rt.raffles.claim(event, params.id, body.code), {
+      params: idParams,
+      body: claimBodySchema,
+      response: claimResultSchema,
+      host: true,
+    })
+    .get(
+      '/raffles/:id/export',
+      async ({ event, params }) =>
+        // A Response skips the response schema; the cast only tells the type checker so.
+        new Response(await rt.raffles.exportCsv(event, params.id), {
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${event.slug}-raffle-${params.id}.csv"`,
+          },
+        }) as unknown as string,
+      { params: idParams, response: z.string(), host: true },
+    )

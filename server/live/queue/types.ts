@@ -24,6 +24,16 @@ export type QueueItem =
   | { t: 'moderate'; id: number; state: 'visible' | 'hidden'; at: number }
   /** The host cleared an interaction's responses: those older than `rev` are gone. */
   | { t: 'reset'; interactionId: number; rev: number; at: number }
+  | { t: 'question'; id: number; number: number; text: string; state: 'visible' | 'held'; at: number }
+  /** A question's whole moderation state after a host's change (so a replay changes nothing). */
+  | {
+      t: 'questionState'
+      id: number
+      state: 'held' | 'visible' | 'hidden'
+      pinned: boolean
+      answered: boolean
+      at: number
+    }
 
 export interface QueueEntry {
   /** The backend's id, for acknowledging. */

@@ -1,4 +1,4 @@
-import { css, html, LitElement } from 'lit'
+import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { HostRaffle } from '../../../../protocol/host.ts'
 import type { Raffle } from '../../../../protocol/index.ts'
@@ -9,14 +9,34 @@ import { Actions, hostApi } from '../shared/host-api.ts'
 /** What the draw's refusals mean for the host, in place of the server's terse text. */
 const DRAW_MESSAGES = {
   already_drawn: 'This raffle has been drawn already: its winners stand and are on every screen.',
+  drum_roll: 'The drum roll is still on: guests are tapping. Draw when it ends.',
+  already_committed: 'The drum roll has started already.',
   no_candidates:
     'Nobody can win this raffle: no one who can win is checked in (everyone checked in may have won an earlier raffle that excluded previous winners).',
 }
 
+/** How long the drum roll started from this page lasts (guests tap meanwhile). */
+const ROLL_MS = 10_000
+/** How often the live eligible counts are read again. */
+const ELIGIBLE_MS = 5000
+
+/** "1 Grand prize, 3 Headphones" -> tiers; null when a part does not read as "COUNT NAME". */
+export function parseTiers(text: string): { name: string; count: number }[] | null {
+  const parts = text
+    .split(/[,;\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+  const tiers = parts.map((p) => p.match(/^(\d{1,4})\s*[x×]?\s+(.+)$/))
+  if (!parts.length || tiers.some((m) => !m)) return null
+  return tiers.map((m) => ({ count: Number(m![1]), name: m![2].trim() }))
+}
+
 /**
- * Raffles: create one (name, how many winners, whether earlier winners may win again),
- * draw it once, and read the winners' public wristband numbers, as the big screen
- * shows them.
+ * Raffles: create one (name, how many winners or prize tiers, whether earlier winners may
+ * win again) with the live eligible count; start the drum roll (which freezes the list and
+ * publishes its hash and the seed's commitment; guests tap) and draw when it ends, or draw
+ * at once; read the winners by prize; mark a winner absent (the next pick replaces them);
+ * check claim codes. docs/raffles.md.
  */
 export class RafflePanel extends LitElement {
   static properties = {
@@ -25,6 +45,10 @@ export class RafflePanel extends LitElement {
     name: { state: true },
     winners: { state: true },
     exclude: { state: true },
+    tiers: { state: true },
+    eligible: { state: true },
+    absent: { state: true },
+    codes: { state: true },
   }
 
   declare slug: string
@@ -32,6 +56,14 @@ export class RafflePanel extends LitElement {
   declare name: string
   declare winners: string
   declare exclude: boolean
+  declare tiers: string
+  /** raffleId -> how many can win it now (live before the commit, frozen after). */
+  declare eligible: Map<number, number>
+  /** raffleId -> the number typed in "mark absent". */
+  declare absent: Map<number, string>
+  /** raffleId -> the claim code typed. */
+  declare codes: Map<number, string>
+  private eligibleTimer: ReturnType<typeof setInterval> | undefined
 
   private actions = new Actions(this)
   /**
@@ -49,6 +81,43 @@ export class RafflePanel extends LitElement {
     this.name = ''
     this.winners = '1'
     this.exclude = true
+    this.tiers = ''
+    this.eligible = new Map()
+    this.absent = new Map()
+    this.codes = new Map()
+  }
+
+  connectedCallback() {
+    super.connectedCallback()
+    this.eligibleTimer = setInterval(() => void this.refreshEligible(), ELIGIBLE_MS)
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback()
+    clearInterval(this.eligibleTimer)
+  }
+
+  private eligibleFor = ''
+
+  protected updated() {
+    const open = (this.raffles ?? []).filter((r) => r.drawnAt === null).map((r) => `${r.id}:${r.state ?? ''}`)
+    const key = open.join(',')
+    if (key !== this.eligibleFor) {
+      this.eligibleFor = key
+      void this.refreshEligible()
+    }
+  }
+
+  private async refreshEligible() {
+    if (!this.slug) return
+    const open = (this.raffles ?? []).filter((r) => r.drawnAt === null)
+    if (!open.length) return
+    const next = new Map(this.eligible)
+    for (const r of open) {
+      const res = await hostApi<{ eligible: number }>(this.slug, 'GET', `/raffles/${r.id}/eligible`)
+      if (res.ok) next.set(r.id, res.body.eligible)
+    }
+    this.eligible = next
   }
 
   static styles = [
@@ -120,6 +189,33 @@ export class RafflePanel extends LitElement {
         color: var(--gb-muted);
         font-size: 0.875rem;
       }
+      .actions-row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
+      .hash {
+        font-size: 0.75rem;
+      }
+      form.inline {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-end;
+        gap: 0.5rem;
+      }
+      form.inline .field {
+        flex: 1;
+        min-width: 8rem;
+      }
+      .tiers {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.25rem 0.75rem;
+        margin: 0;
+      }
+      .tiers dd {
+        margin: 0;
+      }
     `,
   ]
 
@@ -135,7 +231,16 @@ export class RafflePanel extends LitElement {
       this.actions.fail('create', 'Fix the raffle before creating it.', fields)
       return
     }
-    const body = { name, winners, rules: { excludePreviousWinners: this.exclude } }
+    const tiers = this.tiers.trim() ? parseTiers(this.tiers) : undefined
+    if (tiers === null) {
+      this.actions.fail('create', 'Write the tiers as "1 Grand prize, 3 Headphones".', {
+        prizes: 'COUNT NAME, COUNT NAME...',
+      })
+      return
+    }
+    const body = tiers
+      ? { name, prizes: tiers, rules: { excludePreviousWinners: this.exclude } }
+      : { name, winners, rules: { excludePreviousWinners: this.exclude } }
     const r = await this.actions.run<HostRaffle>(
       'create',
       () => hostApi(this.slug, 'POST', '/raffles', body),
@@ -145,7 +250,54 @@ export class RafflePanel extends LitElement {
       this.details.set(r.body.id, r.body)
       this.name = ''
       this.winners = '1'
+      this.tiers = ''
     }
+  }
+
+  private submit(e: Event, then: () => Promise<void>) {
+    e.preventDefault()
+    void then()
+  }
+
+  private async commit(raffle: Raffle) {
+    await this.actions.run(
+      `draw-${raffle.id}`,
+      () => hostApi(this.slug, 'POST', `/raffles/${raffle.id}/commit`, { rollMs: ROLL_MS }),
+      `Drum roll on for ${ROLL_MS / 1000} s: the list is frozen and its hash is public; guests are tapping`,
+    )
+  }
+
+  private async markAbsent(raffle: Raffle) {
+    const number = Number((this.absent.get(raffle.id) ?? '').replace('#', '').trim())
+    const key = `absent-${raffle.id}`
+    if (!Number.isInteger(number) || number < 0) {
+      this.actions.fail(key, 'Type the winner’s wristband number.')
+      return
+    }
+    const r = await this.actions.run<{ replacement: { number: number; prize: string } | null }>(
+      key,
+      () => hostApi(this.slug, 'POST', `/raffles/${raffle.id}/winners/${number}/no-show`),
+      (b) =>
+        b.replacement
+          ? `#${number} marked absent: #${b.replacement.number} wins the ${b.replacement.prize} instead`
+          : `#${number} marked absent: nobody is left on the list to replace them`,
+    )
+    if (r.ok) this.absent = new Map(this.absent).set(raffle.id, '')
+  }
+
+  private async claim(raffle: Raffle) {
+    const code = (this.codes.get(raffle.id) ?? '').trim()
+    const key = `claim-${raffle.id}`
+    if (!code) {
+      this.actions.fail(key, 'Type the code on the winner’s phone.')
+      return
+    }
+    const r = await this.actions.run<{ number: number; prize: string }>(
+      key,
+      () => hostApi(this.slug, 'POST', `/raffles/${raffle.id}/claims`, { code }),
+      (b) => `Valid: #${b.number} collects the ${b.prize}. Marked claimed.`,
+    )
+    if (r.ok) this.codes = new Map(this.codes).set(raffle.id, '')
   }
 
   private async draw(raffle: Raffle) {
@@ -187,6 +339,18 @@ export class RafflePanel extends LitElement {
             @input=${(e: Event) => (this.winners = (e.target as HTMLInputElement).value)}
           />
         </label>
+        <label class="field"
+          >Tiers (optional)
+          <input
+            type="text"
+            name="prizes"
+            maxlength="500"
+            placeholder="1 Grand prize, 3 Headphones, 100 Tote bag"
+            .value=${this.tiers}
+            aria-invalid=${err('prizes') ? 'true' : 'false'}
+            @input=${(e: Event) => (this.tiers = (e.target as HTMLInputElement).value)}
+          />
+        </label>
         <label class="check">
           <input
             type="checkbox"
@@ -200,7 +364,12 @@ export class RafflePanel extends LitElement {
         <button type="submit" class="btn btn-primary" ?disabled=${this.actions.busy('create')}>Create raffle</button>
       </form>
       ${this.actions.feedback('create', {
-        fields: { name: 'Prize', winners: 'Number of winners', 'rules.excludePreviousWinners': 'Earlier winners' },
+        fields: {
+          name: 'Prize',
+          winners: 'Number of winners',
+          prizes: 'Tiers',
+          'rules.excludePreviousWinners': 'Earlier winners',
+        },
       })}
     </section>`
   }
@@ -223,7 +392,13 @@ export class RafflePanel extends LitElement {
           <h3 class="wrap">${r.name}</h3>
           <p>${drawn ? `Drawn at ${clockTime(r.drawnAt!)}` : 'Not drawn yet'}${rules ? ` · ${rules}` : ''}</p>
         </div>
-        ${drawn ? html`<span class="badge badge-accent">Drawn</span>` : html`<span class="badge">Ready</span>`}
+        ${
+          drawn
+            ? html`<span class="badge badge-accent">Drawn</span>`
+            : r.state === 'committed'
+              ? html`<span class="badge">Drum roll</span>`
+              : html`<span class="badge">Ready</span>`
+        }
       </div>
       ${
         drawn
@@ -232,12 +407,81 @@ export class RafflePanel extends LitElement {
               ${r.winners.map((n, i) => html`<li class="winner num" style="animation-delay:${i * 60}ms">#${n}</li>`)}
             </ul>`
             : html`<p class="none">No winners.</p>`
-          : html`<button class="btn btn-primary btn-lg draw" ?disabled=${this.actions.busy(key)} @click=${() => this.draw(r)}>
-            🎲 Draw ${d ? plural(d.winnersWanted, 'winner') : 'winners'}
-          </button>`
+          : html`${this.renderCommitment(r)}
+            <div class="actions-row">
+              ${
+                r.state === 'committed'
+                  ? nothing
+                  : html`<button class="btn btn-lg" ?disabled=${this.actions.busy(key)} @click=${() => this.commit(r)}>
+                      🥁 Start the drum roll
+                    </button>`
+              }
+              <button class="btn btn-primary btn-lg draw" ?disabled=${this.actions.busy(key)} @click=${() => this.draw(r)}>
+                🎲 Draw ${d ? plural(d.winnersWanted, 'winner') : 'winners'}
+              </button>
+            </div>`
       }
       ${this.actions.feedback(key, { messages: DRAW_MESSAGES })}
+      ${drawn ? this.renderAfter(r) : nothing}
     </article>`
+  }
+
+  private renderCommitment(r: Raffle) {
+    const n = this.eligible.get(r.id) ?? r.eligible
+    const count = n === undefined || n === null ? '' : `${plural(n, 'wristband')} can win`
+    if (r.state !== 'committed')
+      return count ? html`<p class="small muted" data-eligible=${n}>${count} right now.</p>` : nothing
+    return html`<p class="small muted" data-committed>
+      ${count}, list frozen · drum roll until ${clockTime(r.closesAt ?? 0)}<br />
+      List hash <code class="hash">${r.listHash?.slice(0, 16)}…</code> · seed commitment
+      <code class="hash">${r.commitment?.slice(0, 16)}…</code>
+    </p>`
+  }
+
+  private renderAfter(r: Raffle) {
+    const tiers = r.prizes && r.prizes.length > 1 ? r.prizes : []
+    const absentKey = `absent-${r.id}`
+    const claimKey = `claim-${r.id}`
+    return html`${
+      tiers.length
+        ? html`<dl class="small tiers">
+            ${tiers.map(
+              (t) => html`<dt>${t.name}</dt>
+                <dd>${t.winners.map((n) => `#${n}`).join(', ') || 'nobody'}</dd>`,
+            )}
+          </dl>`
+        : nothing
+    }
+      ${r.noShows?.length ? html`<p class="small muted">Absent (replaced): ${r.noShows.map((n) => `#${n}`).join(', ')}</p>` : nothing}
+      <form class="inline" @submit=${(e: Event) => this.submit(e, () => this.markAbsent(r))}>
+        <label class="field"
+          >Winner not here
+          <input
+            type="text"
+            inputmode="numeric"
+            placeholder="#17"
+            .value=${this.absent.get(r.id) ?? ''}
+            @input=${(e: Event) => (this.absent = new Map(this.absent).set(r.id, (e.target as HTMLInputElement).value))}
+          />
+        </label>
+        <button class="btn" type="submit" ?disabled=${this.actions.busy(absentKey)}>Mark absent, draw the next</button>
+      </form>
+      ${this.actions.feedback(absentKey)}
+      <form class="inline" @submit=${(e: Event) => this.submit(e, () => this.claim(r))}>
+        <label class="field"
+          >Claim code
+          <input
+            type="text"
+            autocapitalize="characters"
+            placeholder="ABCD-EFGH"
+            .value=${this.codes.get(r.id) ?? ''}
+            @input=${(e: Event) => (this.codes = new Map(this.codes).set(r.id, (e.target as HTMLInputElement).value))}
+          />
+        </label>
+        <button class="btn" type="submit" ?disabled=${this.actions.busy(claimKey)}>Check and mark claimed</button>
+      </form>
+      ${this.actions.feedback(claimKey)}
+      <p class="small"><a href="/e/${encodeURIComponent(this.slug)}/raffles/${r.id}/verify" target="_blank" rel="noopener">Public check of this draw</a></p>`
   }
 
   render() {

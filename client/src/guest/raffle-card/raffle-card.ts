@@ -1,18 +1,48 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Raffle } from '../../../../protocol/index.ts'
+import { api } from '../../lib/api.ts'
 import { sharedStyles } from '../shared.styles.ts'
+
+interface Win {
+  raffleId: number
+  name: string
+  tier: number
+  prize: string
+  claimCode: string
+  claimed: boolean
+}
+
+type TapState = 'sending' | 'in' | 'closed' | 'failed'
+
+const tapKey = (slug: string, raffleId: number) => `gb-tap:${slug}:${raffleId}`
+
+/** 16 random URL-safe characters: this phone's contribution to the draw. */
+function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12))
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+}
+
+/** A claim code as the host reads it out: ABCD-EFGH. */
+const showCode = (code: string) => (code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code)
 
 /** How many winners' numbers a lost raffle lists before "and N more". */
 const NUMBERS_SHOWN = 12
 
 /**
- * Raffles from the guest's side: a big "You won" for each raffle this wristband won,
- * then the other draws (with their winners' public numbers) and the ones still to come.
+ * Raffles from the guest's side: a big "You won" for each raffle this wristband won, with
+ * the prize and the claim code to show the staff; during a drum roll a big button whose
+ * tap goes into the draw (docs/raffles.md); then the other draws (with their winners'
+ * public numbers and a link to check them) and the ones still to come.
  */
 export class RaffleCard extends LitElement {
   static properties = {
     raffles: { attribute: false },
     myNumber: { attribute: false },
+    slug: { attribute: false },
+    wins: { state: true },
+    taps: { state: true },
   }
 
   static styles = [
@@ -93,16 +123,136 @@ export class RaffleCard extends LitElement {
         color: var(--gb-muted);
         font-size: 0.9375rem;
       }
+      .claim {
+        margin: 0.75rem 0 0;
+        font-size: 1rem;
+        font-weight: 700;
+      }
+      .claim strong {
+        display: block;
+        font-size: 2rem;
+        font-weight: 900;
+        letter-spacing: 0.12em;
+        font-variant-numeric: tabular-nums;
+      }
+      .roll {
+        display: grid;
+        gap: 0.75rem;
+        text-align: center;
+      }
+      .roll .btn {
+        min-height: 5rem;
+        font-size: 1.5rem;
+      }
+      .check {
+        color: var(--gb-muted);
+        font-size: 0.9375rem;
+      }
     `,
   ]
 
   declare raffles: Raffle[]
   declare myNumber: number | null
+  declare slug: string
+  declare wins: Win[]
+  declare taps: Map<number, TapState>
+  /** Which won raffles the claim codes were fetched for. */
+  private winsFor = ''
 
   constructor() {
     super()
     this.raffles = []
     this.myNumber = null
+    this.slug = ''
+    this.wins = []
+    this.taps = new Map()
+  }
+
+  protected updated() {
+    const me = this.myNumber
+    const won = this.raffles
+      .filter((r) => r.drawnAt !== null && me !== null && r.winners.includes(me))
+      .map((r) => r.id)
+      .join(',')
+    if (this.slug && won && won !== this.winsFor) {
+      this.winsFor = won
+      void this.loadWins()
+    }
+  }
+
+  private async loadWins() {
+    const r = await api<Win[]>('GET', `/api/events/${encodeURIComponent(this.slug)}/raffles/wins`)
+    if (r.ok) this.wins = r.body
+    else this.winsFor = ''
+  }
+
+  private tapState(raffleId: number): TapState | null {
+    const state = this.taps.get(raffleId)
+    if (state) return state
+    try {
+      return localStorage.getItem(tapKey(this.slug, raffleId)) ? 'in' : null
+    } catch {
+      return null
+    }
+  }
+
+  private async tap(raffleId: number) {
+    const set = (state: TapState) => (this.taps = new Map(this.taps).set(raffleId, state))
+    set('sending')
+    const nonce = newNonce()
+    const r = await api<{ counted: boolean }>(
+      'POST',
+      `/api/events/${encodeURIComponent(this.slug)}/raffles/${raffleId}/taps`,
+      { nonce },
+    )
+    if (r.ok) {
+      try {
+        if (r.body.counted) localStorage.setItem(tapKey(this.slug, raffleId), nonce)
+      } catch {}
+      set('in')
+    } else set(r.status === 409 ? 'closed' : 'failed')
+  }
+
+  private prizeOf(r: Raffle, me: number | null): string {
+    const tier = r.prizes?.find((p) => me !== null && p.winners.includes(me))
+    return tier?.name ?? r.name
+  }
+
+  private renderRoll(r: Raffle) {
+    const state = this.tapState(r.id)
+    const label =
+      state === 'in'
+        ? 'Your tap is in the draw'
+        : state === 'closed'
+          ? 'The drum roll is over'
+          : state === 'sending'
+            ? 'Tapping…'
+            : 'Tap to roll the drum!'
+    return html`<section class="card roll" data-raffle-id=${r.id} data-testid="drum-roll">
+      <p class="eyebrow">Drum roll: ${r.name}</p>
+      <button
+        class="btn btn-primary"
+        data-testid="tap"
+        ?disabled=${state === 'in' || state === 'closed' || state === 'sending'}
+        @click=${() => this.tap(r.id)}
+      >
+        ${label}
+      </button>
+      <p class="sub">
+        Every tap goes into the draw, so nobody, not even the host, knows the winners before it.
+        ${state === 'failed' ? 'That tap did not get through: try again.' : ''}
+      </p>
+    </section>`
+  }
+
+  private renderClaim(r: Raffle) {
+    const win = this.wins.find((w) => w.raffleId === r.id)
+    if (!win?.claimCode) return html`<p class="how">Show this screen and your wristband to the staff to collect it.</p>`
+    if (win.claimed) return html`<p class="claim" data-testid="claimed">Collected. Enjoy!</p>`
+    return html`<p class="claim">
+      Show this code to the staff to collect it:
+      <strong data-testid="claim-code">${showCode(win.claimCode)}</strong>
+    </p>`
   }
 
   render() {
@@ -111,9 +261,12 @@ export class RaffleCard extends LitElement {
     const won = drawn.filter((r) => me !== null && r.winners.includes(me))
     // The latest draw I did not win, and the next raffle still to come: enough to know what is going on.
     const lost = drawn.filter((r) => !won.includes(r)).slice(-1)
-    const upcoming = this.raffles.filter((r) => r.drawnAt === null).slice(-1)
-    if (!won.length && !lost.length && !upcoming.length) return nothing
+    const rolling = this.raffles.filter((r) => r.drawnAt === null && r.state === 'committed')
+    const upcoming = this.raffles.filter((r) => r.drawnAt === null && r.state !== 'committed').slice(-1)
+    if (!won.length && !lost.length && !upcoming.length && !rolling.length) return nothing
+    const checkUrl = (r: Raffle) => `/e/${encodeURIComponent(this.slug)}/raffles/${r.id}/verify`
     return html`
+      ${this.slug ? rolling.map((r) => this.renderRoll(r)) : nothing}
       ${won.map(
         (r) => html`<section class="won" role="alert" data-raffle-id=${r.id} data-testid="won">
           <svg viewBox="0 0 48 48" fill="currentColor" aria-hidden="true">
@@ -122,8 +275,9 @@ export class RaffleCard extends LitElement {
             />
           </svg>
           <p class="big">You won!</p>
-          <p class="prize wrap">${r.name}</p>
-          <p class="how">Show this screen and your wristband to the staff to collect it.</p>
+          <p class="prize wrap">${this.prizeOf(r, me)}</p>
+          ${this.prizeOf(r, me) !== r.name ? html`<p class="how wrap">${r.name}</p>` : nothing}
+          ${this.renderClaim(r)}
           <span class="number">Wristband #${me}</span>
         </section>`,
       )}
@@ -141,6 +295,7 @@ export class RaffleCard extends LitElement {
                 .map((n) => `#${n}`)
                 .join(', ')}${r.winners.length > NUMBERS_SHOWN ? ` and ${r.winners.length - NUMBERS_SHOWN} more` : ''}
             </p>
+            ${this.slug && r.state === 'drawn' ? html`<p><a class="check" href=${checkUrl(r)}>Check this draw</a></p>` : nothing}
           </div>
         </section>`,
       )}

@@ -122,4 +122,10 @@ export const raffleDrawStyles = css`
       animation: none;
     }
   }
+  .proof {
+    margin-top: 1.5rem;
+    font-family: ui-monospace, monospace;
+    font-size: 1rem;
+    opacity: 0.6;
+  }
 `

@@ -19,7 +19,7 @@ interface Reel {
   landed: boolean
 }
 
-export type RafflePhase = 'idle' | 'rolling' | 'winners'
+export type RafflePhase = 'idle' | 'drumroll' | 'rolling' | 'winners'
 
 /**
  * The raffle draw: a drum roll of random numbers that slows down and lands on each
@@ -27,8 +27,12 @@ export type RafflePhase = 'idle' | 'rolling' | 'winners'
  * `play()` runs the drum roll (a draw that just happened); `show()` goes straight to
  * the panel (a screen that connected after the draw). `close()` hides everything.
  *
- * The overlay carries `data-phase` (rolling | winners); each winner in the panel is a
- * `.winner` with `data-number`.
+ * `drumroll()` spins the reels without landing while a committed raffle takes the guests'
+ * taps, with the frozen list's hash and the seed commitment on screen (docs/raffles.md).
+ * While `pool` (the frozen list) is known, the drum only shows numbers from it.
+ *
+ * The overlay carries `data-phase` (drumroll | rolling | winners); each winner in the panel
+ * is a `.winner` with `data-number`.
  * @fires gb-raffle-closed - the panel went away (its time was up or close() was called)
  */
 export class RaffleDraw extends LitElement {
@@ -42,8 +46,10 @@ export class RaffleDraw extends LitElement {
   declare phase: RafflePhase
   declare raffle: Raffle | null
   declare reels: Reel[]
-  /** Numbers the drum shows while spinning come from 1..poolMax (e.g. the check-in count). */
+  /** Numbers the drum shows while spinning come from 1..poolMax (e.g. the check-in count)... */
   poolMax = 100
+  /** ...or, once known, from the raffle's frozen eligible list. */
+  pool: number[] | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
   private closeTimer: ReturnType<typeof setTimeout> | null = null
 
@@ -101,6 +107,37 @@ export class RaffleDraw extends LitElement {
     tick()
   }
 
+  /** Spins the reels until the draw comes (then `play()` lands them). */
+  drumroll(raffle: Raffle) {
+    this.stopTimers()
+    this.raffle = raffle
+    const count = Math.min(
+      MAX_REELS,
+      raffle.prizes?.reduce((n, p) => n + p.count, 0) ?? 1,
+      raffle.eligible ?? MAX_REELS,
+    )
+    this.reels = Array.from({ length: Math.max(1, count) }, () => ({
+      target: 0,
+      shown: this.randomNumber(),
+      landAt: Number.POSITIVE_INFINITY,
+      nextAt: 0,
+      landed: false,
+    }))
+    this.phase = 'drumroll'
+    const tick = () => {
+      const now = performance.now()
+      for (const r of this.reels) {
+        if (now >= r.nextAt) {
+          r.shown = this.randomNumber(r.shown)
+          r.nextAt = now + 60 + Math.random() * 60
+        }
+      }
+      this.reels = [...this.reels]
+      this.timer = setTimeout(tick, 40)
+    }
+    tick()
+  }
+
   /** Shows the winners panel at once, for `panelMs`. */
   show(raffle: Raffle, panelMs: number) {
     this.stopTimers()
@@ -129,7 +166,19 @@ export class RaffleDraw extends LitElement {
     this.timer = this.closeTimer = null
   }
 
+  /**
+   * A number for a spinning reel: from the frozen list once known, else from the winners
+   * (who are on it); never a number that cannot win. NaN (shown as "?") while neither is known.
+   */
   private randomNumber(not?: number) {
+    const pool = this.pool?.length ? this.pool : this.raffle?.winners.length ? this.raffle.winners : null
+    if (pool) {
+      for (;;) {
+        const n = pool[Math.floor(Math.random() * pool.length)]
+        if (n !== not || pool.length < 2) return n
+      }
+    }
+    if (this.raffle) return Number.NaN
     const max = Math.max(9, this.poolMax)
     for (;;) {
       const n = 1 + Math.floor(Math.random() * max)
@@ -141,6 +190,20 @@ export class RaffleDraw extends LitElement {
     if (this.phase === 'idle' || !this.raffle) return nothing
     const r = this.raffle
     const digits = String(Math.max(this.poolMax, ...r.winners)).length
+    if (this.phase === 'drumroll') {
+      return html`<div class="overlay rolling" data-phase="drumroll" role="status" aria-live="polite">
+        <div class="kicker">Drum roll</div>
+        <h2>${r.name}</h2>
+        <div class="reels" style="--digits:${digits}; --count:${this.reels.length}">
+          ${this.reels.map(
+            (reel) =>
+              html`<div class="reel"><span class="hash">#</span>${Number.isNaN(reel.shown) ? '?' : reel.shown}</div>`,
+          )}
+        </div>
+        <div class="hint">Tap your phone: every tap goes into the draw!</div>
+        ${this.proofLine(r)}
+      </div>`
+    }
     if (this.phase === 'rolling') {
       return html`<div class="overlay rolling" data-phase="rolling" role="status" aria-live="polite">
         <div class="kicker">Raffle draw</div>
@@ -164,6 +227,16 @@ export class RaffleDraw extends LitElement {
       </ul>
       ${many > shown.length ? html`<div class="more">and ${many - shown.length} more</div>` : nothing}
       <div class="hint">Is that your wristband number? Check your phone!</div>
+      ${this.proofLine(r)}
+    </div>`
+  }
+
+  /** The public commitment, small: anyone can photograph it and check the draw later. */
+  private proofLine(r: Raffle) {
+    if (!r.listHash || !r.commitment) return nothing
+    return html`<div class="proof" data-list-hash=${r.listHash} data-commitment=${r.commitment}>
+      ${r.eligible ?? ''} on the list · list hash ${r.listHash.slice(0, 16)}… · seed commitment
+      ${r.commitment.slice(0, 16)}…
     </div>`
   }
 }
