@@ -48,15 +48,32 @@ describe('poll kinds on the phone and the screen', () => {
     const res = await h.guest(h.guests[i], '/votes', body)
     if (res.status !== 202) throw new Error(`answer: ${res.status} ${await res.text()}`)
   }
-  const onScreen = (path: string[], check: string, timeout = 2000) =>
-    screen.waitForFunction(
-      ([p, c]) => {
+  /**
+   * Waits until the element at `path` (through shadow roots) passes `check`: 'true' (it is
+   * there), "el.dataset.<key> === '<value>'" or 'el.children.length === <n>'. Parsed here:
+   * the page's CSP allows no eval.
+   */
+  const onScreen = (path: string[], check: string, timeout = 2000) => {
+    const data = /^el\.dataset\.(\w+) === '(.*)'$/.exec(check)
+    const children = /^el\.children\.length === (\d+)$/.exec(check)
+    const want = data
+      ? { key: data[1], value: data[2], n: -1 }
+      : children
+        ? { key: '', value: '', n: Number(children[1]) }
+        : { key: '', value: '', n: -1 }
+    return screen.waitForFunction(
+      ([p, w]) => {
         const el = (window as unknown as DeepWindow).__deep(p as string[])
-        return !!el && new Function('el', `return ${c}`)(el)
+        const { key, value, n } = w as { key: string; value: string; n: number }
+        if (!el) return false
+        if (key) return el.dataset[key] === value
+        if (n >= 0) return el.children.length === n
+        return true
       },
-      [path, check] as const,
+      [path, want] as const,
       { timeout, polling: 'raf' },
     )
+  }
 
   test.skipIf(skip)(
     'rating: the phone rates, the screen shows the histogram and the live average',
