@@ -73,6 +73,9 @@ function voteError(error: ResponseError, kind: string, field: string): ApiFailur
   return voteErrors[error]
 }
 
+/** Poll kinds whose answers are text the guest writes (moderated like danmaku). */
+const WRITTEN_KINDS = new Set(['words', 'text'])
+
 /** Reactions one wristband may send per second: a fast thumb, not a script. */
 export const REACTION_LIMIT = { count: 10, windowMs: 1000 }
 
@@ -347,6 +350,8 @@ export class GuestService {
     refuseUnlessLive(event)
     const actionId = body.actionId ?? newActionId()
     const { kind, field } = kindOfAnswer(body)
+    // Words and open answers are text a guest writes for the screen: bans and slow mode apply.
+    if (WRITTEN_KINDS.has(kind.name)) await this.gate(event, number, actionId)
     const now = Date.now()
     const answer = kind.answer(body, {
       number,

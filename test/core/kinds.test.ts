@@ -455,6 +455,27 @@ for (const backend of BACKENDS) {
       },
     )
 
+    test.skipIf(skip)(
+      'a wristband banned from writing cannot send words or an open answer, but can still rate',
+      async () => {
+        const cloud = await create({ kind: 'words', question: 'Banned cloud?' })
+        const open = await create({ kind: 'text', question: 'Banned text?' })
+        const rating = await create({ kind: 'rating', question: 'Banned rating?' })
+        const number = seeded.wristbands[69].number
+        const ban = await server.fetch(`/api/admin/events/${slug}/bans/${number}`, {
+          ...json({}, host()),
+          method: 'PUT',
+        })
+        expect(ban.status).toBeLessThan(300)
+        const words = await answer(69, { pollId: cloud.id, words: ['hello'] })
+        expect(words.status).toBe(403)
+        expect(await words.json()).toMatchObject({ error: 'banned' })
+        expect((await answer(69, { pollId: open.id, text: 'hello' })).status).toBe(403)
+        expect((await answer(69, { pollId: rating.id, value: 3 })).status).toBe(202)
+        await server.fetch(`/api/admin/events/${slug}/bans/${number}`, { headers: host(), method: 'DELETE' })
+      },
+    )
+
     test.skipIf(skip)('creating a poll: fields that belong to another kind are refused', async () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ kind: 'rating', question: 'Q', options: ['A', 'B'] }, 'options'],
