@@ -63,7 +63,8 @@ export type Drainer = (eventId: number) => Promise<void>
 export class EventDirectory {
   private cache = new LruMap<string, { at: number; event: EventRecord }>(EVENTS_CACHED)
   private misses = new LruMap<string, number>(MISSES_CACHED)
-  private loaded = new Map<number, number>()
+  /** When each event was last found loaded, and under which generation of the counter layer. */
+  private loaded = new Map<number, { at: number; generation: number }>()
   private loading = new Map<number, Promise<void>>()
   drain: Drainer = async () => {}
 
@@ -179,13 +180,15 @@ export class EventDirectory {
 
   /**
    * Makes sure the counter layer holds this event. Cheap when it does: the answer is
-   * remembered for a second, so a Redis restart is noticed within a second.
+   * remembered for a second, and forgotten at once when the connection to Redis was lost,
+   * so no guest action reaches a restarted Redis before its state is checked (and rebuilt).
    */
   async ensureLoaded(eventId: number, force = false): Promise<void> {
     const checked = this.loaded.get(eventId)
-    if (!force && checked && Date.now() - checked < 1000) return
+    const generation = this.counters.generation()
+    if (!force && checked && checked.generation === generation && Date.now() - checked.at < 1000) return
     if (!force && (await this.counters.isLoaded(eventId))) {
-      this.loaded.set(eventId, Date.now())
+      this.loaded.set(eventId, { at: Date.now(), generation })
       return
     }
     let pending = this.loading.get(eventId)
@@ -194,7 +197,7 @@ export class EventDirectory {
       this.loading.set(eventId, pending)
     }
     await pending
-    this.loaded.set(eventId, Date.now())
+    this.loaded.set(eventId, { at: Date.now(), generation })
   }
 
   private async rebuild(eventId: number) {

@@ -170,6 +170,10 @@ export class MemoryCounters implements LiveCounters {
     return this.loaded.has(eventId)
   }
 
+  generation() {
+    return 0
+  }
+
   async loadEvent(eventId: number, seed: EventSeed) {
     const e = blankEvent()
     e.status = seed.status
