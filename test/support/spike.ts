@@ -22,6 +22,8 @@ export interface Answer {
   status: number | 'error'
   /** The message id a 202 to a danmaku carries. */
   id?: number
+  /** The error code of a refusal. */
+  error?: string
 }
 
 export const jsonPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -103,7 +105,7 @@ export function spikeActions(
     for (const n of numbers) {
       if (r < polls.length) {
         const poll = polls[r]
-        const key = `${tag}-v-${n}-${poll.id}`
+        const key = `${tag}-vote-${n}-${poll.id}`
         out.push({
           key,
           number: n,
@@ -112,7 +114,7 @@ export function spikeActions(
         })
       }
       if (r < messagesEach) {
-        const key = `${tag}-m-${n}-${r}`
+        const key = `${tag}-msg-${n}-${r}`
         out.push({ key, number: n, path: 'messages', body: { text: key, actionId: key } })
       }
     }
@@ -140,8 +142,8 @@ export async function sendAll(
       let answer: Answer
       try {
         const res = await jsonPost(`${url}/api/events/demo/${a.path}`, a.body, { cookie: cookies.get(a.number)! })
-        const body = (await res.json().catch(() => ({}))) as { id?: number }
-        answer = { status: res.status, id: body.id }
+        const body = (await res.json().catch(() => ({}))) as { id?: number; error?: string }
+        answer = { status: res.status, id: body.id, error: body.error }
       } catch {
         answer = { status: 'error' }
       }
@@ -170,7 +172,14 @@ export async function retryUnanswered(
   for (;;) {
     const pending = actions.filter((a) => answers.get(a.key)?.status !== 202)
     if (!pending.length) return
-    if (Date.now() > deadline) throw new Error(`${pending.length} actions still not accepted`)
+    if (Date.now() > deadline) {
+      const seen = [
+        ...new Set(
+          pending.map((a) => `${a.path} ${answers.get(a.key)?.status ?? 'unsent'} ${answers.get(a.key)?.error}`),
+        ),
+      ]
+      throw new Error(`${pending.length} actions still not accepted (${seen.join(', ')})`)
+    }
     const { done } = await sendAll(url, cookies, pending, answers, { concurrency: 16 })
     await done
     if (actions.some((a) => answers.get(a.key)?.status !== 202)) await Bun.sleep(500)
