@@ -26,6 +26,7 @@ import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
 import { LruMap } from '../lib/lru.ts'
 import type { EventSeed, LiveCounters } from '../live/counters/types.ts'
+import type { Leases } from '../live/leases/types.ts'
 
 export interface EventRecord {
   id: number
@@ -60,6 +61,9 @@ const MISSES_CACHED = 1000
 /** The drain step the directory runs before a rebuild, so queued actions count. */
 export type Drainer = (eventId: number) => Promise<void>
 
+/** How long one rebuild may hold the event's rebuild lease, and how long another waits for it. */
+const REBUILD_LEASE_MS = 60_000
+
 export class EventDirectory {
   private cache = new LruMap<string, { at: number; event: EventRecord }>(EVENTS_CACHED)
   private misses = new LruMap<string, number>(MISSES_CACHED)
@@ -67,6 +71,13 @@ export class EventDirectory {
   private loaded = new Map<number, { at: number; generation: number }>()
   private loading = new Map<number, Promise<void>>()
   drain: Drainer = async () => {}
+  /**
+   * The deployment's leases (set by the runtime): one rebuild of an event at a time across
+   * all instances. Two at once could each read Postgres before the other's accepted actions
+   * were flushed and load counts without them.
+   */
+  leases: Leases | null = null
+  private readonly owner = `rebuild-${randomBytes(6).toString('hex')}`
 
   constructor(
     private db: Database,
@@ -202,10 +213,26 @@ export class EventDirectory {
 
   private async rebuild(eventId: number) {
     const started = performance.now()
-    // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
-    await this.drain(eventId)
-    await this.counters.loadEvent(eventId, await this.seed(eventId))
-    this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
+    const lease = `rebuild:${eventId}`
+    const leases = this.leases
+    if (leases) {
+      const deadline = Date.now() + REBUILD_LEASE_MS
+      while (!(await leases.acquire(lease, this.owner, REBUILD_LEASE_MS))) {
+        if (Date.now() > deadline) throw new Error(`event ${eventId} is being rebuilt elsewhere for too long`)
+        await Bun.sleep(50)
+      }
+    }
+    try {
+      // Another instance may have just rebuilt it: no guest action was taken meanwhile
+      // (they all wait for a loaded state), so a second rebuild would only cost time.
+      if (leases && (await this.counters.isLoaded(eventId))) return
+      // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
+      await this.drain(eventId)
+      await this.counters.loadEvent(eventId, await this.seed(eventId))
+      this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
+    } finally {
+      if (leases) await leases.release(lease, this.owner).catch(() => {})
+    }
   }
 
   /** Reads everything the counter layer needs about an event from Postgres. */
