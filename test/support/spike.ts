@@ -125,9 +125,10 @@ export function spikeActions(
 /**
  * Sends actions with `concurrency` in flight, recording each answer in `answers`
  * (a later answer replaces an earlier one). `onAnswer` may call the returned stop().
+ * With several instances, each wristband talks to one of them (by its number).
  */
 export async function sendAll(
-  url: string,
+  url: string | string[],
   cookies: Map<number, string>,
   actions: GuestAction[],
   answers: Map<string, Answer>,
@@ -136,12 +137,14 @@ export async function sendAll(
   let next = 0
   let stopped = false
   let acked = 0
+  const urls = typeof url === 'string' ? [url] : url
   const worker = async () => {
     while (!stopped && next < actions.length) {
       const a = actions[next++]
       let answer: Answer
       try {
-        const res = await jsonPost(`${url}/api/events/demo/${a.path}`, a.body, { cookie: cookies.get(a.number)! })
+        const to = urls[a.number % urls.length]
+        const res = await jsonPost(`${to}/api/events/demo/${a.path}`, a.body, { cookie: cookies.get(a.number)! })
         const body = (await res.json().catch(() => ({}))) as { id?: number; error?: string }
         answer = { status: res.status, id: body.id, error: body.error }
       } catch {
@@ -162,7 +165,7 @@ export async function sendAll(
 
 /** Sends again, until each gets a 202, every action that has none (a phone's retry queue). */
 export async function retryUnanswered(
-  url: string,
+  url: string | string[],
   cookies: Map<number, string>,
   actions: GuestAction[],
   answers: Map<string, Answer>,
