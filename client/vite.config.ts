@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
 
-// Four small pages, built into dist/client and served by the server (server/modules/pages.ts).
+// Four small pages, built into dist/client and served by the server (server/pages/routes.ts).
 export default defineConfig({
   root: resolve(import.meta.dirname, '.'),
   base: '/',

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigint,
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -66,7 +67,7 @@ export const wristbands = pgTable(
     number: integer('number').notNull(),
     /** The secret code, kept so a lost sheet can be reprinted. */
     code: text('code').notNull(),
-    /** What the counter layer looks codes up by (see server/wristband-code.ts). */
+    /** What the counter layer looks codes up by (see server/host/wristbands/codes.ts). */
     codeHash: text('code_hash').notNull(),
     batchId: integer('batch_id')
       .notNull()
@@ -109,7 +110,11 @@ export const polls = pgTable(
     state: text('state').$type<PollState>().notNull().default('draft'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('polls_event').on(t.eventId)],
+  (t) => [
+    index('polls_event').on(t.eventId),
+    // One Q&A board per event: the interaction every upvote is a response to.
+    uniqueIndex('polls_event_qa_board').on(t.eventId).where(sql`kind = 'qa'`),
+  ],
 )
 
 export const pollOptions = pgTable(
@@ -164,6 +169,41 @@ export const messages = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.id] })],
+)
+
+export const questionStates = ['held', 'visible', 'hidden'] as const
+export type QuestionStateName = (typeof questionStates)[number]
+
+/** Q&A questions; their upvotes are responses to the event's Q&A board (slot = question id). */
+export const questions = pgTable(
+  'questions',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    /** Assigned by the counter layer, increasing per event. */
+    id: bigint('id', { mode: 'number' }).notNull(),
+    number: integer('number').notNull(),
+    text: text('text').notNull(),
+    state: text('state').$type<QuestionStateName>().notNull(),
+    pinned: boolean('pinned').notNull().default(false),
+    answered: boolean('answered').notNull().default(false),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.id] })],
+)
+
+/** Wristbands a host banned from writing (danmaku, questions, answers): by number, so a new cookie changes nothing. */
+export const writeBans = pgTable(
+  'write_bans',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.number] })],
 )
 
 export interface RaffleRules {

@@ -2,7 +2,7 @@
  * The pure part of wristband codes: the alphabet, the check symbol, parsing what a
  * guest typed and formatting a code for print. No Node built-ins and no zod, so the
  * phone page imports it too and catches a typo before sending anything.
- * server/wristband-code.ts adds generation and hashing on top.
+ * server/host/wristbands/codes.ts adds generation and hashing on top.
  *
  * A code is 11 random symbols from a 31-symbol alphabet plus one check symbol, printed
  * as `XXXX-XXXX-XXXX`. The alphabet is Crockford's base 32 without V, so it has no I,

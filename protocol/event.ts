@@ -15,6 +15,8 @@ export const eventSettingsSchema = z.object({
   messageWindowSeconds: z.number().int().min(1).max(3600),
   /** Hold every message for a host to approve before it reaches the screen. */
   premoderate: z.boolean(),
+  /** Slow mode: seconds a wristband waits between two messages or questions (0: off). */
+  slowModeSeconds: z.number().int().min(0).max(3600).optional(),
   /** Case-insensitive words that get a message refused. */
   blockedWords: z.array(z.string().trim().min(1).max(50)).max(500),
 })
@@ -29,6 +31,7 @@ export const defaultEventSettings: EventSettings = {
   messagesPerWindow: 5,
   messageWindowSeconds: 30,
   premoderate: false,
+  slowModeSeconds: 0,
   blockedWords: [],
 }
 

@@ -5,10 +5,21 @@
  * docs/protocol.md describes it for people writing their own clients.
  */
 import { z } from 'zod'
+import { actionIdSchema } from './action-id.ts'
+import {
+  heldQuestionSchema,
+  ownQuestionSchema,
+  QUESTIONS_KEPT,
+  type Question,
+  questionOrder,
+  questionSchema,
+  reactionCountsSchema,
+} from './engagement.ts'
 import { statusSchema } from './event.ts'
 
 export const PROTOCOL_VERSION = 1
 
+export * from './engagement.ts'
 export * from './event.ts'
 
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
@@ -55,6 +66,8 @@ export const snapshotSchema = z.object({
   danmaku: z.array(danmakuSchema),
   raffles: z.array(raffleSchema),
   show: showSchema.nullable(),
+  /** The top of the Q&A board (at most QUESTIONS_KEPT), in `questionOrder`. */
+  questions: z.array(questionSchema),
 })
 export type Snapshot = z.infer<typeof snapshotSchema>
 
@@ -63,6 +76,8 @@ export const heldMessageSchema = danmakuSchema.extend({ at: z.number() })
 export const adminViewSchema = z.object({
   held: z.array(heldMessageSchema),
   recentCheckins: z.array(z.object({ number: z.number().int(), at: z.number() })),
+  /** Questions waiting for a host (pre-moderation), oldest first. */
+  heldQuestions: z.array(heldQuestionSchema).optional(),
 })
 export type AdminView = z.infer<typeof adminViewSchema>
 
@@ -82,6 +97,12 @@ export const deltaSchema = z.object({
   raffles: z.array(raffleSchema).optional(),
   show: showSchema.nullable().optional(),
   admin: adminViewSchema.optional(),
+  /** Questions new to the top of the board or changed (votes, pin, answered), matched by id. */
+  questions: z.array(questionSchema).optional(),
+  /** Questions that left the top of the board (hidden, or outranked). */
+  removedQuestions: z.array(z.number().int()).optional(),
+  /** Reactions tapped since the last tick: emoji -> taps. Not kept in the snapshot. */
+  reactions: reactionCountsSchema.optional(),
 })
 export type Delta = z.infer<typeof deltaSchema>
 
@@ -98,6 +119,7 @@ export const emptySnapshot = (): Snapshot => ({
   danmaku: [],
   raffles: [],
   show: null,
+  questions: [],
 })
 
 /**
@@ -132,7 +154,16 @@ export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
     next.raffles = raffles
   }
   if (delta.show !== undefined) next.show = delta.show
+  if (delta.questions || delta.removedQuestions) next.questions = applyQuestions(snapshot.questions ?? [], delta)
   return next
+}
+
+/** The board after a delta: removed ones out, changed ones replaced, new ones in, sorted, bounded. */
+function applyQuestions(list: Question[], delta: Delta): Question[] {
+  const removed = new Set(delta.removedQuestions ?? [])
+  const changed = new Map((delta.questions ?? []).map((q) => [q.id, q]))
+  const out = list.filter((q) => !removed.has(q.id) && !changed.has(q.id)).concat([...changed.values()])
+  return out.sort(questionOrder).slice(0, QUESTIONS_KEPT)
 }
 
 /** Stream response to the polling endpoint `GET .../snapshot?since=SEQ`. */
@@ -144,8 +175,7 @@ export type PollResponse = z.infer<typeof pollResponseSchema>
 
 // ---- request bodies (the server validates with these; the client builds them) ----
 
-/** Client-chosen id that makes a retried action safe: a repeat changes nothing. */
-export const actionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -')
+export { actionIdSchema }
 
 export const checkinBodySchema = z.object({ code: z.string().min(1).max(64) })
 /** A vote: one option (`optionId`) or, in a multiple-choice poll, several (`optionIds`). */
@@ -173,6 +203,10 @@ export const meSchema = z.object({
   /** pollId -> every option this wristband chose. */
   choices: z.record(z.string(), z.array(z.number().int())),
   wins: z.array(z.object({ raffleId: z.number().int(), name: z.string() })),
+  /** This wristband's own questions, newest first, with their moderation state. */
+  questions: z.array(ownQuestionSchema),
+  /** Ids of the questions this wristband upvoted. */
+  upvoted: z.array(z.number().int()),
 })
 export type Me = z.infer<typeof meSchema>
 
@@ -188,6 +222,8 @@ export const errorSchema = z.object({
   error: z.string(),
   message: z.string(),
   fields: z.record(z.string(), z.string()).optional(),
+  /** On a 500 only: the id of the server's log line for it, to quote when reporting it. */
+  errorId: z.string().optional(),
 })
 export type ApiError = z.infer<typeof errorSchema>
 
@@ -198,7 +234,7 @@ export const cueSchema = z.object({
   at: z.number().min(0),
   /** CSS colour the phones and the screen turn to. */
   color: z.string().max(32),
-  /** Flashing is capped at 3 per second client-side (photosensitivity limit). */
+  /** At most 3 flashes a second: a sheet over it is refused at upload (cue-limits.ts), and clients cap it too. */
   effect: z.enum(['solid', 'pulse', 'flash']).default('solid'),
   durationMs: z.number().min(0).max(600_000).optional(),
 })

@@ -6,6 +6,7 @@ import { Elysia } from 'elysia'
 import { guestRoutes } from './guest/routes.ts'
 import { hostRoutes } from './host/routes.ts'
 import { errorHandling } from './http/error-handling.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { operatorRoutes } from './operator/routes.ts'
 import { pageRoutes } from './pages/routes.ts'
 import type { Runtime } from './runtime.ts'
@@ -15,6 +16,10 @@ import { systemRoutes } from './system/routes.ts'
 
 export function createApp(rt: Runtime) {
   const app = new Elysia()
+    // First of all hooks, so answers given before the router (limits, the host guard) carry them too.
+    .onRequest(({ request, set }) => {
+      Object.assign(set.headers, securityHeaders(request))
+    })
     .use(errorHandling(rt))
     .use(systemRoutes(rt))
     .use(guestRoutes(rt))

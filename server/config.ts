@@ -30,6 +30,11 @@ const schema = z
     /** Base URL printed on wristbands and the join QR; defaults to http://localhost:PORT. */
     PUBLIC_URL: url(['http:', 'https:']).optional(),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    /**
+     * Where migrations run, when DATABASE_URL is a transaction-pooling PgBouncer: they hold
+     * a session lock, so they need a session (Postgres itself, or a session-mode pool).
+     */
+    MIGRATION_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
@@ -63,6 +68,17 @@ const schema = z
     FANOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.4),
     /** A stream channel with no subscriber is closed once nobody asked for its event this long. */
     CHANNEL_IDLE_MS: ms(100, 3_600_000).default(30_000),
+    /**
+     * SSE streams this instance holds before it refuses new ones with 503 + Retry-After
+     * (the load balancer or the phone goes elsewhere). Unset: the open-file limit
+     * (`ulimit -n`) minus a tenth of it, at least 256 (server/fanout/capacity.ts).
+     */
+    MAX_STREAMS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+    /**
+     * SSE streams one client address may hold on this instance (429 past it); 0 is off.
+     * Off by default: a venue's Wi-Fi puts hundreds of phones behind one address.
+     */
+    MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(0),
     /** Take the client address from X-Forwarded-For (set when running behind nginx). */
     TRUST_PROXY: z
       .enum(['true', 'false', '1', '0'])
@@ -70,6 +86,14 @@ const schema = z
       .transform((v) => v === 'true' || v === '1'),
     /** A subscriber that has taken nothing for this long (a stalled or half-open socket) is closed. */
     STALE_SUBSCRIBER_MS: ms(1000, 600_000).default(60_000),
+    /**
+     * Bearer token for /metrics and the details of /healthz. Unset, only direct
+     * connections from this machine see them (see server/system/ops-access.ts).
+     */
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^\S{16,200}$/, 'use 16-200 characters without spaces (e.g. openssl rand -hex 24)')
+      .optional(),
     INSTANCE_ID: z.string().min(1).max(64).default(`${hostname()}-${process.pid}`),
     SHUTDOWN_GRACE_MS: ms(0, 120_000).default(5000),
     LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),

@@ -5,6 +5,7 @@
 import { createApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { ensureDemoEvent } from './events/demo.ts'
+import { serveOptions } from './listen.ts'
 import { claimDataDir, localUrl } from './operator/data-dir.ts'
 import { createRuntime } from './runtime.ts'
 
@@ -31,14 +32,7 @@ const rt = await createRuntime(config)
 // The demo event exists before the first request: /healthz answering means it is there.
 const demo = process.argv.includes('--demo') ? await ensureDemoEvent(rt) : null
 const app = createApp(rt)
-app.listen({
-  port: config.PORT,
-  hostname: config.HOST,
-  // Finite, not 0: a half-open socket is reaped; SSE heartbeats keep live streams well inside it.
-  idleTimeout: Math.min(255, Math.ceil((config.HEARTBEAT_MS * 2) / 1000) + 10),
-  maxRequestBodySize: 4 * 1024 * 1024,
-  reusePort: true,
-})
+app.listen(serveOptions(config))
 rt.start()
 owner?.publish(rt, localUrl(config.HOST, app.server!.port!))
 rt.log.info('listening', { port: app.server?.port, mode: config.mode, publicUrl: config.publicUrl })

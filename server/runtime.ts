@@ -7,12 +7,14 @@ import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from './database/connect.ts'
 import { EventDirectory } from './events/directory.ts'
+import { defaultMaxStreams, openFileLimit } from './fanout/capacity.ts'
 import { Hub } from './fanout/hub.ts'
 import { GuestService } from './guest/service.ts'
 import { AttendeeService } from './host/attendees/service.ts'
 import { createHostLimits, type HostLimits } from './host/guard.ts'
 import { ModerationService } from './host/moderation/service.ts'
 import { PollService } from './host/polls/service.ts'
+import { QaService } from './host/qa/service.ts'
 import { RaffleService } from './host/raffles/service.ts'
 import { ShowService } from './host/show/service.ts'
 import { StatusService } from './host/status/service.ts'
@@ -33,6 +35,7 @@ export interface Runtime {
   polls: PollService
   status: StatusService
   moderation: ModerationService
+  qa: QaService
   raffles: RaffleService
   wristbands: WristbandService
   attendees: AttendeeService
@@ -57,7 +60,11 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
   let database: DatabaseHandle
   let live: LiveLayer
   if (config.mode === 'cluster') {
-    database = await openPostgres({ url: config.DATABASE_URL!, poolMax: config.DB_POOL_MAX })
+    database = await openPostgres({
+      url: config.DATABASE_URL!,
+      migrationUrl: config.MIGRATION_DATABASE_URL,
+      poolMax: config.DB_POOL_MAX,
+    })
     // Loaded only in cluster mode, so embedded mode never touches the Redis code.
     const { connectRedis, redisLive } = await import('./live/redis.ts')
     live = redisLive(await connectRedis(config.REDIS_URL!), {
@@ -75,7 +82,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
   }
   const { counters } = live
   const db = database.db
-  const directory = new EventDirectory(db, counters, log)
+  const directory = new EventDirectory(db, counters, log, live.engagement)
   const flusher = new Flusher(db, live, log, {
     consumer: config.INSTANCE_ID,
     intervalMs: config.FLUSH_MS,
@@ -99,7 +106,10 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     fanOutShare: config.FANOUT_SHARE,
     channelIdleMs: config.CHANNEL_IDLE_MS,
     readyTimeoutMs: 3000,
+    maxStreams: config.MAX_STREAMS ?? defaultMaxStreams(openFileLimit()),
+    maxStreamsPerAddress: config.MAX_STREAMS_PER_ADDRESS,
   })
+  log.debug('stream capacity', { maxStreams: hub.opts.maxStreams, perAddress: hub.opts.maxStreamsPerAddress })
   const signer = new Signer(await loadSigningKey(db))
   let refresh: ReturnType<typeof setInterval> | null = null
 
@@ -119,15 +129,16 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     database,
     live,
     directory,
-    guests: new GuestService(db, counters, directory),
+    guests: new GuestService(db, counters, directory, live.buckets, live.engagement),
     polls: new PollService(db, counters),
     status: new StatusService(db, counters, directory),
-    moderation: new ModerationService(db, counters),
+    moderation: new ModerationService(db, counters, live.engagement),
+    qa: new QaService(db, live.engagement),
     raffles: new RaffleService(db, counters),
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),
     show: new ShowService(db, counters),
-    hostLimits: createHostLimits(),
+    hostLimits: createHostLimits(live.buckets),
     flusher,
     tickers,
     hub,

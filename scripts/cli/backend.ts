@@ -7,7 +7,7 @@
  * - embedded mode: the PGlite files belong to one process. If a server runs on this
  *   DATA_DIR (DATA_DIR/server.json names a live pid that answers), the CLI goes through
  *   its operator API; otherwise it opens the database itself, holding DATA_DIR/cli.lock
- *   so a server starting meanwhile waits (see server/operator.ts).
+ *   so a server starting meanwhile waits (see server/operator/data-dir.ts).
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'

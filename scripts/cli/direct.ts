@@ -88,7 +88,12 @@ export async function openDirect(config: Config, lock: CliLock | null): Promise<
     if (config.mode === 'cluster') {
       via = `the cluster database ${redact(config.DATABASE_URL!)}`
       try {
-        database = await openPostgres({ url: config.DATABASE_URL!, poolMax: 2, connectTimeoutSeconds: 5 })
+        database = await openPostgres({
+          url: config.DATABASE_URL!,
+          migrationUrl: config.MIGRATION_DATABASE_URL,
+          poolMax: 2,
+          connectTimeoutSeconds: 5,
+        })
       } catch (err) {
         throw new CliError(
           `cannot reach the database at ${redact(config.DATABASE_URL!)}: ${reason(err)}`,

@@ -34,6 +34,8 @@ const MIGRATION_LOCK = 727_274
 
 export interface PostgresOptions {
   url: string
+  /** Migrations' connection (a session); defaults to `url`. */
+  migrationUrl?: string
   poolMax: number
   /** Fail fast instead of hanging when Postgres is down. */
   connectTimeoutSeconds?: number
@@ -44,7 +46,11 @@ export interface PostgresOptions {
  * transaction mode, where a prepared statement may land on another server connection.
  */
 export async function openPostgres(opts: PostgresOptions): Promise<DatabaseHandle> {
-  const migrator = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: opts.connectTimeoutSeconds ?? 10 })
+  const migrator = postgres(opts.migrationUrl ?? opts.url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: opts.connectTimeoutSeconds ?? 10,
+  })
   try {
     await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`
     await migratePostgres(drizzlePostgres(migrator), { migrationsFolder })

@@ -14,18 +14,22 @@ import {
   messages,
   pollOptions,
   polls,
+  questions,
   raffles,
   raffleWinners,
   responses,
   wristbands,
+  writeBans,
 } from '../../db/schema.ts'
 import type { Raffle } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import { conflict, unavailable } from '../http/errors.ts'
+import { QA_KIND } from '../interactions/kinds/qa.ts'
 import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
 import { LruMap } from '../lib/lru.ts'
 import type { EventSeed, LiveCounters } from '../live/counters/types.ts'
+import type { EngagementSeed, LiveEngagement } from '../live/engagement/types.ts'
 import type { Leases } from '../live/leases/types.ts'
 
 export interface EventRecord {
@@ -83,7 +87,29 @@ export class EventDirectory {
     private db: Database,
     private counters: LiveCounters,
     private log: Logger,
+    private engagement?: LiveEngagement,
   ) {}
+
+  private boards = new Map<number, number>()
+
+  /**
+   * The event's Q&A board (the interaction upvotes are responses to), made on first use.
+   * This instance puts its definition into the counter layer once, for live state loaded
+   * before the board existed; a rebuild reads it from Postgres like any interaction.
+   */
+  async qaBoard(eventId: number): Promise<number> {
+    const known = this.boards.get(eventId)
+    if (known !== undefined) return known
+    await this.db.insert(polls).values({ eventId, kind: QA_KIND, question: 'Q&A', state: 'open' }).onConflictDoNothing()
+    const [row] = await this.db
+      .select()
+      .from(polls)
+      .where(and(eq(polls.eventId, eventId), eq(polls.kind, QA_KIND)))
+    if (!row) throw new Error(`event ${eventId} has no Q&A board`)
+    await this.counters.putInteraction(eventId, kindOf(QA_KIND).define({ ...row, config: row.config, options: [] }))
+    this.boards.set(eventId, row.id)
+    return row.id
+  }
 
   /**
    * Finds an event. A known event is answered from memory at once and refreshed in the
@@ -228,10 +254,34 @@ export class EventDirectory {
       if (leases && (await this.counters.isLoaded(eventId))) return
       // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
       await this.drain(eventId)
+      // The engagement store first: the counters' load marks the event loaded, and guest
+      // actions go ahead from then on.
+      if (this.engagement) await this.engagement.load(eventId, await this.engagementSeed(eventId))
       await this.counters.loadEvent(eventId, await this.seed(eventId))
       this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
     } finally {
       if (leases) await leases.release(lease, this.owner).catch(() => {})
+    }
+  }
+
+  /** The questions and bans of an event, from Postgres. */
+  async engagementSeed(eventId: number): Promise<EngagementSeed> {
+    const [questionRows, banRows] = await Promise.all([
+      this.db.select().from(questions).where(eq(questions.eventId, eventId)).orderBy(asc(questions.id)),
+      this.db.select({ number: writeBans.number }).from(writeBans).where(eq(writeBans.eventId, eventId)),
+    ])
+    return {
+      questions: questionRows.map((q) => ({
+        id: q.id,
+        number: q.number,
+        text: q.text,
+        state: q.state,
+        pinned: q.pinned,
+        answered: q.answered,
+        at: q.at.getTime(),
+      })),
+      maxQuestionId: questionRows.reduce((m, q) => Math.max(m, q.id), 0),
+      bans: banRows.map((b) => b.number),
     }
   }
 

@@ -3,7 +3,7 @@
  * subscribers (channel.ts), opens SSE streams, sends heartbeats, finds subscribers that
  * stopped reading, and closes channels nobody uses any more.
  */
-import { unavailable } from '../http/errors.ts'
+import { ApiFailure, unavailable } from '../http/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { DeltaLog } from '../live/log/types.ts'
@@ -26,10 +26,38 @@ export interface HubOptions {
   channelIdleMs: number
   /** How long a request waits for a new channel's first state before a 503 (ms). */
   readyTimeoutMs: number
+  /** Streams this instance holds before refusing new ones (503 instance_full); see capacity.ts. */
+  maxStreams: number
+  /** Streams one client address may hold (429 too_many_streams); 0 is no cap. */
+  maxStreamsPerAddress: number
 }
+
+/** Seconds a refused phone waits: long enough to land elsewhere, short enough to get a stream soon. */
+const FULL_RETRY_SECONDS = 5
+const ADDRESS_RETRY_SECONDS = 30
+/** At most one log line per reason per this long, with the count of refusals since the last. */
+const REFUSAL_LOG_MS = 10_000
+
+const instanceFull = () =>
+  new ApiFailure(
+    503,
+    'instance_full',
+    'this server holds as many live streams as it can; try again in a few seconds',
+    undefined,
+    // Close the connection: the point is to give its file descriptor back.
+    { 'retry-after': String(FULL_RETRY_SECONDS), connection: 'close' },
+  )
+const addressFull = () =>
+  new ApiFailure(429, 'too_many_streams', 'too many live streams from this network; try again later', undefined, {
+    'retry-after': String(ADDRESS_RETRY_SECONDS),
+    connection: 'close',
+  })
 
 export interface HubStats {
   subscribers: number
+  /** Streams refused because the instance was full, or one address was over its cap. */
+  refusedFull: number
+  refusedAddress: number
   deltas: number
   bytes: number
   skipped: number
@@ -40,11 +68,25 @@ export interface HubStats {
 }
 
 export class Hub {
-  readonly stats: HubStats = { subscribers: 0, deltas: 0, bytes: 0, skipped: 0, fanOuts: 0, fanOutMs: 0, pausedMs: 0 }
+  readonly stats: HubStats = {
+    subscribers: 0,
+    refusedFull: 0,
+    refusedAddress: 0,
+    deltas: 0,
+    bytes: 0,
+    skipped: 0,
+    fanOuts: 0,
+    fanOutMs: 0,
+    pausedMs: 0,
+  }
   private channels = new Map<number, Channel>()
   private heartbeat: ReturnType<typeof setInterval>
   private sweeper: ReturnType<typeof setInterval>
   private closing = false
+  /** Streams admitted and not yet ended: open ones and ones still starting (counted before any await). */
+  private reserved = 0
+  private perAddress = new Map<string, number>()
+  private refusalLog = { full: { at: 0, count: 0 }, address: { at: 0, count: 0 } }
 
   constructor(
     private log: DeltaLog,
@@ -120,13 +162,95 @@ export class Hub {
     }
   }
 
+  /** Streams admitted on this instance (open, or starting). */
+  get reservedStreams() {
+    return this.reserved
+  }
+
+  /**
+   * Takes a stream slot, or refuses: past `maxStreams` (the host's stream is never
+   * refused, so a full room cannot lock the host out) or past one address's cap.
+   * Returns the release, which is safe to call more than once.
+   */
+  private admit(address: string | null, admin: boolean): () => void {
+    if (!admin && this.reserved >= this.opts.maxStreams) {
+      this.stats.refusedFull++
+      this.logRefusal('full', 'streams refused: instance full', {
+        maxStreams: this.opts.maxStreams,
+        open: this.reserved,
+      })
+      throw instanceFull()
+    }
+    const cap = this.opts.maxStreamsPerAddress
+    const counted = !admin && cap > 0 && address !== null
+    if (counted) {
+      const held = this.perAddress.get(address) ?? 0
+      if (held >= cap) {
+        this.stats.refusedAddress++
+        this.logRefusal('address', 'streams refused: address over its cap', { address, cap })
+        throw addressFull()
+      }
+      this.perAddress.set(address, held + 1)
+    }
+    this.reserved++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.reserved--
+      if (counted) {
+        const left = (this.perAddress.get(address) ?? 1) - 1
+        if (left > 0) this.perAddress.set(address, left)
+        else this.perAddress.delete(address)
+      }
+    }
+  }
+
+  /** A refusal is worth a line, a flood of them is worth one line per interval. */
+  private logRefusal(reason: 'full' | 'address', msg: string, data: Record<string, unknown>) {
+    const entry = this.refusalLog[reason]
+    entry.count++
+    const now = Date.now()
+    if (now - entry.at < REFUSAL_LOG_MS) return
+    this.logger.warn(msg, { ...data, refused: entry.count, sinceMs: entry.at ? now - entry.at : 0 })
+    entry.at = now
+    entry.count = 0
+  }
+
   /**
    * Opens an SSE stream for one subscriber. `lastSeq` comes from Last-Event-ID (or the
-   * lastEventId query parameter a reloaded page uses on its first connect).
+   * lastEventId query parameter a reloaded page uses on its first connect); `address` is
+   * the client's, for MAX_STREAMS_PER_ADDRESS.
    */
-  async subscribe(eventId: number, lastSeq: number | null, admin: boolean, signal?: AbortSignal): Promise<Response> {
+  async subscribe(
+    eventId: number,
+    lastSeq: number | null,
+    admin: boolean,
+    signal?: AbortSignal,
+    address: string | null = null,
+  ): Promise<Response> {
+    // Before any await: a burst of requests cannot all pass the check while waiting.
+    const release = this.admit(address, admin)
+    try {
+      return await this.startStream(eventId, lastSeq, admin, release, signal)
+    } catch (err) {
+      release()
+      throw err
+    }
+  }
+
+  private async startStream(
+    eventId: number,
+    lastSeq: number | null,
+    admin: boolean,
+    release: () => void,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const channel = await this.ready(eventId)
     const initial = await channel.catchUpTo(lastSeq, admin)
+    // A client that goes before its body starts gives its slot back too.
+    signal?.addEventListener('abort', release, { once: true })
+    if (signal?.aborted) release()
     let sub: Subscriber | null = null
     // Jitter spreads a whole room's reconnects after a restart over a couple of seconds.
     const retry = this.opts.retryMs + Math.floor(Math.random() * this.opts.retryMs)
@@ -144,7 +268,10 @@ export class Hub {
             out.close()
             return
           }
-          if (signal?.aborted) return out.close()
+          if (signal?.aborted) {
+            release()
+            return out.close()
+          }
           const s: Subscriber = { admin, out, behindSince: 0, seq: initial.seq }
           sub = s
           out.write(retryFrame(retry))
@@ -158,7 +285,9 @@ export class Hub {
         },
         closed: () => {
           if (sub) this.drop(channel, sub)
+          release()
         },
+        cancelled: release,
       },
     )
   }

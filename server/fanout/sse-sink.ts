@@ -78,11 +78,12 @@ class DirectSink implements SseSink {
 
 /**
  * A streaming response. `open` runs when the server starts sending the body (write the
- * first frames there); `closed` runs once, when the client goes or `close()` is called.
+ * first frames there); `closed` runs once, when the client goes or `close()` is called;
+ * `cancelled` runs when the body is cancelled before it ever started.
  */
 export function sseResponse(
   headers: Record<string, string>,
-  handlers: { open(sink: SseSink): void; closed(sink: SseSink): void },
+  handlers: { open(sink: SseSink): void; closed(sink: SseSink): void; cancelled?(): void },
 ): Response {
   let sink: DirectSink | null = null
   const source = {
@@ -100,7 +101,8 @@ export function sseResponse(
       })
     },
     cancel() {
-      sink?.finish()
+      if (sink) sink.finish()
+      else handlers.cancelled?.()
     },
   }
   // Bun's direct source is not in the DOM typings of ReadableStream.

@@ -3,16 +3,23 @@ import { Elysia } from 'elysia'
 import { z } from 'zod'
 import { publicEventSchema } from '../../protocol/host.ts'
 import {
+  actionIdSchema,
   checkinBodySchema,
   meSchema,
   messageBodySchema,
   messageResultSchema,
+  questionBodySchema,
+  questionResultSchema,
+  reactionBodySchema,
+  reactionResultSchema,
+  upvoteBodySchema,
+  upvoteResultSchema,
   voteBodySchema,
   voteResultSchema,
 } from '../../protocol/index.ts'
 import { eventScope } from '../events/scope.ts'
 import { clientAddress } from '../http/client-address.ts'
-import { slugParams } from '../http/params.ts'
+import { idParams, slugParams } from '../http/params.ts'
 import { guestCookieName, setCookie } from '../http/session.ts'
 import type { Runtime } from '../runtime.ts'
 import { guestGuard } from './guard.ts'
@@ -119,6 +126,56 @@ export function guestRoutes(rt: Runtime) {
             return result
           },
           { params: slugParams, body: messageBodySchema, response: { 202: messageResultSchema }, guest: true },
+        )
+        .post(
+          '/questions',
+          async ({ event, number, body, set }) => {
+            const result = await rt.guests.ask(event, number, body)
+            set.status = 202
+            return result
+          },
+          { params: slugParams, body: questionBodySchema, response: { 202: questionResultSchema }, guest: true },
+        )
+        .post(
+          '/questions/:id/upvote',
+          async ({ event, number, params, body, set }) => {
+            const result = await rt.guests.upvote(event, number, params.id, true, body?.actionId)
+            set.status = 202
+            return result
+          },
+          { params: idParams, body: upvoteBodySchema, response: { 202: upvoteResultSchema }, guest: true },
+        )
+        .delete(
+          '/questions/:id/upvote',
+          async ({ event, number, params, query, set }) => {
+            const result = await rt.guests.upvote(event, number, params.id, false, query.actionId)
+            set.status = 202
+            return result
+          },
+          {
+            params: idParams,
+            query: z.object({ actionId: actionIdSchema.optional() }),
+            response: { 202: upvoteResultSchema },
+            guest: true,
+          },
+        )
+        .post(
+          '/questions/:id/unvote',
+          async ({ event, number, params, body, set }) => {
+            const result = await rt.guests.upvote(event, number, params.id, false, body?.actionId)
+            set.status = 202
+            return result
+          },
+          { params: idParams, body: upvoteBodySchema, response: { 202: upvoteResultSchema }, guest: true },
+        )
+        .post(
+          '/reactions',
+          async ({ event, number, body, set }) => {
+            const result = await rt.guests.react(event, number, body.emoji)
+            set.status = 202
+            return result
+          },
+          { params: slugParams, body: reactionBodySchema, response: { 202: reactionResultSchema }, guest: true },
         ),
     )
 }

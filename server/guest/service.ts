@@ -6,15 +6,23 @@
 import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { raffles, raffleWinners } from '../../db/schema.ts'
-import type { Me } from '../../protocol/index.ts'
+import { cleanGuestText, findBlockedWord, visibleLength } from '../../protocol/guest-text.ts'
+import { type Me, QUESTION_MAX_CHARS } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
+import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
 import { choiceAnswer } from '../interactions/kinds/choice.ts'
-import { TokenBuckets } from '../lib/rate-limit.ts'
+import { QA_KIND, upvoteAnswer } from '../interactions/kinds/qa.ts'
+import { addressKey, FailureLimit } from '../lib/rate-limit.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { LiveCounters, MessageResult, ResponseError } from '../live/counters/types.ts'
+import type { LiveEngagement } from '../live/engagement/types.ts'
+import type { SharedBuckets } from '../live/limits.ts'
+
+/** Failed check-ins one address may make: a burst, then two a second (120 a minute). */
+export const FAILED_CHECKINS = { burst: 60, perSecond: 2 }
 
 /** Responses (including changed ones) one wristband may give per window. */
 const RESPONSE_LIMIT = { count: 30, windowMs: 10_000 }
@@ -47,6 +55,13 @@ const voteErrors: Record<ResponseError, ApiFailure> = {
   ),
 }
 
+/** Reactions one wristband may send per second: a fast thumb, not a script. */
+export const REACTION_LIMIT = { count: 10, windowMs: 1000 }
+
+const unknownQuestion = new ApiFailure(404, 'unknown_question', 'there is no such question on the board', {
+  id: 'unknown question',
+})
+
 export const newActionId = () => randomBytes(12).toString('base64url')
 
 /**
@@ -64,59 +79,189 @@ function refuseUnlessLive(event: EventRecord) {
   if (event.status === 'ended') throw new ApiFailure(409, 'event_ended', 'this event has ended')
 }
 
-/** Strips control characters (they would break lines on the big screen) and trims. */
-export const cleanMessage = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim()
-
-/** Counts what a person sees as characters (emoji with modifiers count once). */
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-export const visibleLength = (text: string) => {
-  let n = 0
-  for (const _ of segmenter.segment(text)) n++
-  return n
-}
-
-export function findBlockedWord(text: string, blocked: string[]): string | null {
-  const lower = text.toLowerCase()
-  for (const word of blocked) {
-    const w = word.trim().toLowerCase()
-    if (!w) continue
-    // Whole words for Latin text; plain containment for scripts without spaces.
-    const pattern = /^[\p{Script=Latin}\d]+$/u.test(w)
-      ? new RegExp(`(^|[^\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u')
-      : null
-    if (pattern ? pattern.test(lower) : lower.includes(w)) return word
-  }
-  return null
-}
-
 export class GuestService {
-  /** Failed check-ins per client address; generous, since a venue puts hundreds of phones behind one. */
-  readonly failedCheckins = new TokenBuckets({ burst: 60, perSecond: 2 })
+  /**
+   * Failed check-ins per client address (IPv6 per /64), across every instance; generous,
+   * since a venue puts hundreds of phones behind one.
+   */
+  readonly failedCheckins: FailureLimit
 
   constructor(
     private db: Database,
     private counters: LiveCounters,
     private directory: EventDirectory,
-  ) {}
+    shared: SharedBuckets | null = null,
+    private engagementStore: LiveEngagement | null = null,
+  ) {
+    this.failedCheckins = new FailureLimit('checkin', FAILED_CHECKINS, shared)
+  }
 
-  /** Runs a counter-layer call, turning a backend failure into a retryable 503. */
+  /** Q&A, bans, slow mode and reactions (the runtime always gives it; a bare service has none). */
+  private get engagement(): LiveEngagement {
+    if (!this.engagementStore) throw new Error('this guest service has no engagement store')
+    return this.engagementStore
+  }
+
+  /**
+   * What every guest write passes first: a banned wristband is refused (the ban is on the
+   * number, so a new cookie or another phone changes nothing) and slow mode spaces writes.
+   */
+  private async gate(event: EventRecord, number: number, actionId: string) {
+    const slowMs = (event.settings.slowModeSeconds ?? 0) * 1000
+    const gate = await this.live(() => this.engagement.writeGate(event.id, number, actionId, slowMs, Date.now()))
+    if (gate.ok) return
+    if (gate.error === 'banned') {
+      throw new ApiFailure(403, 'banned', 'the host has stopped this wristband from writing')
+    }
+    const seconds = Math.max(1, Math.ceil(gate.waitMs / 1000))
+    throw new ApiFailure(
+      429,
+      'slow_mode',
+      `slow mode: one message every ${event.settings.slowModeSeconds} seconds; wait ${seconds} s`,
+      undefined,
+      { 'retry-after': String(seconds) },
+    )
+  }
+
+  /** Checks text a guest writes for the screen: not empty, not too long, no blocked word. */
+  private cleanText(event: EventRecord, raw: string, max: number, what: string) {
+    const text = cleanGuestText(raw)
+    if (!text) throw badRequest(`empty_${what}`, 'write something first', { text: 'empty' })
+    const length = visibleLength(text)
+    if (length > max) {
+      throw badRequest(`${what}_too_long`, `at most ${max} characters`, {
+        text: `${length} characters, at most ${max}`,
+      })
+    }
+    if (findBlockedWord(text, event.settings.blockedWords)) {
+      throw badRequest('blocked_word', `this ${what} contains a word the host does not allow`, {
+        text: 'contains a blocked word',
+      })
+    }
+    return text
+  }
+
+  /** A question for the Q&A board: held for the host when pre-moderation is on. */
+  async ask(event: EventRecord, number: number, body: { text: string; actionId?: string }) {
+    refuseUnlessLive(event)
+    const text = this.cleanText(event, body.text, QUESTION_MAX_CHARS, 'question')
+    const actionId = body.actionId ?? newActionId()
+    const active = await this.act(
+      event.id,
+      () => this.counters.isActive(event.id, number),
+      (r) => !r,
+    )
+    if (!active) throw voteErrors.revoked
+    await this.gate(event, number, actionId)
+    const s = event.settings
+    const result = await this.live(() =>
+      this.engagement.ask(event.id, {
+        number,
+        text,
+        held: s.premoderate,
+        actionId,
+        now: Date.now(),
+        limit: { count: s.messagesPerWindow, windowMs: s.messageWindowSeconds * 1000 },
+      }),
+    )
+    if (!result.ok) {
+      throw tooMany(
+        `at most ${s.messagesPerWindow} questions every ${s.messageWindowSeconds} seconds; try again shortly`,
+        s.messageWindowSeconds,
+      )
+    }
+    return { status: 'accepted' as const, id: result.id, held: result.held, duplicate: result.duplicate }
+  }
+
+  /**
+   * Upvotes a question (`up`) or takes the upvote back: wristband W's response to the
+   * event's Q&A board, slot and key the question id. Only visible questions take upvotes;
+   * a second upvote (or taking back one never given) is a 409, unless it repeats the
+   * actionId of the one that was accepted.
+   */
+  async upvote(event: EventRecord, number: number, questionId: number, up: boolean, actionId = newActionId()) {
+    refuseUnlessLive(event)
+    await this.live(() => this.directory.ensureLoaded(event.id))
+    const q = await this.live(() => this.engagement.question(event.id, questionId))
+    if (q?.state !== 'visible') throw unknownQuestion
+    const board = await this.live(() => this.directory.qaBoard(event.id))
+    const already = await this.live(() => this.engagement.upvoted(event.id, board, number, questionId))
+    const answer = upvoteAnswer(questionId, up)
+    const result = await this.act(
+      event.id,
+      () =>
+        this.counters.respond(event.id, {
+          number,
+          interactionId: board,
+          kind: QA_KIND,
+          ...answer,
+          actionId,
+          now: Date.now(),
+          limit: RESPONSE_LIMIT,
+        }),
+      (r) => !r.ok && r.error !== 'rate_limited',
+    )
+    if (!result.ok) {
+      if (result.error === 'revoked' || result.error === 'rate_limited') throw voteErrors[result.error]
+      throw unknownQuestion
+    }
+    if (already === up && !result.duplicate) {
+      throw up
+        ? new ApiFailure(409, 'already_upvoted', 'this wristband has upvoted this question already', {
+            id: 'already upvoted',
+          })
+        : new ApiFailure(409, 'not_upvoted', 'this wristband has not upvoted this question', { id: 'not upvoted' })
+    }
+    return { status: 'accepted' as const, duplicate: result.duplicate, upvoted: up }
+  }
+
+  /** A reaction: counted for the next tick, never written to Postgres. */
+  async react(event: EventRecord, number: number, emoji: string) {
+    refuseUnlessLive(event)
+    const ok = await this.live(() => this.engagement.react(event.id, number, emoji, REACTION_LIMIT, Date.now()))
+    if (!ok) throw tooMany('too many reactions from this wristband; slow down a little', 1)
+    return { status: 'accepted' as const }
+  }
+
+  /** Runs a counter-layer call, turning a backend failure into a retryable 503 (a bug stays a 500). */
   private async live<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn()
     } catch (err) {
-      if (err instanceof ApiFailure) throw err
+      if (err instanceof ApiFailure || !isDependencyDown(err)) throw err
       throw unavailable('live state is unavailable right now; your action is kept and retried')
     }
   }
 
-  /** Checks in a typed or scanned code for one event; returns the wristband's public number. */
-  async checkin(event: EventRecord, rawCode: string, client: string): Promise<number> {
-    if (!this.failedCheckins.peek(client)) {
-      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
+  /**
+   * Looks a code up under a failure charge taken before the lookup's await (consulting
+   * the limit before the await and charging after let a burst of parallel guesses all be
+   * looked up). A right code, or a backend failure (a 503 the phone retries), gives the
+   * charge back; only a wrong code keeps it. Throws 429 once the address's failures are spent.
+   */
+  private async charged<T>(client: string, lookup: () => Promise<T | null>): Promise<T | null> {
+    const charge = await this.failedCheckins.reserve(addressKey(client))
+    if (!charge) throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
+    let found: T | null
+    try {
+      found = await lookup()
+    } catch (err) {
+      charge.refund()
+      throw err
     }
+    if (found === null) charge.keep()
+    else charge.refund()
+    return found
+  }
+
+  /**
+   * Checks in a typed or scanned code for one event; returns the wristband's public number.
+   * A typo is caught by the check character without a lookup and spends nothing: only
+   * lookups of well-formed codes that turn out wrong count against the address.
+   */
+  async checkin(event: EventRecord, rawCode: string, client: string): Promise<number> {
     const parsed = parseCode(rawCode)
     if (!parsed.ok) {
-      this.failedCheckins.take(client)
       const why = {
         length: 'a code has 12 characters',
         symbol: 'a code uses only letters and digits',
@@ -124,9 +269,8 @@ export class GuestService {
       }[parsed.reason]
       throw badRequest('invalid_code', why, { code: why })
     }
-    const number = await this.checkinHash(event.id, hashCode(parsed.code))
+    const number = await this.charged(client, () => this.checkinHash(event.id, hashCode(parsed.code)))
     if (number === null) {
-      this.failedCheckins.take(client)
       // Unknown and revoked get the same answer, so a response tells nothing about a code.
       throw new ApiFailure(404, 'unknown_code', 'this code does not open this event', { code: 'not recognised' })
     }
@@ -162,19 +306,18 @@ export class GuestService {
    * few open events at a time, so trying each beats a global code index.
    */
   async checkinAnyEvent(rawCode: string, client: string): Promise<{ event: EventRecord; number: number }> {
-    if (!this.failedCheckins.peek(client)) {
-      throw tooMany('too many wrong codes from this network; wait a minute and try again', 30)
-    }
     const parsed = parseCode(rawCode)
-    if (parsed.ok) {
-      const hash = hashCode(parsed.code)
+    if (!parsed.ok) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+    const hash = hashCode(parsed.code)
+    const found = await this.charged(client, async () => {
       for (const event of await this.directory.openCached()) {
         const number = await this.checkinHash(event.id, hash)
         if (number !== null) return { event, number }
       }
-    }
-    this.failedCheckins.take(client)
-    throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+      return null
+    })
+    if (!found) throw new ApiFailure(404, 'unknown_code', 'this wristband code is not recognised')
+    return found
   }
 
   async vote(
@@ -207,7 +350,9 @@ export class GuestService {
   async message(event: EventRecord, number: number, body: { text: string; actionId?: string }) {
     refuseUnlessLive(event)
     const s = event.settings
-    const text = cleanMessage(body.text)
+    // What the screen shows is the guest's text without what renders deceptively; the
+    // filter compares a normalised form of it (protocol/guest-text.ts).
+    const text = cleanGuestText(body.text)
     if (!text) throw badRequest('empty_message', 'write something first', { text: 'empty' })
     const length = visibleLength(text)
     if (length > s.maxMessageLength) {
@@ -222,6 +367,7 @@ export class GuestService {
       })
     }
     const actionId = body.actionId ?? newActionId()
+    await this.gate(event, number, actionId)
     const result: MessageResult = await this.act(
       event.id,
       () =>
@@ -255,8 +401,11 @@ export class GuestService {
     if (!active) throw voteErrors.revoked
     const votes: Me['votes'] = {}
     const choices: Me['choices'] = {}
+    const upvoted: number[] = []
     for (const r of await this.live(() => this.counters.responsesOf(event.id, number))) {
-      const ids = (JSON.parse(r.response) as { optionIds?: number[] }).optionIds
+      const parsed = JSON.parse(r.response) as { optionIds?: number[]; questionId?: number }
+      if (r.slot && typeof parsed.questionId === 'number') upvoted.push(parsed.questionId)
+      const ids = parsed.optionIds
       if (r.slot || !ids?.length) continue
       choices[r.interactionId] = ids
       votes[r.interactionId] = ids[0]
@@ -271,6 +420,13 @@ export class GuestService {
       1000,
       [],
     )
-    return { number, votes, choices, wins }
+    const questions = (await this.live(() => this.engagement.questionsOf(event.id, number))).map((q) => ({
+      id: q.id,
+      text: q.text,
+      state: q.state,
+      pinned: q.pinned,
+      answered: q.answered,
+    }))
+    return { number, votes, choices, wins, questions, upvoted: upvoted.sort((a, b) => a - b) }
   }
 }

@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.ts'
 import { attendeeRoutes } from './attendees/routes.ts'
 import { moderationRoutes } from './moderation/routes.ts'
 import { pollRoutes } from './polls/routes.ts'
+import { qaRoutes } from './qa/routes.ts'
 import { raffleRoutes } from './raffles/routes.ts'
 import { sessionRoutes } from './session/routes.ts'
 import { cueSheetRoutes, showRoutes } from './show/routes.ts'
@@ -16,6 +17,7 @@ export const hostRoutes = (rt: Runtime) =>
     .use(statusRoutes(rt))
     .use(pollRoutes(rt))
     .use(moderationRoutes(rt))
+    .use(qaRoutes(rt))
     .use(raffleRoutes(rt))
     .use(wristbandRoutes(rt))
     .use(attendeeRoutes(rt))

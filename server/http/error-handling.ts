@@ -2,46 +2,52 @@
  * The app's outer layer: body size limits, the JSON body parser, and the one error
  * shape `{error, message, fields?}` every failure turns into.
  */
+import { randomBytes } from 'node:crypto'
 import { Elysia } from 'elysia'
 import type { Runtime } from '../runtime.ts'
-import { ApiFailure, errorResponse } from './errors.ts'
+import { readJsonBody, tooLarge } from './body.ts'
+import { isDependencyDown } from './dependency-errors.ts'
+import { ApiFailure, errorResponse, internalError, unavailable } from './errors.ts'
+import { oversizedHead } from './limits.ts'
 import { isAdminPath, pathOf } from './paths.ts'
 
-/** Body limits: guest actions are tiny; host uploads (cue sheets, batches) may be larger. */
+/**
+ * Body limits: guest actions are tiny; host uploads (cue sheets, batches) may be larger.
+ * Host sign-in is open to anyone, so its body is held to the guest limit.
+ */
 export const GUEST_BODY_LIMIT = 16 * 1024
 export const HOST_BODY_LIMIT = 2 * 1024 * 1024
 
-const bodyLimit = (request: Request) => (isAdminPath(pathOf(request.url)) ? HOST_BODY_LIMIT : GUEST_BODY_LIMIT)
-const tooLarge = (limit: number) => new ApiFailure(413, 'body_too_large', `request body is over ${limit} bytes`)
+const SIGN_IN_PATH = /^\/api\/admin\/events\/[^/]+\/session\/?$/
+const bodyLimit = (request: Request) => {
+  const path = pathOf(request.url)
+  return isAdminPath(path) && !SIGN_IN_PATH.test(path) ? HOST_BODY_LIMIT : GUEST_BODY_LIMIT
+}
 
 interface ValidationIssue {
   path?: string
   message?: string
 }
 
-/** Turns every failure into the public `{error, message, fields?}` shape; never a bare 500. */
+/**
+ * Turns every failure into the public `{error, message, fields?}` shape; never a bare 500.
+ * Every route that takes a body reads it through `readJsonBody`: bounded, JSON only,
+ * nesting checked before parsing (with the Content-Type header itself: Elysia's
+ * `contentType` drops the charset).
+ */
 export function errorHandling(rt: Runtime) {
   return new Elysia({ name: 'errors' })
     .onRequest(({ request }) => {
+      const head = oversizedHead(request)
+      if (head) return errorResponse(head)
       // Refuse early when the size is declared; the parser below checks what actually arrives.
       const declared = Number(request.headers.get('content-length') ?? 0)
       const limit = bodyLimit(request)
       if (declared > limit) return errorResponse(tooLarge(limit))
     })
-    .onParse({ as: 'global' }, async ({ request, contentType }) => {
-      const text = await request.text()
-      const limit = bodyLimit(request)
-      if (Buffer.byteLength(text) > limit) throw tooLarge(limit)
-      if (!text.trim()) return {}
-      if (!contentType?.startsWith('application/json')) {
-        throw new ApiFailure(415, 'unsupported_media_type', 'send the body as application/json')
-      }
-      try {
-        return JSON.parse(text)
-      } catch {
-        throw new ApiFailure(400, 'malformed_body', 'the request body is not valid JSON')
-      }
-    })
+    .onParse({ as: 'global' }, ({ request }) =>
+      readJsonBody(request, request.headers.get('content-type'), bodyLimit(request)),
+    )
     .onError({ as: 'global' }, ({ code, error, request }) => {
       if (error instanceof ApiFailure) return errorResponse(error)
       // Elysia wraps what our body parser throws.
@@ -65,18 +71,27 @@ export function errorHandling(rt: Runtime) {
         case 'INVALID_COOKIE_SIGNATURE':
           return errorResponse(new ApiFailure(401, 'unauthorized', 'invalid cookie'))
       }
+      // A percent escape that does not decode (in a path or a cookie) is the client's mistake.
+      if (error instanceof URIError) {
+        return errorResponse(new ApiFailure(400, 'malformed_url', 'the request has a malformed percent escape'))
+      }
       const status = (error as { status?: number }).status
       if (typeof status === 'number' && status >= 400 && status < 500) {
         return errorResponse(new ApiFailure(status, 'bad_request', String((error as Error).message ?? 'bad request')))
       }
+      // A dependency going away mid-request is an outage: retry. Anything else is a bug:
+      // a 500 with an id that is in the log, which the phone does not retry all night.
+      if (isDependencyDown(error)) {
+        rt.log.warn('dependency unavailable', { url: request.url, error: String((error as Error)?.message ?? error) })
+        return errorResponse(unavailable('a service this server depends on is unavailable; try again shortly'))
+      }
+      const errorId = randomBytes(6).toString('hex')
       rt.log.error('unhandled error', {
+        errorId,
         url: request.url,
         code: String(code),
         error: String((error as Error)?.stack ?? error),
       })
-      // A failure we did not foresee is almost always a backend going away mid-request.
-      return errorResponse(
-        new ApiFailure(503, 'unavailable', 'something went wrong; try again', undefined, { 'retry-after': '2' }),
-      )
+      return errorResponse(internalError(errorId))
     })
 }

@@ -1,6 +1,6 @@
 /**
  * The one error shape of the public interface: `{error, message, fields?}` with a 4xx
- * (or a 503 with Retry-After when a backend is down). Services throw `ApiFailure`;
+ * (or a 503 with Retry-After when a backend is down, or a 500 with an `errorId` for a bug). Services throw `ApiFailure`;
  * app.ts turns it into the response.
  */
 export class ApiFailure extends Error {
@@ -10,6 +10,7 @@ export class ApiFailure extends Error {
     message: string,
     readonly fields?: Record<string, string>,
     readonly headers?: Record<string, string>,
+    readonly errorId?: string,
   ) {
     super(message)
   }
@@ -26,9 +27,21 @@ export const tooMany = (message: string, retryAfterSeconds: number) =>
 export const unavailable = (message: string, retryAfterSeconds = 2) =>
   new ApiFailure(503, 'unavailable', message, undefined, { 'retry-after': String(retryAfterSeconds) })
 
+/** A bug on our side: the id is in the log line that holds the stack. */
+export const internalError = (errorId: string) =>
+  new ApiFailure(
+    500,
+    'internal',
+    `unexpected server error (error id ${errorId}); it is logged`,
+    undefined,
+    { 'x-error-id': errorId },
+    errorId,
+  )
+
 export function errorResponse(f: ApiFailure): Response {
   const body: Record<string, unknown> = { error: f.error, message: f.message }
   if (f.fields) body.fields = f.fields
+  if (f.errorId) body.errorId = f.errorId
   return new Response(JSON.stringify(body), {
     status: f.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...f.headers },

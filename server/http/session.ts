@@ -70,7 +70,12 @@ export function readCookie(header: string | null, name: string): string | undefi
   if (!header) return undefined
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      // A value that does not decode (`gb_h2=%`) is no cookie of ours: skipped, not a failure.
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim())
+      } catch {}
+    }
   }
   return undefined
 }

@@ -1,3 +1,11 @@
+import type { BucketSpec, SharedBuckets } from '../live/limits.ts'
+import { withTimeout } from './timeout.ts'
+
+/** How long a failure limit waits for the shared store before its own bucket decides alone. */
+const SHARED_TIMEOUT_MS = 250
+/** Attempts that may wait on one key's in-flight checks; past it they are refused. */
+const MAX_WAITERS = 10_000
+
 /**
  * In-process token buckets keyed by a string (a client address, an event). Per
  * instance: these guard against floods, where a per-instance bound is enough and costs
@@ -11,7 +19,7 @@ export class TokenBuckets {
   private buckets = new Map<string, { tokens: number; at: number }>()
   private readonly maxKeys: number
 
-  constructor(private opts: { burst: number; perSecond: number; maxKeys?: number }) {
+  constructor(private opts: BucketSpec & { maxKeys?: number }) {
     this.maxKeys = Math.max(1, opts.maxKeys ?? 100_000)
   }
 
@@ -41,6 +49,16 @@ export class TokenBuckets {
     return true
   }
 
+  /**
+   * Gives back a token taken by `take` (a check that turned out to be no failure). Charging
+   * first and refunding after is what keeps concurrent checks within the limit: a `peek`
+   * before an `await` lets every request of a burst through before any is charged.
+   */
+  refund(key: string, now = Date.now()) {
+    const b = this.refill(key, now)
+    b.tokens = Math.min(this.opts.burst, b.tokens + 1)
+  }
+
   /** Buckets held now (at most `maxKeys`). */
   get size() {
     return this.buckets.size
@@ -49,5 +67,131 @@ export class TokenBuckets {
   /** Forgets every key (tests, and an operator resetting limits). */
   clear() {
     this.buckets.clear()
+  }
+}
+
+/**
+ * The key a client address is limited by: IPv4 as is (an IPv4-mapped IPv6 address as its
+ * IPv4), IPv6 by its /64, since one subscriber or host gets a whole /64 and could otherwise
+ * spend a fresh bucket per address. Anything else (a proxy's odd value) is used as it is.
+ */
+export function addressKey(address: string): string {
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+  const mapped = /^(?:0{0,4}:){1,6}ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)
+  if (mapped) return mapped[1]
+  if (!a.includes(':') || !/^[0-9a-f:.%a-z]+$/.test(a)) return a
+  const bare = a.split('%')[0]
+  const [head, tail] = bare.includes('::') ? bare.split('::') : [bare, null]
+  const front = head ? head.split(':') : []
+  const back = tail ? tail.split(':') : []
+  const groups =
+    tail === null ? front : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back]
+  if (groups.length < 4) return a
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
+}
+
+/**
+ * A limit on failures (wrong codes, wrong host secrets) per client address, charged before
+ * the check and refunded when the check passes, so that only failures count and a burst of
+ * parallel attempts cannot all pass a check made before any was charged.
+ *
+ * Two buckets: this instance's (synchronous, so a flood is refused without a round trip)
+ * and, in cluster mode, the counter layer's shared one (one atomic step in Redis), so the
+ * limit holds across instances. Should the shared store be unreachable or slow (250 ms),
+ * this instance's bucket alone holds the line rather than refusing or stalling everyone.
+ */
+export class FailureLimit {
+  readonly local: TokenBuckets
+
+  constructor(
+    readonly name: string,
+    readonly spec: BucketSpec,
+    private shared: SharedBuckets | null = null,
+  ) {
+    this.local = new TokenBuckets(spec)
+  }
+
+  /** Charges one attempt to `key`; false (nothing to check) when its failures are spent. */
+  async take(key: string): Promise<boolean> {
+    // Taken before any await: concurrent attempts on this instance are counted exactly.
+    if (!this.local.take(key)) return false
+    if (!this.shared) return true
+    // A shared store that is down or stalled (Redis stopped) must not hold the host's call.
+    return withTimeout(this.shared.take(this.name, key, this.spec), SHARED_TIMEOUT_MS, true)
+  }
+
+  /** Gives back an attempt that was no failure (the code or secret was right). */
+  refund(key: string) {
+    this.local.refund(key)
+    this.shared?.take(this.name, key, this.spec, -1).catch(() => {})
+  }
+
+  /** Attempts charged by `reserve` whose outcome is not known yet, per key. */
+  private open = new Map<string, { count: number; waiters: (() => void)[] }>()
+
+  /**
+   * Charges one attempt whose check takes an `await` (a code lookup), or null when the
+   * key's failures are spent. While the key's tokens are all held by attempts still in
+   * flight, a new one waits (up to `waitMs`) for one of them to settle instead of being
+   * refused: a right code gives its token back, so a venue's burst of good check-ins
+   * queues for a moment, while wrong guesses are never looked up beyond the limit.
+   * The caller settles the reservation with `refund()` (no failure) or `keep()`.
+   */
+  async reserve(key: string, waitMs = 5000): Promise<{ refund(): void; keep(): void } | null> {
+    const deadline = Date.now() + waitMs
+    let entry = this.open.get(key)
+    while (!this.local.take(key)) {
+      // Nothing in flight can give a token back: the failures are spent.
+      if (!entry?.count || entry.waiters.length >= MAX_WAITERS || Date.now() >= deadline) return null
+      const e = entry
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(() => {
+          e.waiters = e.waiters.filter((w) => w !== done)
+          wake()
+        }, deadline - Date.now())
+        const done = () => {
+          clearTimeout(timer)
+          wake()
+        }
+        e.waiters.push(done)
+      })
+      entry = this.open.get(key)
+    }
+    if (!entry) this.open.set(key, (entry = { count: 0, waiters: [] }))
+    entry.count++
+    const held = entry
+    let settled = false
+    const settle = (refund: boolean) => {
+      if (settled) return
+      settled = true
+      if (refund) this.refund(key)
+      held.count--
+      // Every waiter looks again: a refunded token admits one, a kept one may end them all.
+      const waiters = held.waiters.splice(0)
+      if (!held.count && this.open.get(key) === held) this.open.delete(key)
+      for (const w of waiters) w()
+    }
+    if (this.shared) {
+      const ok = await withTimeout(this.shared.take(this.name, key, this.spec), SHARED_TIMEOUT_MS, true)
+      if (!ok) {
+        // Another instance spent the shared failures: this attempt is not made.
+        this.local.refund(key)
+        settle(false)
+        return null
+      }
+    }
+    return { refund: () => settle(true), keep: () => settle(false) }
+  }
+
+  /** Forgets every bucket (tests, and an operator resetting limits). */
+  clear(): Promise<void> {
+    this.local.clear()
+    return this.shared ? this.shared.clear(this.name).catch(() => {}) : Promise.resolve()
   }
 }

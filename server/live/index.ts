@@ -12,8 +12,11 @@
  */
 import { MemoryCounters, type MemoryCountersOptions } from './counters/memory.ts'
 import type { LiveCounters } from './counters/types.ts'
+import { MemoryEngagement } from './engagement/memory.ts'
+import type { LiveEngagement } from './engagement/types.ts'
 import { MemoryLeases } from './leases/memory.ts'
 import type { Leases } from './leases/types.ts'
+import type { SharedBuckets } from './limits.ts'
 import { MemoryDeltaLog } from './log/memory.ts'
 import type { DeltaLog } from './log/types.ts'
 import { MemoryQueue } from './queue/memory.ts'
@@ -22,9 +25,16 @@ import type { WriteQueue } from './queue/types.ts'
 export interface LiveLayer {
   readonly kind: 'memory' | 'redis'
   counters: LiveCounters
+  /** Q&A questions, write bans, slow mode, reactions (engagement/). */
+  engagement: LiveEngagement
   queue: WriteQueue
   log: DeltaLog
   leases: Leases
+  /**
+   * Token buckets shared by every instance, for limits that must hold across them (failed
+   * check-ins, host secret guesses); absent in embedded mode, where one process is all.
+   */
+  buckets?: SharedBuckets
   /** Whether the backend answers (for /healthz); never throws. */
   ping(): Promise<boolean>
   close(): Promise<void>
@@ -50,15 +60,18 @@ export async function openMemoryLive(opts: MemoryLiveOptions): Promise<LiveLayer
       return typeof cursor === 'number' ? cursor : 0
     },
   })
+  const engagement = new MemoryEngagement(queue, (eventId, id) => counters.peekInteraction(eventId, id))
   return {
     kind: 'memory',
     counters,
+    engagement,
     queue,
     log,
     leases,
     ping: async () => true,
     async close() {
       counters.close()
+      engagement.close()
       log.close()
       await queue.close()
     },

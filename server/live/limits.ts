@@ -18,3 +18,25 @@ export const ADMIN_LIST_KEPT = 50
 
 /** Fixed-window rate limiting: the window a timestamp falls in. */
 export const windowBucket = (now: number, windowMs: number) => Math.floor(now / windowMs)
+
+/** A token bucket's size and refill. */
+export interface BucketSpec {
+  burst: number
+  perSecond: number
+}
+
+/**
+ * Token buckets every instance shares (the counter layer's, in cluster mode), for the
+ * limits that must hold across instances: failed check-ins and host secret guesses per
+ * client address. An attacker behind a load balancer reaching ten instances gets the
+ * limit once, not ten times. Embedded mode has one process and no shared store.
+ */
+export interface SharedBuckets {
+  /**
+   * Takes one token from `name`/`key`'s bucket (a negative `cost` gives tokens back), in
+   * one atomic step; whether there was one. Throws when the store is unreachable.
+   */
+  take(name: string, key: string, spec: BucketSpec, cost?: number): Promise<boolean>
+  /** Forgets every bucket of `name` (tests, and an operator resetting limits). */
+  clear(name: string): Promise<void>
+}

@@ -1,6 +1,8 @@
 /** The counter layer on Redis (cluster mode): the four parts over one client and key prefix. */
 import Redis from 'ioredis'
+import { RedisBuckets } from './buckets-redis.ts'
 import { RedisCounters } from './counters/redis.ts'
+import { RedisEngagement } from './engagement/redis.ts'
 import type { LiveLayer } from './index.ts'
 import { RedisLeases } from './leases/redis.ts'
 import { RedisDeltaLog } from './log/redis.ts'
@@ -48,9 +50,11 @@ export function redisLive(redis: Redis, opts: RedisLiveOptions): LiveLayer {
   return {
     kind: 'redis',
     counters: new RedisCounters(redis, keys, { messagesKept: opts.messagesKept }),
+    engagement: new RedisEngagement(redis, keys),
     queue: new RedisQueue(redis, keys),
     log,
     leases: new RedisLeases(redis, keys),
+    buckets: new RedisBuckets(redis, keys),
     async ping() {
       let timer: ReturnType<typeof setTimeout> | undefined
       try {

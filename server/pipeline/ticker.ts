@@ -6,11 +6,21 @@
  * its lease can never write, and the sequence has no gap and no repeat across takeovers.
  */
 
-import { type AdminView, DANMAKU_KEPT, type Delta, type Poll, type Snapshot } from '../../protocol/index.ts'
+import {
+  type AdminView,
+  DANMAKU_KEPT,
+  type Delta,
+  type Poll,
+  QUESTIONS_KEPT,
+  type Snapshot,
+} from '../../protocol/index.ts'
+import { QA_KIND } from '../interactions/kinds/qa.ts'
 import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { LiveRead } from '../live/counters/types.ts'
+import type { EngagementRead } from '../live/engagement/types.ts'
 import type { LiveLayer } from '../live/index.ts'
+import { ADMIN_LIST_KEPT } from '../live/limits.ts'
 import { newHistory, parseTickerState, type TickerState } from './ticker-state.ts'
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
@@ -25,13 +35,23 @@ export const watchedIds = (state: TickerState): number[] => [
 
 /** Each interaction's snapshot view, made by its kind from its counters. */
 export const viewsOf = (live: LiveRead): Poll[] =>
-  live.interactions.map((i) => kindOf(i.def.kind).view(i.def, i.counts, i.responders))
+  live.interactions
+    .filter((i) => i.def.kind !== QA_KIND)
+    .map((i) => kindOf(i.def.kind).view(i.def, i.counts, i.responders))
+
+/** The event's Q&A board, if it has one yet. */
+export const boardOf = (live: LiveRead): number | null =>
+  live.interactions.find((i) => i.def.kind === QA_KIND)?.def.id ?? null
 
 /**
  * Compares what the counters say now with the last state. Returns the delta (null when
  * nothing changed) and the state after it. Pure, so it is easy to test.
  */
-export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | null; next: TickerState } {
+export function diffLive(
+  prev: TickerState,
+  live: LiveRead,
+  extra?: EngagementRead,
+): { delta: Delta | null; next: TickerState } {
   const s = prev.snapshot
   const polls = viewsOf(live)
   const delta: Delta = { seq: s.seq + 1 }
@@ -63,7 +83,20 @@ export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | nu
   const changedRaffles = live.raffles.filter((r) => !same(rafflesBefore.get(r.id), r))
   if (changedRaffles.length) mark('raffles', changedRaffles)
   if (!same(live.show, s.show)) mark('show', live.show)
-  if (!same(live.admin, prev.admin)) mark('admin', live.admin)
+  const admin: AdminView = extra ? { ...live.admin, heldQuestions: extra.held } : live.admin
+  if (!same(admin, prev.admin)) mark('admin', admin)
+
+  const questionsBefore = s.questions ?? []
+  const questions = extra?.questions ?? questionsBefore
+  if (extra) {
+    const byId = new Map(questionsBefore.map((q) => [q.id, q]))
+    const changedQuestions = questions.filter((q) => !same(byId.get(q.id), q))
+    if (changedQuestions.length) mark('questions', changedQuestions)
+    const ids = new Set(questions.map((q) => q.id))
+    const removedQuestions = questionsBefore.filter((q) => !ids.has(q.id)).map((q) => q.id)
+    if (removedQuestions.length) mark('removedQuestions', removedQuestions)
+    if (Object.keys(extra.reactions).length) mark('reactions', extra.reactions)
+  }
 
   const recent = watched
     .filter((id) => !hidden.has(id))
@@ -84,8 +117,8 @@ export function diffLive(prev: TickerState, live: LiveRead): { delta: Delta | nu
     danmaku,
     raffles: live.raffles,
     show: live.show,
+    questions,
   }
-  const admin: AdminView = live.admin
   return { delta, next: { snapshot, admin, feedCursor: live.feedCursor, recent } }
 }
 
@@ -173,9 +206,10 @@ export class Tickers {
       }
       const askHidden = watchedIds(state)
       const read = await this.live.counters.readLive(eventId, state.feedCursor, askHidden)
+      const extra = await this.live.engagement.read(eventId, boardOf(read), QUESTIONS_KEPT, ADMIN_LIST_KEPT)
       // The event may have left while the read was under way.
       if (!this.events.has(eventId)) return
-      const { delta, next } = diffLive(state, read)
+      const { delta, next } = diffLive(state, read, extra)
       if (!delta) {
         this.states.set(eventId, next)
         return

@@ -4,7 +4,7 @@
  * nothing, so "at least once" from the queue is "exactly once" in Postgres.
  */
 import { sql } from 'drizzle-orm'
-import { checkins, messages, responses } from '../../db/schema.ts'
+import { checkins, messages, questions, responses } from '../../db/schema.ts'
 import type { Database } from '../database/connect.ts'
 import { intArray, textArray, timeArray } from '../database/pg-array.ts'
 import type { QueueItem } from '../live/queue/types.ts'
@@ -16,6 +16,8 @@ export async function writeBatch(db: Database, eventId: number, items: QueueItem
   const latestResponse = new Map<string, Of<'response'>>()
   const messageRows: Of<'message'>[] = []
   const moderation: Of<'moderate'>[] = []
+  const questionRows: Of<'question'>[] = []
+  const questionStates = new Map<number, Of<'questionState'>>()
   for (const item of items) {
     if (item.t === 'checkin') checkinRows.push(item)
     else if (item.t === 'response') {
@@ -24,6 +26,9 @@ export async function writeBatch(db: Database, eventId: number, items: QueueItem
       const seen = latestResponse.get(key)
       if (!seen || seen.rev < item.rev) latestResponse.set(key, item)
     } else if (item.t === 'message') messageRows.push(item)
+    else if (item.t === 'question') questionRows.push(item)
+    // Each carries the whole state after its change, so only the last one of a question matters.
+    else if (item.t === 'questionState') questionStates.set(item.id, item)
     else moderation.push(item)
   }
   // One statement per table with one array parameter per column (unnest), rather than
@@ -58,6 +63,21 @@ export async function writeBatch(db: Database, eventId: number, items: QueueItem
                     ${textArray(messageRows.map((m) => m.text))}::text[], ${textArray(messageRows.map((m) => m.state))}::text[],
                     ${timeArray(messageRows.map((m) => m.at))}::timestamptz[]) as t(i, n, x, s, at)
         on conflict do nothing`)
+    }
+    if (questionRows.length) {
+      await tx.execute(sql`
+        insert into ${questions} (event_id, id, number, text, state, at)
+        select ${eventId}, i, n, x, s, at
+        from unnest(${intArray(questionRows.map((q) => q.id))}::bigint[], ${intArray(questionRows.map((q) => q.number))}::int[],
+                    ${textArray(questionRows.map((q) => q.text))}::text[], ${textArray(questionRows.map((q) => q.state))}::text[],
+                    ${timeArray(questionRows.map((q) => q.at))}::timestamptz[]) as t(i, n, x, s, at)
+        on conflict do nothing`)
+    }
+    for (const q of questionStates.values()) {
+      await tx.execute(
+        sql`update ${questions} set state = ${q.state}, pinned = ${q.pinned}, answered = ${q.answered}
+            where ${questions.eventId} = ${eventId} and ${questions.id} = ${q.id}`,
+      )
     }
     for (const m of moderation) {
       await tx.execute(

@@ -12,13 +12,17 @@ const jsonSchemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresent
 export const streamDocs = (summary: string): DocumentDecoration => ({
   summary,
   description:
-    'Server-sent events: `snapshot` first, then `delta` frames whose ids are `epoch:seq`; resume with Last-Event-ID or `?lastEventId=`. docs/protocol.md describes the frames.',
+    'Server-sent events: `snapshot` first, then `delta` frames whose ids are the `seq`; resume with Last-Event-ID or `?lastEventId=`. docs/protocol.md describes the frames.',
   responses: {
     200: {
       description: 'An endless text/event-stream',
       content: { 'text/event-stream': { schema: { type: 'string' as const } } },
     },
-    503: { description: 'The counter layer is down: retry after Retry-After seconds' },
+    429: { description: 'This client address holds MAX_STREAMS_PER_ADDRESS streams already: retry after Retry-After' },
+    503: {
+      description:
+        'The counter layer is down, or this instance is full (`instance_full`, MAX_STREAMS): retry after Retry-After seconds, elsewhere if you can',
+    },
   },
 })
 

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { adminViewSchema, snapshotSchema } from '../../protocol/index.ts'
 import { eventScope } from '../events/scope.ts'
 import { hostScope } from '../host/scope.ts'
+import { clientAddress } from '../http/client-address.ts'
 import { parseSeq, slugParams } from '../http/params.ts'
 import type { Runtime } from '../runtime.ts'
 import { pollDocs, streamDocs } from './docs.ts'
@@ -28,7 +29,9 @@ const adminStream = (rt: Runtime) =>
   hostScope(rt, 'admin-stream')
     .get(
       '/stream',
-      ({ event, query, request }) => rt.hub.subscribe(event.id, lastSeq(request, query), true, request.signal),
+      ({ event, query, request }) =>
+        // The host's own stream is never refused for a full room (it counts towards it).
+        rt.hub.subscribe(event.id, lastSeq(request, query), true, request.signal),
       {
         params: slugParams,
         query: streamQuery,
@@ -51,7 +54,14 @@ function publicStream(rt: Runtime) {
     app
       .get(
         '/stream',
-        ({ event, query, request }) => rt.hub.subscribe(event.id, lastSeq(request, query), false, request.signal),
+        ({ event, query, request, server }) =>
+          rt.hub.subscribe(
+            event.id,
+            lastSeq(request, query),
+            false,
+            request.signal,
+            clientAddress(rt.config, request, server),
+          ),
         {
           params: slugParams,
           query: streamQuery,

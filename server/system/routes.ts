@@ -1,8 +1,14 @@
-/** Operational routes: /time, /healthz, /metrics. */
+/**
+ * Operational routes: /time, /healthz, /metrics. The details of /healthz and all of
+ * /metrics are private (METRICS_TOKEN, or a direct local connection: ops-access.ts);
+ * anyone, a load balancer included, gets /healthz's verdict as `{ok}` and the status code.
+ */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
 import { SLUG_PATTERN } from '../events/directory.ts'
+import { ApiFailure, errorResponse } from '../http/errors.ts'
 import type { Runtime } from '../runtime.ts'
+import { mayReadDetails } from './ops-access.ts'
 
 export function systemRoutes(rt: Runtime) {
   return new Elysia({ name: 'system' })
@@ -27,9 +33,12 @@ export function systemRoutes(rt: Runtime) {
       },
       { query: z.object({ event: z.string().regex(SLUG_PATTERN, 'not an event slug').optional() }) },
     )
-    .get('/healthz', async () => {
+    .get('/healthz', async ({ request, server }) => {
       const [database, live] = await Promise.all([rt.database.ping(), rt.live.ping()])
       const ok = database && live
+      const status = ok ? 200 : 503
+      const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' }
+      if (!mayReadDetails(rt.config, request, server)) return new Response(JSON.stringify({ ok }), { status, headers })
       return new Response(
         JSON.stringify({
           ok,
@@ -40,10 +49,19 @@ export function systemRoutes(rt: Runtime) {
           flusher: rt.flusher.stats,
           uptimeSeconds: Math.round((Date.now() - rt.startedAt) / 1000),
         }),
-        { status: ok ? 200 : 503, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } },
+        { status, headers },
       )
     })
-    .get('/metrics', async () => {
+    .get('/metrics', async ({ request, server }) => {
+      if (!mayReadDetails(rt.config, request, server)) {
+        return errorResponse(
+          rt.config.METRICS_TOKEN
+            ? new ApiFailure(401, 'unauthorized', 'send the metrics token as Authorization: Bearer', undefined, {
+                'www-authenticate': 'Bearer realm="metrics"',
+              })
+            : new ApiFailure(403, 'forbidden', 'metrics are served to local connections only; set METRICS_TOKEN'),
+        )
+      }
       const lines: string[] = []
       const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
@@ -51,6 +69,10 @@ export function systemRoutes(rt: Runtime) {
       }
       const hub = rt.hub.stats
       metric('glowband_streams_open', 'gauge', 'Open SSE streams on this instance.', [['', hub.subscribers]])
+      metric('glowband_streams_refused_total', 'counter', 'SSE streams refused (instance full, address cap).', [
+        ['{reason="instance_full"}', hub.refusedFull],
+        ['{reason="address_cap"}', hub.refusedAddress],
+      ])
       metric('glowband_deltas_total', 'counter', 'Deltas applied and fanned out by this instance.', [['', hub.deltas]])
       metric('glowband_stream_bytes_total', 'counter', 'Bytes written to SSE streams.', [['', hub.bytes]])
       metric('glowband_stream_skips_total', 'counter', 'Times a slow subscriber was skipped to a snapshot.', [

@@ -1,5 +1,5 @@
 /**
- * Two instances behind a real nginx running docs/nginx.conf: guests act through nginx,
+ * Two instances behind a real nginx running deploy/nginx.conf: guests act through nginx,
  * a stream through nginx gets each delta promptly (no buffering), and when the
  * instance serving a stream dies the client resumes through nginx without a gap.
  */
@@ -37,7 +37,7 @@ describe('cluster: behind nginx', async () => {
     runtime = mkdtempSync(join(tmpdir(), 'gb-nginx-'))
     for (const d of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(runtime, d))
     const port = await freePort()
-    const conf = readFileSync(join(ROOT, 'docs/nginx.conf'), 'utf8')
+    const conf = readFileSync(join(ROOT, 'deploy/nginx.conf'), 'utf8')
       .replaceAll('{{RUNTIME}}', runtime)
       .replaceAll('{{LISTEN}}', `127.0.0.1:${port}`)
       .replaceAll('{{UPSTREAMS}}', deployment.instances.map((i) => `server 127.0.0.1:${i.port};`).join('\n    '))

@@ -66,7 +66,14 @@ for (const backend of BACKENDS) {
       expect(res.headers.get('location')).toBe(`/e/${slug}`)
       const cookie = res.headers.get('set-cookie')!.split(';')[0]
       const me = await server.fetch(`/api/events/${slug}/me`, { headers: { cookie } })
-      expect(await me.json()).toEqual({ number: seeded.wristbands[1].number, votes: {}, choices: {}, wins: [] })
+      expect(await me.json()).toEqual({
+        number: seeded.wristbands[1].number,
+        votes: {},
+        choices: {},
+        wins: [],
+        questions: [],
+        upvoted: [],
+      })
     })
 
     test.skipIf(skip)('votes, changed votes and messages reach Postgres with exact counts', async () => {

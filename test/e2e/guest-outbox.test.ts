@@ -4,7 +4,7 @@
  * Retry-After, final refusals, a pause on 401, vote replacement and surviving a reload.
  */
 import { describe, expect, test } from 'bun:test'
-import { newActionId, Outbox, type OutboxOptions } from '../../client/src/lib/outbox.ts'
+import { INTERNAL_ERROR_TRIES, newActionId, Outbox, type OutboxOptions } from '../../client/src/lib/outbox.ts'
 
 class MemoryStorage {
   data = new Map<string, string>()
@@ -82,6 +82,36 @@ describe('outbox', () => {
     expect(server.calls.every((c) => c.body.actionId === action.actionId)).toBe(true)
     expect(events).toEqual([`accepted ${action.actionId}`])
     expect(box.pending).toEqual([])
+    box.stop()
+  })
+
+  test('a 500 (a server bug) is tried a few times, then refused with its error id, not retried all night', async () => {
+    const bug = {
+      status: 500,
+      body: { error: 'internal', message: 'unexpected server error (error id e1)', errorId: 'e1' },
+    }
+    const server = fakeServer(Array.from({ length: 10 }, () => bug))
+    const { box, events } = outbox({ fetch: server.fetch, storage: new MemoryStorage() })
+    box.start()
+    box.add('message', { text: 'hello' })
+    const next = box.add('message', { text: 'next' })
+    await settle(box, 3000)
+    expect(server.calls.slice(0, INTERNAL_ERROR_TRIES).every((c) => c.body.text === 'hello')).toBe(true)
+    expect(events[0]).toBe('refused internal')
+    expect(box.refused[0].error.message).toContain('e1')
+    // The queue goes on: the next action is not stuck behind the broken one.
+    expect(server.calls[INTERNAL_ERROR_TRIES].body.actionId).toBe(next.actionId)
+    box.stop()
+  })
+
+  test('a 502 or 504 from a proxy is an outage: retried until accepted', async () => {
+    const server = fakeServer([{ status: 502 }, { status: 504 }, { status: 502 }, { status: 504 }])
+    const { box, events } = outbox({ fetch: server.fetch, storage: new MemoryStorage() })
+    box.start()
+    const action = box.add('message', { text: 'hello' })
+    await settle(box, 3000)
+    expect(server.calls.length).toBe(5)
+    expect(events).toEqual([`accepted ${action.actionId}`])
     box.stop()
   })
 

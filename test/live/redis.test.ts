@@ -12,6 +12,7 @@ import type { EventSeed, InteractionDef, LiveCounters } from '../../server/live/
 import { type LiveLayer, openMemoryLive } from '../../server/live/index.ts'
 import { connectRedis, redisLive } from '../../server/live/redis.ts'
 import { describeCounters } from './counters.suite.ts'
+import { describeEngagement } from './engagement.suite.ts'
 import { describeLeases } from './leases.suite.ts'
 import { describeLog } from './log.suite.ts'
 import { describeQueue } from './queue.suite.ts'
@@ -111,6 +112,7 @@ if (reachable) {
     }
   }
   describeCounters('redis', make)
+  describeEngagement('redis', make)
   describeQueue('redis', make)
   describeLog('redis', make)
   describeLeases('redis', make)

@@ -2,7 +2,9 @@
  * A TCP proxy for fault tests: forwards 127.0.0.1:<port> to an upstream port, can cut
  * every open connection (a phone losing signal), refuse new ones for a while, or freeze
  * open ones (they stay open and go quiet, as when a NAT drops them silently), and
- * remembers the start of each request it forwarded (to check Last-Event-ID).
+ * remembers the start of each request it forwarded (to check Last-Event-ID). With
+ * `delayMs` it is also a slow network: every chunk, each way, waits that long (drawn
+ * per chunk) before it is passed on, in order.
  */
 import type { Socket, TCPSocketListener } from 'bun'
 
@@ -14,6 +16,14 @@ interface Pair {
   heads: string[]
   /** Frozen: what the upstream sends is dropped, the connection stays open. */
   frozen: boolean
+  /** When the last chunk each way is due out (delayed chunks keep their order). */
+  dueUp: number
+  dueDown: number
+}
+
+export interface ProxyOptions {
+  /** A delay for each chunk, each way, in ms (drawn anew per chunk). */
+  delayMs?: () => number
 }
 
 export class CuttableProxy {
@@ -22,7 +32,18 @@ export class CuttableProxy {
   private pairs = new Set<Pair>()
   private refusing = false
 
-  constructor(private upstreamPort: number) {}
+  constructor(
+    private upstreamPort: number,
+    private opts: ProxyOptions = {},
+  ) {}
+
+  /** Runs `send` after the configured delay, never before a chunk queued earlier the same way. */
+  private later(pair: Pair, way: 'dueUp' | 'dueDown', send: () => void) {
+    if (!this.opts.delayMs) return send()
+    const due = Math.max(performance.now() + this.opts.delayMs(), pair[way])
+    pair[way] = due
+    setTimeout(send, due - performance.now())
+  }
 
   get port() {
     return this.listener!.port
@@ -36,7 +57,7 @@ export class CuttableProxy {
       socket: {
         open(client) {
           if (self.refusing) return client.terminate()
-          const pair: Pair = { client, upstream: null, pending: [], heads: [], frozen: false }
+          const pair: Pair = { client, upstream: null, pending: [], heads: [], frozen: false, dueUp: 0, dueDown: 0 }
           client.data = pair
           self.pairs.add(pair)
           Bun.connect({
@@ -49,10 +70,13 @@ export class CuttableProxy {
                 pair.pending = []
               },
               data(_up, chunk) {
-                if (!pair.frozen) pair.client.write(chunk)
+                const copy = new Uint8Array(chunk)
+                self.later(pair, 'dueDown', () => {
+                  if (!pair.frozen) pair.client.write(copy)
+                })
               },
               close() {
-                pair.client.end()
+                self.later(pair, 'dueDown', () => pair.client.end())
                 self.pairs.delete(pair)
               },
             },
@@ -62,8 +86,12 @@ export class CuttableProxy {
           const head = chunk.toString().split('\r\n\r\n')[0]
           self.requests.push(head)
           client.data.heads.push(head)
-          if (client.data.upstream) client.data.upstream.write(chunk)
-          else client.data.pending.push(new Uint8Array(chunk))
+          const pair = client.data
+          const copy = new Uint8Array(chunk)
+          self.later(pair, 'dueUp', () => {
+            if (pair.upstream) pair.upstream.write(copy)
+            else pair.pending.push(copy)
+          })
         },
         close(client) {
           client.data?.upstream?.end()

@@ -4,6 +4,7 @@
  * with the host cookie from an earlier sign-in, or with the form. Once signed in it
  * shows `gb-admin-console`, which runs the event from the admin stream.
  */
+import '../lib/zod-jitless.ts'
 import { css, html, LitElement } from 'lit'
 import { slugFromPath } from '../lib/api.ts'
 import './admin-console/admin-console.ts'

@@ -4,7 +4,9 @@
  * open poll and the message box. Live state comes from the shared LiveController; every
  * vote and message goes through the Outbox, so nothing is lost to a bad signal.
  */
+import '../lib/zod-jitless.ts'
 import { css, html, LitElement, nothing } from 'lit'
+import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { FreshnessController } from '../lib/freshness.ts'
@@ -30,17 +32,12 @@ import type { VoteEvent, VoteState } from './poll-card/poll-card.ts'
 import './poll-card/poll-card.ts'
 import './raffle-card/raffle-card.ts'
 import { reasonText } from './reasons.ts'
+import './qa-box/qa-box.ts'
 import { sharedStyles, stageGlowPageStyles } from './shared.styles.ts'
 import './status-banner/status-banner.ts'
 
 /** GET /api/events/:slug */
-export interface EventInfo {
-  slug: string
-  name: string
-  joinUrl: string
-  maxMessageLength: number
-  premoderate: boolean
-}
+export type EventInfo = PublicEvent
 
 type Phase = 'loading' | 'checkin' | 'ready' | 'revoked' | 'missing' | 'offline'
 
@@ -95,12 +92,41 @@ export class GuestApp extends LitElement {
     checkinError: { state: true },
     notice: { state: true },
     hiddenShow: { state: true },
+    tab: { state: true },
   }
 
   static styles = [
     sharedStyles,
     stageGlowPageStyles,
     css`
+      .tabs {
+        display: flex;
+        gap: 6px;
+        padding: 4px;
+        border-radius: 0.875rem;
+        background: rgba(255, 255, 255, 0.06);
+      }
+      .tabs button {
+        flex: 1;
+        min-height: 2.75rem;
+        border: 0;
+        border-radius: 0.625rem;
+        background: transparent;
+        color: inherit;
+        font: inherit;
+        font-weight: 700;
+        cursor: pointer;
+      }
+      .tabs button[aria-selected='true'] {
+        background: rgba(255, 255, 255, 0.14);
+      }
+      .tabs .count {
+        font-size: 0.8125rem;
+        opacity: 0.75;
+      }
+      .composer gb-reaction-bar {
+        margin-bottom: 8px;
+      }
       /*
        * The light show: while a cue plays, the whole screen is its colour (on black, so a
        * flash goes colour-black-colour, never colour-page-colour). A tap puts the page back
@@ -295,6 +321,8 @@ export class GuestApp extends LitElement {
   declare notice: Notice | null
   /** The show (by start time) the guest tapped away, to see the page. */
   declare hiddenShow: number | null
+  /** Which tab of the live page shows: polls and messages, or the Q&A board. */
+  declare tab: 'live' | 'qa'
 
   private readonly slug = slugFromPath()
   private readonly api = `/api/events/${encodeURIComponent(this.slug)}`
@@ -324,6 +352,7 @@ export class GuestApp extends LitElement {
     this.checkinError = ''
     this.notice = null
     this.hiddenShow = null
+    this.tab = 'live'
   }
 
   connectedCallback() {
@@ -491,7 +520,7 @@ export class GuestApp extends LitElement {
       const me = await api<Me>('GET', `${this.api}/me`)
       this.checkinBusy = false
       if (me.ok) this.setMe(me.body, false)
-      else this.setMe({ number: r.body.number, votes: {}, choices: {}, wins: [] }, true)
+      else this.setMe({ number: r.body.number, votes: {}, choices: {}, wins: [], questions: [], upvoted: [] }, true)
       return
     }
     this.checkinBusy = false
@@ -620,7 +649,10 @@ export class GuestApp extends LitElement {
     const pending = this.outbox?.pendingVote(poll.id)
     if (pending) {
       const inFlight = this.outbox!.inFlight === pending.actionId
-      return { choice: pending.body.optionId, state: inFlight || !this.outbox!.waitReason ? 'sending' : 'waiting' }
+      return {
+        choice: pending.body.optionId ?? pending.body.optionIds?.[0] ?? null,
+        state: inFlight || !this.outbox!.waitReason ? 'sending' : 'waiting',
+      }
     }
     const confirmed = this.confirmed[String(poll.id)]
     return confirmed !== undefined ? { choice: confirmed, state: 'confirmed' } : { choice: null, state: null }
@@ -656,8 +688,29 @@ export class GuestApp extends LitElement {
       (ob.refused.length > 0 ||
         (ob.pending.length > 0 && (ob.waitReason !== null || ob.pending.some((a) => a.attempts > 1))))
     const notice = this.notice === SENDING && ob?.waitReason ? SAVED : this.notice
+    const tabs = html`<nav class="tabs" role="tablist" aria-label="Sections">
+      <button role="tab" aria-selected=${this.tab === 'live' ? 'true' : 'false'} @click=${() => (this.tab = 'live')}>
+        Live
+      </button>
+      <button role="tab" aria-selected=${this.tab === 'qa' ? 'true' : 'false'} @click=${() => (this.tab = 'qa')}>
+        Q&amp;A${snap?.questions?.length ? html` <span class="count">${snap.questions.length}</span>` : nothing}
+      </button>
+    </nav>`
+    if (this.tab === 'qa') {
+      return html`${this.header(true)}
+        <main @gb-me-changed=${() => void this.refreshMe()}>
+          ${tabs}
+          <gb-qa-box
+            .apiBase=${this.api}
+            .questions=${snap?.questions ?? []}
+            .me=${this.me}
+            .eventStatus=${snap?.status ?? 'live'}
+          ></gb-qa-box>
+        </main>`
+    }
     return html`${this.header(true)}
       <main @gb-vote=${this.onVote} @gb-dismiss=${this.onDismiss}>
+        ${tabs}
         ${
           snap
             ? html`${
@@ -705,6 +758,7 @@ export class GuestApp extends LitElement {
         }
       </main>
       <div class="composer">
+        <gb-reaction-bar .apiBase=${this.api} .eventStatus=${snap?.status ?? 'live'}></gb-reaction-bar>
         <gb-danmaku-box
           .maxLength=${this.event?.maxMessageLength ?? 80}
           .premoderate=${this.event?.premoderate ?? false}

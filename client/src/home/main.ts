@@ -4,6 +4,7 @@
  * the QR code points to, which finds the event and checks the phone in. A failed scan
  * lands here too, as `/?checkin=<error>`.
  */
+import '../lib/zod-jitless.ts'
 import { css, html, LitElement, nothing } from 'lit'
 import type { CodeEvent } from '../guest/checkin-form/checkin-form.ts'
 import '../guest/checkin-form/checkin-form.ts'

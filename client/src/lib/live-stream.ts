@@ -17,6 +17,8 @@ export interface LiveStreamOptions {
   snapshotUrl: string
   /** Called after every change of snapshot, state or health. */
   onChange: (stream: LiveStream) => void
+  /** Called with each delta applied, for what is not kept in the snapshot (the reactions of a tick). */
+  onDelta?: (delta: Delta) => void
   /** Consecutive SSE failures before falling back to polling. */
   failuresBeforePolling?: number
   pollMs?: number
@@ -50,6 +52,7 @@ export class LiveStream {
       failuresBeforePolling: 3,
       pollMs: 2000,
       retrySseMs: 15_000,
+      onDelta: () => {},
       storageKey: `gb-seq:${opts.streamUrl}`,
       ...opts,
     }
@@ -179,6 +182,7 @@ export class LiveStream {
     const { admin, ...pub } = delta
     this.snapshot = applyDelta(current, pub)
     if (admin) this.admin = admin
+    this.opts.onDelta(pub)
     this.changed()
   }
 

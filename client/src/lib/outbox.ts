@@ -6,9 +6,12 @@
  * - Each action gets its `actionId` when it is made; every retry sends the same id, so
  *   the server applies it once however often it arrives (DESIGN.md, failure contract).
  * - Actions are sent in the order they were made, one at a time.
- * - A network failure, a 5xx (503 from a backend that is down) or a 429 keeps the action
+ * - A network failure, a 502-504 (a backend or proxy is down) or a 429 keeps the action
  *   and retries it: after `Retry-After` when the server gives one, else with capped,
  *   jittered exponential backoff (a room of phones must not retry in step).
+ * - A 500 is a bug on the server, not an outage: it is retried `INTERNAL_ERROR_TRIES`
+ *   times in case it was a one-off, then refused with the server's error id, instead of
+ *   being retried for the rest of the night.
  * - Any other 4xx is final: the action is dropped and kept, with the server's reason, in
  *   `refused` until the guest dismisses it.
  * - A 401 (the guest's check-in cookie is gone) pauses the outbox without dropping
@@ -19,10 +22,12 @@
  * The queue is stored per event and wristband, so it survives a reload and never mixes
  * two wristbands used on one phone.
  */
-import type { ApiError } from '../../../protocol/index.ts'
+import type { z } from 'zod'
+import type { ApiError, messageBodySchema, voteBodySchema } from '../../../protocol/index.ts'
 
-export type VoteBody = { pollId: number; optionId: number }
-export type MessageBody = { text: string }
+/** What the phone sends; the outbox adds the actionId itself. */
+export type VoteBody = Omit<z.input<typeof voteBodySchema>, 'actionId'>
+export type MessageBody = Omit<z.input<typeof messageBodySchema>, 'actionId'>
 export type ActionKind = 'vote' | 'message'
 export type BodyOf<K extends ActionKind> = K extends 'vote' ? VoteBody : MessageBody
 
@@ -34,6 +39,8 @@ export interface QueuedAction<K extends ActionKind = ActionKind> {
   label: string
   createdAt: number
   attempts: number
+  /** How many of those attempts met a 500. */
+  internalErrors?: number
   /** Not before this time (epoch ms). */
   nextAt: number
 }
@@ -91,7 +98,9 @@ export function newActionId(): string {
 }
 
 /** Statuses after which the same request may succeed later. */
-const retryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500
+const retryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 502
+/** How many times an action that met a 500 is sent in all before it is refused. */
+export const INTERNAL_ERROR_TRIES = 3
 
 /**
  * @example
@@ -306,7 +315,7 @@ export class Outbox {
       this.paused = true
       this.waitReason = 'unauthorized'
       this.opts.onUnauthorized()
-    } else if (retryable(status)) {
+    } else if (retryable(status) || (status === 500 && this.internalRetry(action))) {
       this.waitReason = status === 0 ? 'offline' : status === 429 ? 'rate_limited' : 'unavailable'
       action.nextAt = this.opts.now() + this.delay(action.attempts, retryAfter)
       this.retryAt = action.nextAt
@@ -322,6 +331,12 @@ export class Outbox {
     }
     this.changed()
     this.pump()
+  }
+
+  /** Whether an action that met a 500 gets another try (counted apart from outages). */
+  private internalRetry(action: QueuedAction): boolean {
+    action.internalErrors = (action.internalErrors ?? 0) + 1
+    return action.internalErrors < INTERNAL_ERROR_TRIES
   }
 
   /** Retry-After when the server gave one, else 1, 2, 4 ... s up to the cap; jittered either way. */

@@ -4,7 +4,9 @@
  * poll bars, the danmaku sky, the check-in counter, the join QR, the raffle draw, the
  * pause overlay, the light show and a note when the screen is not sure it is current.
  */
+import '../lib/zod-jitless.ts'
 import { html, LitElement, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit'
+import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Danmaku, Poll, Raffle, Snapshot } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { ServerClock } from '../lib/clock.ts'
@@ -17,6 +19,9 @@ import { diffDanmaku } from './danmaku-layer/feed.ts'
 import './join-qr/join-qr.ts'
 import { screenStyles } from './main.styles.ts'
 import './poll-bars/poll-bars.ts'
+import './qa-list/qa-list.ts'
+import type { ReactionBubbles } from './reaction-bubbles/reaction-bubbles.ts'
+import './reaction-bubbles/reaction-bubbles.ts'
 import type { RaffleDraw } from './raffle-draw/raffle-draw.ts'
 import './raffle-draw/raffle-draw.ts'
 import './shared/tween-number.ts'
@@ -29,12 +34,6 @@ export const WINNERS_PANEL_MS = 60_000
 const DRUM_ROLL_MAX_AGE_MS = 20_000
 /** How many of the already-sent messages fly when the screen first connects. */
 const INITIAL_DANMAKU = 3
-
-interface EventInfo {
-  slug: string
-  name: string
-  joinUrl: string
-}
 
 /** Starts the server clock with the page and stops it with the page. */
 class ClockController implements ReactiveController {
@@ -92,7 +91,7 @@ export class ScreenApp extends LitElement {
     raffleUp: { state: true },
   }
 
-  declare info: EventInfo | null
+  declare info: PublicEvent | null
   declare missing: boolean
   /** The most recent draw, for the winners card in the sidebar. */
   declare latestRaffle: Raffle | null
@@ -101,7 +100,15 @@ export class ScreenApp extends LitElement {
 
   private slug = slugFromPath()
   private urls = streamUrls(this.slug)
-  private live = new LiveController(this, { ...this.urls, onChange: (s) => this.onStream(s) })
+  private live = new LiveController(this, {
+    ...this.urls,
+    onChange: (s) => this.onStream(s),
+    onDelta: (d) => {
+      if (d.reactions && this.prev?.status !== 'paused') {
+        this.renderRoot.querySelector<ReactionBubbles>('gb-reaction-bubbles')?.add(d.reactions)
+      }
+    },
+  })
   private clockCtl = new ClockController(this)
   // Held for its side effect: it keeps the screen awake while this page is shown.
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: a reactive controller, registered by its constructor
@@ -142,7 +149,7 @@ export class ScreenApp extends LitElement {
 
   private async loadInfo() {
     for (let attempt = 0; !this.info; attempt++) {
-      const r = await api<EventInfo>('GET', `/api/events/${encodeURIComponent(this.slug)}`)
+      const r = await api<PublicEvent>('GET', `/api/events/${encodeURIComponent(this.slug)}`)
       if (r.ok) {
         this.info = r.body
         document.title = `${r.body.name} · Glowband screen`
@@ -255,7 +262,9 @@ export class ScreenApp extends LitElement {
         </div>
         ${badge(true)}`
     }
-    const poll = this.currentPoll(snap)
+    // An open poll takes the stage; else the Q&A board, if it has questions; else the last result.
+    const found = this.currentPoll(snap)
+    const poll = found && !found.open && snap.questions?.length ? null : found
     const winners = !this.raffleUp ? this.latestRaffle : null
     const overlaid = snap.status !== 'live' || this.raffleUp
     return html`
@@ -277,7 +286,9 @@ export class ScreenApp extends LitElement {
           ${
             poll
               ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
-              : html`<div class="card stage welcome">
+              : snap.questions?.length
+                ? html`<gb-qa-list class="card stage" .questions=${snap.questions} .max=${5}></gb-qa-list>`
+                : html`<div class="card stage welcome">
                 <div class="kicker">Welcome</div>
                 <h2>Send a message to this screen</h2>
                 <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
@@ -289,6 +300,7 @@ export class ScreenApp extends LitElement {
           </aside>
         </main>
       </div>
+      <gb-reaction-bubbles></gb-reaction-bubbles>
       <gb-raffle-draw @gb-raffle-closed=${() => (this.raffleUp = false)}></gb-raffle-draw>
       <gb-status-overlay .status=${snap.status} .message=${snap.message}></gb-status-overlay>
       ${overlaid ? badge(true) : nothing}

@@ -8,11 +8,11 @@ import { z } from 'zod'
 import { okSchema } from '../../../protocol/host.ts'
 import { eventScope } from '../../events/scope.ts'
 import { clientAddress } from '../../http/client-address.ts'
-import { badRequest, tooMany } from '../../http/errors.ts'
+import { badRequest } from '../../http/errors.ts'
 import { slugParams } from '../../http/params.ts'
 import { hostCookieName, setCookie } from '../../http/session.ts'
 import type { Runtime } from '../../runtime.ts'
-import { isHostSecret } from '../guard.ts'
+import { checkHostSecret } from '../guard.ts'
 import { ADMIN_PREFIX, hostScope } from '../scope.ts'
 
 const HOST_COOKIE_SECONDS = 24 * 60 * 60
@@ -23,12 +23,9 @@ export function sessionRoutes(rt: Runtime) {
     setCookie(hostCookieName(eventId), value, { maxAgeSeconds, secure, sameSite: 'Strict' })
   const signIn = new Elysia({ name: 'host-sign-in', prefix: ADMIN_PREFIX }).use(eventScope(rt)).post(
     '/session',
-    ({ event, body, set, request, server }) => {
-      const client = clientAddress(rt.config, request, server)
-      const failures = rt.hostLimits.failures
-      if (!failures.peek(client)) throw tooMany('too many wrong host secrets; wait a minute', 30)
-      if (!isHostSecret(body.secret, event)) {
-        failures.take(client)
+    async ({ event, body, set, request, server }) => {
+      // Under the same per-address guess limit as the guard (429 unchecked once spent).
+      if (!(await checkHostSecret(rt, event, body.secret, clientAddress(rt.config, request, server)))) {
         throw badRequest('wrong_secret', 'that host secret is not right', { secret: 'wrong' })
       }
       set.headers['set-cookie'] = hostCookie(

@@ -1,9 +1,10 @@
 /** The light show: upload a cue sheet, start and stop the show; cue sheets are public and immutable. */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
+import { findFlashViolation } from '../../../protocol/cue-limits.ts'
 import { cueSheetStoredSchema, showStoppedSchema } from '../../../protocol/host.ts'
 import { cueSheetSchema, showSchema } from '../../../protocol/index.ts'
-import { notFound } from '../../http/errors.ts'
+import { badRequest, notFound } from '../../http/errors.ts'
 import { slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
@@ -34,6 +35,9 @@ export const showRoutes = (rt: Runtime) =>
     .post(
       '/cue-sheets',
       async ({ event, body, set }) => {
+        // Three flashes a second at most (photosensitivity): refused here, not quietly capped on the phones.
+        const flash = findFlashViolation(body)
+        if (flash) throw badRequest('flash_limit', flash.message, { [`cues.${flash.cue}`]: flash.message })
         const hash = await rt.show.putCueSheet(event, body)
         set.status = 201
         return { hash, url: `/cues/${hash}.json` }

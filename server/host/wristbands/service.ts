@@ -15,6 +15,25 @@ import { generateCodes, hashCode, parseCode } from './codes.ts'
  */
 const INSERT_CHUNK = 10_000
 
+/**
+ * The advisory lock (with the event id) that puts one event's batch creations in a row,
+ * across every instance and the CLI: each reads the highest number and the labels, then
+ * inserts, so two at once chose the same range (a duplicate key, which answered 503). An
+ * advisory lock, not a lock on the event's row: the host's pause must never wait behind a
+ * batch of 100,000 wristbands being written.
+ */
+const BATCH_LOCK = 0x67627762 // "gbwb"
+
+/** The constraint a unique violation (SQLSTATE 23505) broke, from Postgres or PGlite, or null. */
+function uniqueViolation(err: unknown): string | null {
+  type Failure = { code?: unknown; constraint_name?: unknown; constraint?: unknown; cause?: unknown }
+  let e = err as Failure | undefined
+  for (let depth = 0; e && depth < 4; depth++, e = e.cause as Failure | undefined) {
+    if (e.code === '23505') return String(e.constraint_name ?? e.constraint ?? '')
+  }
+  return null
+}
+
 export interface BatchResult {
   batchId: number
   label: string
@@ -38,14 +57,15 @@ export class WristbandService {
     onProgress?: (done: number, total: number) => void,
   ): Promise<BatchResult> {
     const label = input.label ?? `batch-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`
-    const result = await this.db.transaction(async (tx) => {
+    const labelTaken = () =>
+      conflict('batch_exists', `batch "${label}" exists already; pass --add to add more wristbands to it`)
+    const written = this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${BATCH_LOCK}, ${event.id})`)
       const [existing] = await tx
         .select()
         .from(wristbandBatches)
         .where(and(eq(wristbandBatches.eventId, event.id), eq(wristbandBatches.label, label)))
-      if (existing && !input.addToExisting) {
-        throw conflict('batch_exists', `batch "${label}" exists already; pass --add to add more wristbands to it`)
-      }
+      if (existing && !input.addToExisting) throw labelTaken()
       const [{ next }] = await tx
         .select({ next: sql<number>`coalesce(max(${wristbands.number}), 0) + 1` })
         .from(wristbands)
@@ -102,6 +122,14 @@ export class WristbandService {
         .insert(auditLog)
         .values({ eventId: event.id, action: 'wristbands.create', detail: { label, count: input.count, firstNumber } })
       return { batchId, label, firstNumber, rows }
+    })
+    const result = await written.catch((err) => {
+      // Behind the lock these cannot race; should a writer without it (an older CLI) get in
+      // between, the answer is still the clear 409 it deserves, never a 503.
+      const constraint = uniqueViolation(err)
+      if (constraint === null) throw err
+      if (constraint.includes('label')) throw labelTaken()
+      throw conflict('numbers_taken', 'those wristband numbers were taken meanwhile; try again')
     })
     if (result.rows.length) {
       await this.counters.addWristbands(

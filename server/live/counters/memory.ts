@@ -376,6 +376,11 @@ export class MemoryCounters implements LiveCounters {
     return out
   }
 
+  /** One interaction's counts and responses, for the engagement store beside this one (memory.ts of ../engagement). */
+  peekInteraction(eventId: number, interactionId: number) {
+    return this.events.get(eventId)?.interactions.get(interactionId)
+  }
+
   async readLive(eventId: number, feedCursor: number, askHidden: number[]): Promise<LiveRead> {
     const e = this.ev(eventId)
     const feed = e.feed.filter((f) => f.cursor > feedCursor).map((f) => f.d)

@@ -22,6 +22,16 @@ export type QueueItem =
     }
   | { t: 'message'; id: number; number: number; text: string; state: 'visible' | 'held'; at: number }
   | { t: 'moderate'; id: number; state: 'visible' | 'hidden'; at: number }
+  | { t: 'question'; id: number; number: number; text: string; state: 'visible' | 'held'; at: number }
+  /** A question's whole moderation state after a host's change (so a replay changes nothing). */
+  | {
+      t: 'questionState'
+      id: number
+      state: 'held' | 'visible' | 'hidden'
+      pinned: boolean
+      answered: boolean
+      at: number
+    }
 
 export interface QueueEntry {
   /** The backend's id, for acknowledging. */

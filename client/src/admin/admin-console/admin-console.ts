@@ -2,6 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { slugFromPath } from '../../lib/api.ts'
 import { LiveController, type LiveStream, streamUrls } from '../../lib/live-stream.ts'
 import '../moderation-panel/moderation-panel.ts'
+import '../qa-panel/qa-panel.ts'
 import '../overview-panel/overview-panel.ts'
 import '../poll-manager/poll-manager.ts'
 import '../raffle-panel/raffle-panel.ts'
@@ -14,7 +15,7 @@ import type { WristbandBatch } from '../wristband-panel/wristband-panel.ts'
 import '../wristband-panel/wristband-panel.ts'
 import { consoleStyles } from './admin-console.styles.ts'
 
-type Tab = 'overview' | 'polls' | 'moderation' | 'raffles' | 'show' | 'wristbands'
+type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'raffles' | 'show' | 'wristbands'
 /** phone: one column; laptop: overview + tabs; wide: moderation gets its own column. */
 type Layout = 'phone' | 'laptop' | 'wide'
 
@@ -196,6 +197,12 @@ export class AdminConsole extends LitElement {
         badge: held ? html`<span class="badge badge-warn">${held} held</span>` : nothing,
       })
     }
+    const heldQuestions = admin?.heldQuestions?.length ?? 0
+    tabs.push({
+      id: 'qa',
+      label: 'Q&A',
+      badge: heldQuestions ? html`<span class="badge badge-warn">${heldQuestions} held</span>` : nothing,
+    })
     tabs.push({
       id: 'raffles',
       label: 'Raffles',
@@ -276,6 +283,17 @@ export class AdminConsole extends LitElement {
               ${moderation}
             </section>`
         }
+        <section class="panel" id="panel-qa" role="tabpanel" aria-labelledby="tab-qa" ?hidden=${!shown('qa')}>
+          <gb-qa-panel
+            .slug=${this.slug}
+            .questions=${s?.questions ?? []}
+            .held=${admin?.heldQuestions ?? []}
+            .settings=${this.event?.settings ?? null}
+            @gb-settings-saved=${(e: CustomEvent<EventSettings>) => {
+              if (this.event) this.event = { ...this.event, settings: e.detail }
+            }}
+          ></gb-qa-panel>
+        </section>
         <section class="panel" id="panel-raffles" role="tabpanel" aria-labelledby="tab-raffles" ?hidden=${!shown('raffles')}>
           <gb-raffle-panel .slug=${this.slug} .raffles=${s?.raffles ?? []}></gb-raffle-panel>
         </section>

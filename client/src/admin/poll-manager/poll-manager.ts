@@ -1,5 +1,6 @@
 import { html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
+import type { CreatedPoll } from '../../../../protocol/host.ts'
 import type { Poll } from '../../../../protocol/index.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
@@ -10,12 +11,6 @@ export const MIN_OPTIONS = 2
 export const MAX_OPTIONS = 12
 const QUESTION_MAX = 200
 const OPTION_MAX = 100
-
-interface CreatedPoll {
-  id: number
-  question: string
-  options: { id: number; label: string }[]
-}
 
 /**
  * Polls: write one (2-12 options), open it, watch the votes come in, close it. The

@@ -1,14 +1,10 @@
 import { css, html, LitElement } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
+import type { HostRaffle } from '../../../../protocol/host.ts'
 import type { Raffle } from '../../../../protocol/index.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
-
-interface CreatedRaffle extends Raffle {
-  winnersWanted: number
-  rules: { excludePreviousWinners: boolean }
-}
 
 /** What the draw's refusals mean for the host, in place of the server's terse text. */
 const DRAW_MESSAGES = {
@@ -42,7 +38,7 @@ export class RafflePanel extends LitElement {
    * Winners wanted and rules, known only from the create answer: the snapshot carries
    * neither, so raffles created before this page loaded show without them.
    */
-  private details = new Map<number, CreatedRaffle>()
+  private details = new Map<number, HostRaffle>()
   /** Draw answers, shown until the stream brings the same result (a tick later). */
   private drawn = new Map<number, Raffle>()
 
@@ -140,7 +136,7 @@ export class RafflePanel extends LitElement {
       return
     }
     const body = { name, winners, rules: { excludePreviousWinners: this.exclude } }
-    const r = await this.actions.run<CreatedRaffle>(
+    const r = await this.actions.run<HostRaffle>(
       'create',
       () => hostApi(this.slug, 'POST', '/raffles', body),
       (b) => `“${b.name}” is ready to draw`,

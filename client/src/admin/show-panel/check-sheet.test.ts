@@ -32,4 +32,11 @@ describe('checking a cue sheet before upload', () => {
     expect(checkCueSheet('').ok).toBe(false)
     expect(checkCueSheet('{"name":"x","cues":[]}').ok).toBe(false)
   })
+
+  test('refuses a sheet over the flash limit before the upload, naming the cue', () => {
+    const cues = Array.from({ length: 8 }, (_, i) => ({ at: i * 100, color: i % 2 ? 'black' : 'white' }))
+    const r = checkCueSheet(JSON.stringify({ name: 'strobe', cues }))
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.errors[0]).toStartWith('cues[6] (at 600 ms')
+  })
 })

@@ -1,4 +1,5 @@
 /** Checks pasted or uploaded cue sheet JSON with the server's own schema, before upload. */
+import { findFlashViolation } from '../../../../protocol/cue-limits.ts'
 import { type CueSheet, cueSheetSchema } from '../../../../protocol/index.ts'
 import { showEndsAt } from '../../lib/cues.ts'
 
@@ -38,6 +39,8 @@ export function checkCueSheet(text: string): SheetCheck {
   }
   const sheet = parsed.data
   if (!sheet.cues.length) return { ok: false, errors: ['cues: the sheet has no cues'] }
+  const flash = findFlashViolation(sheet)
+  if (flash) return { ok: false, errors: [flash.message] }
   const end = showEndsAt(sheet, 0)
   return {
     ok: true,

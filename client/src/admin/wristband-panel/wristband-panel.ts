@@ -1,18 +1,12 @@
 import { css, html, LitElement, nothing } from 'lit'
+import type { WristbandBatch } from '../../../../protocol/host.ts'
 import type { ApiResult } from '../../lib/api.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
 import { Actions, adminBase, CSRF_HEADERS, hostApi } from '../shared/host-api.ts'
 import { describeNumbers, parseNumbers } from './parse-numbers.ts'
 
-/** One row of `GET .../wristbands`. */
-export interface WristbandBatch {
-  label: string
-  firstNumber: number
-  count: number
-  createdAt: string
-  revoked: number
-}
+export type { WristbandBatch }
 
 /**
  * Fetches a host download (it needs the host cookie, so a plain link would not do) and

@@ -22,7 +22,6 @@ export class LightShowController implements ReactiveController {
   private sheet: CueSheet | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
   private raf = 0
-  private clockStarted = false
   private lastColor = ''
   private lastOpacity = -1
   private motion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null
@@ -35,12 +34,23 @@ export class LightShowController implements ReactiveController {
     this.clock = new ServerClock(timeUrl)
   }
 
-  hostConnected() {}
+  /** The clock runs while the page is open, so it has converged by the time a show starts. */
+  hostConnected() {
+    this.clock.start()
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisible)
+  }
 
   hostDisconnected() {
     this.halt()
     this.clock.stop()
-    this.clockStarted = false
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisible)
+  }
+
+  /** Back from sleep or another tab: timers were held back, so paint where the show is now. */
+  private onVisible = () => {
+    if (document.visibilityState !== 'visible' || !this.sheet) return
+    this.halt()
+    this.tick()
   }
 
   /** Follows the snapshot's `show`; call it on every snapshot change (same show: nothing happens). */
@@ -52,10 +62,6 @@ export class LightShowController implements ReactiveController {
     this.halt()
     this.paint('', 0)
     if (!show) return
-    if (!this.clockStarted) {
-      this.clockStarted = true
-      this.clock.start()
-    }
     void this.load(show)
   }
 
@@ -65,6 +71,9 @@ export class LightShowController implements ReactiveController {
         const res = await fetch(show.cueSheet)
         const parsed = cueSheetSchema.safeParse(await res.json())
         if (!parsed.success) return
+        // A late joiner or a reload paints the cue of the moment, so not before the clock
+        // knows the server's time (a phone clock seconds off would show the wrong cue).
+        await this.clock.whenSynced(3000)
         if (this.show !== show) return
         this.sheet = { ...parsed.data, cues: parsed.data.cues.slice().sort((a, b) => a.at - b.at) }
         this.tick()
@@ -109,8 +118,8 @@ export class LightShowController implements ReactiveController {
       wait = Math.min(next ? next.at - t : Infinity, ends, t < 0 ? -t : Infinity)
       if (wait === Infinity) return
     }
-    // At least every few seconds: the clock may have been corrected meanwhile.
-    this.timer = setTimeout(this.tick, Math.max(1, Math.min(wait + 1, 5000)))
+    // At least every second: the clock's estimate may have been refined meanwhile.
+    this.timer = setTimeout(this.tick, Math.max(1, Math.min(wait + 1, 1000)))
   }
 
   private paint(color: string, opacity: number) {
