@@ -91,6 +91,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     reclaimIdleMs: 15_000,
   })
   directory.drain = (eventId) => flusher.drain(eventId)
+  directory.leases = live.leases
   const tickers = new Tickers(live, log, {
     owner: config.INSTANCE_ID,
     tickMs: config.TICK_MS,

@@ -32,6 +32,7 @@ import type { Logger } from '../lib/logger.ts'
 import { LruMap } from '../lib/lru.ts'
 import type { EventSeed, LiveCounters } from '../live/counters/types.ts'
 import type { EngagementSeed, LiveEngagement } from '../live/engagement/types.ts'
+import type { Leases } from '../live/leases/types.ts'
 
 export interface EventRecord {
   id: number
@@ -66,12 +67,23 @@ const MISSES_CACHED = 1000
 /** The drain step the directory runs before a rebuild, so queued actions count. */
 export type Drainer = (eventId: number) => Promise<void>
 
+/** How long one rebuild may hold the event's rebuild lease, and how long another waits for it. */
+const REBUILD_LEASE_MS = 60_000
+
 export class EventDirectory {
   private cache = new LruMap<string, { at: number; event: EventRecord }>(EVENTS_CACHED)
   private misses = new LruMap<string, number>(MISSES_CACHED)
-  private loaded = new Map<number, number>()
+  /** When each event was last found loaded, and under which generation of the counter layer. */
+  private loaded = new Map<number, { at: number; generation: number }>()
   private loading = new Map<number, Promise<void>>()
   drain: Drainer = async () => {}
+  /**
+   * The deployment's leases (set by the runtime): one rebuild of an event at a time across
+   * all instances. Two at once could each read Postgres before the other's accepted actions
+   * were flushed and load counts without them.
+   */
+  leases: Leases | null = null
+  private readonly owner = `rebuild-${randomBytes(6).toString('hex')}`
 
   constructor(
     private db: Database,
@@ -207,13 +219,15 @@ export class EventDirectory {
 
   /**
    * Makes sure the counter layer holds this event. Cheap when it does: the answer is
-   * remembered for a second, so a Redis restart is noticed within a second.
+   * remembered for a second, and forgotten at once when the connection to Redis was lost,
+   * so no guest action reaches a restarted Redis before its state is checked (and rebuilt).
    */
   async ensureLoaded(eventId: number, force = false): Promise<void> {
     const checked = this.loaded.get(eventId)
-    if (!force && checked && Date.now() - checked < 1000) return
+    const generation = this.counters.generation()
+    if (!force && checked && checked.generation === generation && Date.now() - checked.at < 1000) return
     if (!force && (await this.counters.isLoaded(eventId))) {
-      this.loaded.set(eventId, Date.now())
+      this.loaded.set(eventId, { at: Date.now(), generation })
       return
     }
     let pending = this.loading.get(eventId)
@@ -222,16 +236,34 @@ export class EventDirectory {
       this.loading.set(eventId, pending)
     }
     await pending
-    this.loaded.set(eventId, Date.now())
+    this.loaded.set(eventId, { at: Date.now(), generation })
   }
 
   private async rebuild(eventId: number) {
     const started = performance.now()
-    // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
-    await this.drain(eventId)
-    await this.counters.loadEvent(eventId, await this.seed(eventId))
-    if (this.engagement) await this.engagement.load(eventId, await this.engagementSeed(eventId))
-    this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
+    const lease = `rebuild:${eventId}`
+    const leases = this.leases
+    if (leases) {
+      const deadline = Date.now() + REBUILD_LEASE_MS
+      while (!(await leases.acquire(lease, this.owner, REBUILD_LEASE_MS))) {
+        if (Date.now() > deadline) throw new Error(`event ${eventId} is being rebuilt elsewhere for too long`)
+        await Bun.sleep(50)
+      }
+    }
+    try {
+      // Another instance may have just rebuilt it: no guest action was taken meanwhile
+      // (they all wait for a loaded state), so a second rebuild would only cost time.
+      if (leases && (await this.counters.isLoaded(eventId))) return
+      // Whatever the queue still holds goes to Postgres first, so the rebuilt counters include it.
+      await this.drain(eventId)
+      // The engagement store first: the counters' load marks the event loaded, and guest
+      // actions go ahead from then on.
+      if (this.engagement) await this.engagement.load(eventId, await this.engagementSeed(eventId))
+      await this.counters.loadEvent(eventId, await this.seed(eventId))
+      this.log.info('live state loaded from postgres', { eventId, ms: Math.round(performance.now() - started) })
+    } finally {
+      if (leases) await leases.release(lease, this.owner).catch(() => {})
+    }
   }
 
   /** The questions and bans of an event, from Postgres. */

@@ -152,6 +152,10 @@ export interface TickerStats {
 export class Tickers {
   readonly stats: TickerStats = { ticks: 0, deltas: 0, owned: new Set() }
   private states = new Map<number, TickerState>()
+  /** Events whose log came back behind this ticker's state: the next append goes on from ours. */
+  private ahead = new Set<number>()
+  /** Events whose last tick failed (Redis away): the log is looked at again before going on. */
+  private failed = new Set<number>()
   private events = new Set<number>()
   private timer: ReturnType<typeof setInterval> | null = null
   private inFlight = false
@@ -204,6 +208,17 @@ export class Tickers {
         this.log.info('ticker lease taken', { eventId, owner })
       }
       let state = this.states.get(eventId)
+      if (state && this.failed.has(eventId)) {
+        // Back after a failure: the log may have lost everything (a new history at a fresh
+        // epoch), come back behind us (ours goes on), or gone further (someone else's).
+        const logged = parseTickerState(await this.live.log.state(eventId))
+        if (!logged) state = undefined
+        else if (logged.snapshot.seq < state.snapshot.seq) this.ahead.add(eventId)
+        else if (logged.snapshot.seq > state.snapshot.seq) state = logged
+        if (state) this.states.set(eventId, state)
+        else this.states.delete(eventId)
+      }
+      this.failed.delete(eventId)
       if (!state) {
         // No state in the log: a new history, at a fresh epoch.
         state = parseTickerState(await this.live.log.state(eventId)) ?? newHistory()
@@ -219,16 +234,35 @@ export class Tickers {
         this.states.set(eventId, next)
         return
       }
-      const ok = await this.live.log.append(eventId, owner, delta.seq, JSON.stringify(delta), JSON.stringify(next))
+      const ahead = this.ahead.has(eventId)
+      const ok = await this.live.log.append(
+        eventId,
+        owner,
+        delta.seq,
+        JSON.stringify(delta),
+        JSON.stringify(next),
+        ahead,
+      )
       if (ok) {
         this.states.set(eventId, next)
+        this.ahead.delete(eventId)
         this.stats.deltas++
-      } else {
-        // Lost the lease or someone else appended: start again from the log's state.
-        this.states.delete(eventId)
+        if (ahead) this.log.warn('delta log came back behind the ticker; its history goes on', { eventId })
+        return
       }
+      this.ahead.delete(eventId)
+      // The log went back behind what this ticker appended (its Redis lost its last writes):
+      // the clients saw our history, so it goes on from our state, not from the log's
+      // older one under sequence numbers they already had.
+      const logged = parseTickerState(await this.live.log.state(eventId))
+      if (!ahead && logged && logged.snapshot.seq < state.snapshot.seq) this.ahead.add(eventId)
+      // Lost the lease or someone else appended: start again from the log's state.
+      else this.states.delete(eventId)
     } catch (err) {
-      this.states.delete(eventId)
+      // The state is kept through an outage (Redis down): it is the history the clients
+      // saw, and the log may come back behind it. If an append did go through unanswered,
+      // the next one is refused and the state is read again from the log.
+      this.failed.add(eventId)
       this.log.debug('tick failed', { eventId, error: String(err) })
     }
   }

@@ -197,8 +197,9 @@ describe('failure contract', async () => {
       const snap = await until(
         async () => {
           const s = (await (await fetch(`${server.url}/api/events/demo/snapshot`)).json()).snapshot
+          // Right after a rebuild the snapshot may not hold the poll yet: look again.
           const p = s.polls.find((x: { id: number }) => x.id === poll.id)
-          return p.options[1].votes === 1 ? s : null
+          return p?.options[1].votes === 1 ? s : null
         },
         10_000,
         100,

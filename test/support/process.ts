@@ -31,13 +31,16 @@ export interface ServerProcess {
 
 export async function startServerProcess(
   env: Record<string, string>,
-  opts: { port?: number; args?: string[]; timeoutMs?: number } = {},
+  opts: { port?: number; args?: string[]; timeoutMs?: number; unset?: string[] } = {},
 ): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort())
   let stderr = ''
+  const inherited = { ...process.env }
+  // Variables the child must not see at all (DATABASE_URL for an embedded server).
+  for (const name of opts.unset ?? []) delete inherited[name]
   const proc = Bun.spawn([process.execPath, 'server/index.ts', ...(opts.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    env: { ...inherited, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdout: 'pipe',
     stderr: 'pipe',
   })

@@ -12,7 +12,8 @@ export class PrivateRedis {
   readonly dir = mkdtempSync(join(tmpdir(), 'gb-redis-'))
   port = 0
 
-  constructor(private opts: { aof: boolean }) {}
+  /** `fsync`: the AOF's appendfsync (default always; everysec is Redis' default, losing up to a second). */
+  constructor(private opts: { aof: boolean; fsync?: 'always' | 'everysec' }) {}
 
   get url() {
     return `redis://127.0.0.1:${this.port}`
@@ -20,7 +21,9 @@ export class PrivateRedis {
 
   async start() {
     this.port ||= await freePort()
-    const persistence = this.opts.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
+    const persistence = this.opts.aof
+      ? ['--appendonly', 'yes', '--appendfsync', this.opts.fsync ?? 'always']
+      : ['--appendonly', 'no']
     this.proc = Bun.spawn(
       [
         'redis-server',

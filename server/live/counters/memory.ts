@@ -118,6 +118,8 @@ export class MemoryCounters implements LiveCounters {
   ) {
     this.messagesKept = Math.max(1, Math.floor(opts.messagesKept ?? MESSAGES_KEPT))
     this.loggedFeedCursor = opts.loggedFeedCursor ?? (() => 0)
+    // actionIds answered before a crash: a phone sending one again must change nothing.
+    for (const [key, hit] of queue.rememberedActions()) this.expiring.set(key, hit)
     this.sweeper = setInterval(() => this.sweep(), 60_000)
     this.sweeper.unref?.()
   }
@@ -166,6 +168,10 @@ export class MemoryCounters implements LiveCounters {
 
   async isLoaded(eventId: number) {
     return this.loaded.has(eventId)
+  }
+
+  generation() {
+    return 0
   }
 
   async loadEvent(eventId: number, seed: EventSeed) {
@@ -295,7 +301,11 @@ export class MemoryCounters implements LiveCounters {
     const e = this.ev(eventId)
     if (!r.byHost && (!e.numbers.has(r.number) || e.revoked.has(r.number))) return { ok: false, error: 'revoked' }
     const actionKey = `a:${eventId}:${r.number}:${r.actionId}`
-    if (this.getExpiring(actionKey, r.now) !== undefined) return { ok: true, duplicate: true }
+    if (this.getExpiring(actionKey, r.now) !== undefined) {
+      // The first may still be in the group being synced: this answer waits for it too.
+      await this.queue.durable()
+      return { ok: true, duplicate: true }
+    }
     const live = e.interactions.get(r.interactionId)
     if (!live) return { ok: false, error: 'unknown_interaction' }
     const { def } = live
@@ -319,17 +329,24 @@ export class MemoryCounters implements LiveCounters {
         for (const k of r.keys) bump(live.counts, k, 1)
       }
       if (r.slot) indexSlot(e, r.number, `${r.interactionId}:${r.slot}`, r.response !== null)
-      this.queue.push(eventId, {
-        t: 'response',
-        interactionId: r.interactionId,
-        number: r.number,
-        slot: r.slot,
-        response: r.response,
-        rev: ++e.rev,
-        at: r.now,
-      })
+      this.expiring.set(actionKey, [1, r.now + ACTION_TTL_MS])
+      this.queue.push(
+        eventId,
+        {
+          t: 'response',
+          interactionId: r.interactionId,
+          number: r.number,
+          slot: r.slot,
+          response: r.response,
+          rev: ++e.rev,
+          at: r.now,
+        },
+        { key: actionKey, value: 1, expiresAt: r.now + ACTION_TTL_MS },
+      )
+    } else {
+      this.expiring.set(actionKey, [1, r.now + ACTION_TTL_MS])
+      this.queue.rememberAction(actionKey, 1, r.now + ACTION_TTL_MS)
     }
-    this.expiring.set(actionKey, [1, r.now + ACTION_TTL_MS])
     await this.queue.durable()
     return { ok: true, duplicate: false }
   }
@@ -339,14 +356,22 @@ export class MemoryCounters implements LiveCounters {
     if (!e.numbers.has(m.number) || e.revoked.has(m.number)) return { ok: false, error: 'revoked' }
     const actionKey = `a:${eventId}:${m.number}:${m.actionId}`
     const seen = this.getExpiring<{ id: number; held: boolean }>(actionKey, m.now)
-    if (seen) return { ok: true, id: seen.id, held: seen.held, duplicate: true }
+    if (seen) {
+      await this.queue.durable()
+      return { ok: true, id: seen.id, held: seen.held, duplicate: true }
+    }
     if (this.overLimit(`rm:${eventId}:${m.number}`, m.limit, m.now)) return { ok: false, error: 'rate_limited' }
     const id = ++e.messageSeq
     const state = m.held ? 'held' : 'visible'
     this.remember(e, id, { number: m.number, text: m.text, state, at: m.now })
     if (!m.held) this.publish(e, { id, text: m.text, number: m.number })
-    this.queue.push(eventId, { t: 'message', id, number: m.number, text: m.text, state, at: m.now })
-    this.expiring.set(actionKey, [{ id, held: m.held }, m.now + ACTION_TTL_MS])
+    const seenAs = { id, held: m.held }
+    this.expiring.set(actionKey, [seenAs, m.now + ACTION_TTL_MS])
+    this.queue.push(
+      eventId,
+      { t: 'message', id, number: m.number, text: m.text, state, at: m.now },
+      { key: actionKey, value: seenAs, expiresAt: m.now + ACTION_TTL_MS },
+    )
     await this.queue.durable()
     return { ok: true, id, held: m.held, duplicate: false }
   }

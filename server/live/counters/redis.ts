@@ -10,6 +10,16 @@
  * and `feed` (sorted sets of message ids: see MESSAGE_HELPERS in scripts.ts), `feedseq`,
  * `msgseq`, `raffles`, `loaded`, `a:<number>:<actionId>` and `rr|rm:<number>:<bucket>`.
  * The write queue (`q`) and the delta log (`log`, `logseq`, `state`) share the hash tag.
+ *
+ * A Redis that lost state: `loaded` holds the run_id of the Redis process that loaded the
+ * event, and the state counts as loaded only for that same process. A Redis restarted
+ * with AOF everysec may have lost its last second, which the flusher may already have
+ * written to Postgres: message ids and revisions behind Postgres' (new danmaku would be
+ * dropped as replays of the rows they collide with, changed votes refused as stale) and
+ * counts without those votes. So after every restart the event is rebuilt from Postgres
+ * plus the queue (which seeds `msgseq` and `rev` from Postgres' maxima), before any
+ * guest action is taken: every instance counts its reconnects (`generation`), and the
+ * event directory asks again after one.
  */
 import type Redis from 'ioredis'
 import type { AdminView, Danmaku, Raffle, Show, Status } from '../../../protocol/index.ts'
@@ -17,7 +27,9 @@ import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket 
 import { checkExec, chunks, type RedisKeys, runScript } from '../redis-support.ts'
 import {
   CHECKIN,
+  IS_LOADED,
   LOAD_RESET,
+  MARK_LOADED,
   MESSAGE,
   MODERATE,
   READ_LIVE,
@@ -71,6 +83,7 @@ type Multi = ReturnType<Redis['multi']>
 
 export class RedisCounters implements LiveCounters {
   private readonly messagesKept: number
+  private connections = 0
 
   constructor(
     private redis: Redis,
@@ -78,6 +91,12 @@ export class RedisCounters implements LiveCounters {
     opts: RedisCountersOptions = {},
   ) {
     this.messagesKept = Math.max(1, Math.floor(opts.messagesKept ?? MESSAGES_KEPT))
+    // Whatever comes after a lost connection may be another Redis process.
+    redis.on('close', () => this.connections++)
+  }
+
+  generation() {
+    return this.connections
   }
 
   private key(eventId: number, name: string) {
@@ -85,7 +104,7 @@ export class RedisCounters implements LiveCounters {
   }
 
   async isLoaded(eventId: number) {
-    return (await this.redis.exists(this.key(eventId, 'loaded'))) === 1
+    return (await runScript(this.redis, IS_LOADED, [this.key(eventId, 'loaded')], [])) === 1
   }
 
   async loadEvent(eventId: number, seed: EventSeed) {
@@ -160,7 +179,8 @@ export class RedisCounters implements LiveCounters {
       m.zadd(k('mids'), ...part.flatMap((x) => [x.id, String(x.id)]))
     }
     for (const r of seed.raffles) m.hset(k('raffles'), String(r.id), JSON.stringify(r))
-    m.set(k('loaded'), '1')
+    // Last, in the same transaction: loaded by this very Redis process.
+    m.eval(MARK_LOADED.lua, 1, k('loaded'))
     checkExec(await m.exec())
   }
 

@@ -325,6 +325,32 @@ return out
  * KEYS: idefs, feedseq, state, msgseq, rev, then every other state key to delete
  * ARGV: base, maxMessageId, maxRev
  */
+/** The run_id of this Redis process: it changes with every restart. */
+const RUN_ID = `local runId = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')`
+
+/**
+ * Whether the event was loaded by this Redis process (see "A Redis that lost state" in redis.ts).
+ * KEYS: loaded   Returns 1 or 0.
+ */
+export const IS_LOADED = lua(
+  'isLoaded',
+  `
+${RUN_ID}
+if redis.call('GET', KEYS[1]) == runId then return 1 end
+return 0
+`,
+)
+
+/** Marks the event as loaded by this Redis process. KEYS: loaded */
+export const MARK_LOADED = lua(
+  'markLoaded',
+  `
+${RUN_ID}
+redis.call('SET', KEYS[1], runId)
+return 1
+`,
+)
+
 export const LOAD_RESET = lua(
   'loadReset',
   `

@@ -145,8 +145,18 @@ export interface LiveRead {
 
 export interface LiveCounters {
   // ---- event state (host side) ----
-  /** Whether this event's live state exists (false after a Redis restart without persistence). */
+  /**
+   * Whether this event's live state exists and is whole: false after a Redis restart
+   * without persistence, and after any restart of Redis at all, since with AOF everysec it
+   * may come back a second behind what Postgres already holds (see counters/redis.ts).
+   */
   isLoaded(eventId: number): Promise<boolean>
+  /**
+   * A number that changes whenever the live state may have changed behind this process's
+   * back (the connection to Redis was lost); an `isLoaded` answer holds only while it stays
+   * the same. The in-process backend never changes it.
+   */
+  generation(): number
   /** Replaces the live state from Postgres (start-up, recovery); the delta log and queue stay. */
   loadEvent(eventId: number, seed: EventSeed): Promise<void>
   addWristbands(eventId: number, entries: WristbandEntry[]): Promise<void>

@@ -25,11 +25,11 @@ export class MemoryDeltaLog implements DeltaLog {
     return l
   }
 
-  async append(eventId: number, owner: string, seq: number, deltaJson: string, stateJson: string) {
+  async append(eventId: number, owner: string, seq: number, deltaJson: string, stateJson: string, ahead = false) {
     if (!this.leases.holds(`ticker:${eventId}`, owner)) return false
     const log = this.log(eventId)
     const last = log.entries[log.entries.length - 1]?.seq
-    if (last !== undefined && seq !== last + 1) return false
+    if (last !== undefined && seq !== last + 1 && !(ahead && seq > last + 1)) return false
     log.entries.push({ seq, json: deltaJson })
     if (log.entries.length > this.retention) log.entries.splice(0, log.entries.length - this.retention)
     log.state = stateJson

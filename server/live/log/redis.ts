@@ -14,8 +14,9 @@ const TAIL_COUNT = 1000
 const IDLE_BLOCKING_KEPT = 16
 
 /**
- * Appends one delta, fenced by the ticker lease and by the sequence (an empty log takes any).
- * KEYS: lease, logseq, log, state   ARGV: owner, seq, deltaJson, stateJson, retention
+ * Appends one delta, fenced by the ticker lease and by the sequence (an empty log takes any;
+ * with ARGV[6] = '1' any seq above the last, see DeltaLog.append).
+ * KEYS: lease, logseq, log, state   ARGV: owner, seq, deltaJson, stateJson, retention, ahead
  * Returns 1 if appended, else 0.
  */
 const APPEND = lua(
@@ -23,7 +24,9 @@ const APPEND = lua(
   `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local last = redis.call('GET', KEYS[2])
-if last and tonumber(ARGV[2]) ~= tonumber(last) + 1 then return 0 end
+if last and tonumber(ARGV[2]) ~= tonumber(last) + 1 then
+  if ARGV[6] ~= '1' or tonumber(ARGV[2]) <= tonumber(last) then return 0 end
+end
 redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[5], ARGV[2] .. '-1', 'd', ARGV[3])
 redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[2])
@@ -45,13 +48,13 @@ export class RedisDeltaLog implements DeltaLog {
     private retention: number,
   ) {}
 
-  async append(eventId: number, owner: string, seq: number, deltaJson: string, stateJson: string) {
+  async append(eventId: number, owner: string, seq: number, deltaJson: string, stateJson: string, ahead = false) {
     const k = (name: string) => this.keys.of(eventId, name)
     const r = await runScript(
       this.redis,
       APPEND,
       [k('lease'), k('logseq'), k('log'), k('state')],
-      [owner, String(seq), deltaJson, stateJson, this.retention],
+      [owner, String(seq), deltaJson, stateJson, this.retention, ahead ? '1' : '0'],
     )
     return r === 1
   }

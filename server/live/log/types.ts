@@ -23,9 +23,19 @@ export interface DeltaLog {
   /**
    * Appends the delta for `seq` and the state after it (JSON), atomically, only while
    * `owner` holds the event's `ticker:<event>` lease and `seq` follows the log's last one
-   * (any seq starts an empty log).
+   * (any seq starts an empty log). With `ahead`, also a `seq` beyond the log's next one:
+   * the ticker's own history went further than the log that came back (its Redis lost its
+   * last writes), and the clients saw that history, so it goes on rather than a second
+   * history under the same sequence numbers.
    */
-  append(eventId: number, owner: string, seq: number, deltaJson: string, stateJson: string): Promise<boolean>
+  append(
+    eventId: number,
+    owner: string,
+    seq: number,
+    deltaJson: string,
+    stateJson: string,
+    ahead?: boolean,
+  ): Promise<boolean>
   /** The state stored with the log's last entry, or null for a log with none. */
   state(eventId: number): Promise<string | null>
   /** Entries with seq > afterSeq, oldest first, up to `limit`. */

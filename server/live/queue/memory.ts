@@ -4,9 +4,13 @@
  * the guest's 202 waits for it, so a crash loses nothing that was acknowledged. Entries
  * left in the file at start are the queue again, and the flusher writes them to Postgres.
  *
- * The file holds one JSON array per line: ["p", event, id, item] pushes an entry,
- * ["a", event, [ids]] acknowledges, ["d", event, [ids], reason] sets entries aside. It is
- * rewritten with only the open entries at start and whenever acknowledged lines dominate.
+ * The file holds one JSON array per line: ["p", event, id, item] pushes an entry (with
+ * the actionId that made it appended: key, value, expiresAt, so both or neither survive),
+ * ["a", event, [ids]] acknowledges, ["d", event, [ids], reason] sets entries aside, and
+ * ["k", 0, key, value, expiresAt] remembers an actionId the counters answered (so a phone
+ * that sends an action again after a crash, having had no answer, is not counted twice).
+ * It is rewritten with only the open entries and the unexpired actionIds at start and
+ * whenever acknowledged lines dominate.
  */
 import { AppendLog } from './append-log.ts'
 import { DEAD_LETTERS_KEPT, type DeadLetter, type QueueEntry, type QueueItem, type WriteQueue } from './types.ts'
@@ -25,13 +29,20 @@ interface EventQueue {
   dead: DeadLetter[]
 }
 
-type WalLine = ['p', number, number, QueueItem] | ['a', number, number[]] | ['d', number, number[], string]
+type WalLine =
+  | ['p', number, number, QueueItem]
+  | ['p', number, number, QueueItem, string, unknown, number]
+  | ['a', number, number[]]
+  | ['d', number, number[], string]
+  | ['k', 0, string, unknown, number]
 
 /** Rewrite the file once it holds this many bytes more than its open entries need. */
 const COMPACT_BYTES = 64 * 1024 * 1024
 
 export class MemoryQueue implements WriteQueue {
   private queues = new Map<number, EventQueue>()
+  /** actionIds answered, with what they were answered and until when (only with a file). */
+  private actions = new Map<string, [unknown, number]>()
   private openBytes = 0
   private compacting: Promise<void> | null = null
 
@@ -53,9 +64,14 @@ export class MemoryQueue implements WriteQueue {
       } catch {
         continue
       }
+      if (entry[0] === 'k') {
+        if (entry[4] > Date.now()) queue.actions.set(entry[2], [entry[3], entry[4]])
+        continue
+      }
       const q = queue.queue(entry[1])
       if (entry[0] === 'p') {
         q.records.set(entry[2], { id: entry[2], item: entry[3], consumer: null, claimedAt: 0 })
+        if (entry.length === 7 && entry[6] > Date.now()) queue.actions.set(entry[4], [entry[5], entry[6]])
         q.next = Math.max(q.next, entry[2] + 1)
       } else for (const id of entry[2]) q.records.delete(id)
     }
@@ -69,12 +85,35 @@ export class MemoryQueue implements WriteQueue {
     return q
   }
 
-  /** Appends an entry. Synchronous, so the counter layer's step stays atomic. */
-  push(eventId: number, item: QueueItem) {
+  /**
+   * Appends an entry, and remembers the actionId that made it in the same line of the file.
+   * Synchronous, so the counter layer's step stays atomic.
+   */
+  push(eventId: number, item: QueueItem, action?: { key: string; value: unknown; expiresAt: number }) {
     const q = this.queue(eventId)
     const id = q.next++
     q.records.set(id, { id, item, consumer: null, claimedAt: 0 })
-    this.wal?.append(JSON.stringify(['p', eventId, id, item]))
+    if (!this.wal) return
+    if (!action) this.wal.append(JSON.stringify(['p', eventId, id, item]))
+    else {
+      this.actions.set(action.key, [action.value, action.expiresAt])
+      this.wal.append(JSON.stringify(['p', eventId, id, item, action.key, action.value, action.expiresAt]))
+    }
+  }
+
+  /**
+   * Remembers an answered actionId that queued nothing (a vote repeating the current one),
+   * with the crash-safety of a push: durable() covers it.
+   */
+  rememberAction(key: string, value: unknown, expiresAt: number) {
+    if (!this.wal) return
+    this.actions.set(key, [value, expiresAt])
+    this.wal.append(JSON.stringify(['k', 0, key, value, expiresAt]))
+  }
+
+  /** The actionIds the file remembered at start, for the counters to dedupe with (key -> [value, expiresAt]). */
+  rememberedActions(): ReadonlyMap<string, [unknown, number]> {
+    return this.actions
   }
 
   /** Resolves once everything pushed so far survives a crash (at once without a file). */
@@ -133,13 +172,18 @@ export class MemoryQueue implements WriteQueue {
     return [...this.queues.keys()]
   }
 
-  /** Rewrites the file with only the open entries. */
+  /** Rewrites the file with only the open entries and the actionIds not yet expired. */
   private async compact() {
     if (!this.wal) return
     await this.wal.rewrite(() => {
       const lines: string[] = []
       for (const [eventId, q] of this.queues) {
         for (const r of q.records.values()) lines.push(JSON.stringify(['p', eventId, r.id, r.item]))
+      }
+      const now = Date.now()
+      for (const [key, [value, expiresAt]] of this.actions) {
+        if (expiresAt <= now) this.actions.delete(key)
+        else lines.push(JSON.stringify(['k', 0, key, value, expiresAt]))
       }
       this.openBytes = lines.reduce((n, l) => n + l.length + 1, 0)
       return lines
