@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from 'lit'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
+import { cueOverlay, cueStageStyles } from '../lib/cue-stage.ts'
 import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
 import {
@@ -101,6 +102,7 @@ export class GuestApp extends LitElement {
   static styles = [
     sharedStyles,
     stageGlowPageStyles,
+    cueStageStyles,
     css`
       .tabs {
         display: flex;
@@ -152,19 +154,6 @@ export class GuestApp extends LitElement {
       }
       :host([data-show]) .show {
         display: block;
-      }
-      .show-color {
-        position: absolute;
-        inset: 0;
-        background-color: var(--gb-show-color, transparent);
-        opacity: var(--gb-show-opacity, 0);
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .show-color {
-          transition:
-            background-color 1.2s ease,
-            opacity 1.2s ease !important;
-        }
       }
       .show-caption {
         position: absolute;
@@ -564,10 +553,12 @@ export class GuestApp extends LitElement {
 
   render() {
     const show = this.phase === 'ready' ? this.live.stream.snapshot?.show : null
+    const hidden = !!show && this.hiddenShow === show.startAt
     return html`${
-      show && this.hiddenShow !== show.startAt
-        ? html`<button class="show" @click=${() => (this.hiddenShow = show.startAt)}>
-            <span class="show-color"></span>
+      show && !hidden
+        ? html`<button class="show show-stage" @click=${() => (this.hiddenShow = show.startAt)}>
+            <span class="show-from"></span><span class="show-color"></span>
+            ${cueOverlay(this.lights.overlay, this.lights.clock.now())}
             <span class="show-caption">Light show · tap to see the page</span>
           </button>`
         : nothing
