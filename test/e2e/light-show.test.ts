@@ -4,6 +4,11 @@
  * - the richer cues (a turning gradient, drifting particles, big text, a fade that glides)
  *   on a phone and on the screen, and what `prefers-reduced-motion` gets instead (no
  *   particles, a still gradient, no flashing, gentle fades);
+ * - the screen kept awake while the show runs (Screen Wake Lock), taken again when the phone
+ *   comes back to the page, let go when the show ends or stops;
+ * - a guest who taps away from the show gets back in with one button;
+ * - a phone that reloads, or wakes after sleeping (page hidden, script stopped), paints the
+ *   cue of the moment, with its clock 3 s fast.
  * Screenshots (390x844 phone, 1280x720 screen) go to /tmp/gb-shots/.
  *
  * Needs the built client (`bun run build:client`).
@@ -50,6 +55,7 @@ type Look = {
   particlesShown: boolean
   text: string
   overlay: boolean
+  back: boolean
 }
 const lookOf = (page: Page): Promise<Look> =>
   page.evaluate(() => {
@@ -66,8 +72,86 @@ const lookOf = (page: Page): Promise<Look> =>
       particlesShown: !!dots && getComputedStyle(dots).display !== 'none',
       text: root.querySelector('[data-cue-text]')?.textContent ?? '',
       overlay: !!root.querySelector('.show'),
+      back: !!root.querySelector('[data-testid="back-to-show"]'),
     }
   })
+
+/**
+ * Runs in the page first: a fake Screen Wake Lock that logs requests and releases, and a
+ * switch that "hides" the page the way a phone locking or switching apps does (the
+ * browser then drops the lock, as real ones do).
+ */
+function fakeWakeLock() {
+  type Entry = { op: 'request' | 'release'; id: number; at: number }
+  const log: Entry[] = []
+  let n = 0
+  let hidden = false
+  let current: (EventTarget & { released: boolean; release(): Promise<void> }) | null = null
+  const w = window as unknown as { __wake: Entry[]; __hide: (h: boolean) => void }
+  w.__wake = log
+  const wakeLock = {
+    request: async (type: string) => {
+      if (type !== 'screen' || hidden) throw new DOMException('not visible', 'NotAllowedError')
+      const id = ++n
+      const s = Object.assign(new EventTarget(), {
+        released: false,
+        type,
+        release: async () => {
+          if (s.released) return
+          s.released = true
+          log.push({ op: 'release', id, at: Date.now() })
+          s.dispatchEvent(new Event('release'))
+        },
+      })
+      log.push({ op: 'request', id, at: Date.now() })
+      current = s
+      return s
+    },
+  }
+  Object.defineProperty(navigator, 'wakeLock', { value: wakeLock, configurable: true })
+  Object.defineProperty(document, 'visibilityState', { get: () => (hidden ? 'hidden' : 'visible'), configurable: true })
+  Object.defineProperty(document, 'hidden', { get: () => hidden, configurable: true })
+  w.__hide = (h: boolean) => {
+    hidden = h
+    if (h && current && !current.released) void current.release()
+    document.dispatchEvent(new Event('visibilitychange'))
+  }
+}
+
+/** Runs in the page first: its wall clock `skew` ms off, and every show colour it paints logged with the true time. */
+function skewAndRecord(skew: number) {
+  const RealDate = Date
+  const realNow = RealDate.now.bind(RealDate)
+  class SkewedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(realNow() + skew)
+      else super(...(args as [number]))
+    }
+    static now() {
+      return realNow() + skew
+    }
+  }
+  ;(window as unknown as { Date: DateConstructor }).Date = SkewedDate as unknown as DateConstructor
+  const origin = performance.timeOrigin + skew
+  Object.defineProperty(performance, 'timeOrigin', { get: () => origin })
+  const fires: { color: string; at: number }[] = []
+  ;(window as unknown as { __fires: typeof fires; __realNow: () => number }).__fires = fires
+  ;(window as unknown as { __realNow: () => number }).__realNow = realNow
+  const watch = () => {
+    const app = document.querySelector('gb-guest-app') as HTMLElement | null
+    if (!app) return void setTimeout(watch, 10)
+    let last = ''
+    new MutationObserver(() => {
+      const color = app.style.getPropertyValue('--gb-show-color').trim()
+      if (color !== last) {
+        last = color
+        if (color) fires.push({ color, at: realNow() })
+      }
+    }).observe(app, { attributes: true, attributeFilter: ['style'] })
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch)
+  else watch()
+}
 
 describe.skipIf(!run)('the light show on phones and the screen', () => {
   let dataDir = ''
@@ -241,4 +325,142 @@ describe.skipIf(!run)('the light show on phones and the screen', () => {
     await until(async () => (await lights()).cue === '', 3000, 20)
     expect((await lights()).particles).toBe(0)
   }, 30_000)
+
+  test('the phone keeps its screen awake while the show runs, takes the lock again when it comes back, lets go at the end', async () => {
+    const { page } = await phone({ init: [fakeWakeLock] })
+    const wakeOf = () =>
+      page.evaluate(() => ({
+        log: (window as unknown as { __wake: { op: string; id: number }[] }).__wake.map((e) => `${e.op}${e.id}`),
+        state: (document.querySelector('gb-guest-app') as unknown as { lights: { wake: string } }).lights.wake,
+      }))
+    expect((await wakeOf()).log).toEqual([]) // no show, no lock
+    const short: CueSheet = {
+      name: 'short',
+      cues: [
+        { at: 0, color: PINK, effect: 'solid' },
+        { at: 2000, color: SKY, effect: 'solid', durationMs: 2000 },
+      ],
+    }
+    const show = await startShow(short, 1500)
+    await until(async () => (await wakeOf()).state === 'held', 3000, 20)
+    expect((await wakeOf()).log).toEqual(['request1'])
+    // The phone locks or the guest switches apps: the browser drops the lock...
+    await page.evaluate(() => (window as unknown as { __hide: (h: boolean) => void }).__hide(true))
+    await until(async () => (await wakeOf()).log.includes('release1'), 1000, 20)
+    // ...and back on the page, it is taken again.
+    await page.evaluate(() => (window as unknown as { __hide: (h: boolean) => void }).__hide(false))
+    await until(async () => (await wakeOf()).state === 'held', 1000, 20)
+    expect((await wakeOf()).log).toEqual(['request1', 'release1', 'request2'])
+    // The last cue ends 4 s after the start: the screen may sleep again.
+    await sleepUntil(show.startAt + 4000)
+    await until(async () => (await wakeOf()).log.includes('release2'), 1500, 20)
+    expect((await wakeOf()).state).toBe('off')
+
+    // A show stopped by the host lets go too.
+    await startShow(RICH, 500)
+    await until(async () => (await wakeOf()).state === 'held', 3000, 20)
+    await host('DELETE', '/show')
+    await until(async () => (await wakeOf()).log.includes('release3'), 3000, 20)
+
+    // And the real API, for the record: headless Chromium may or may not grant it.
+    const { page: real } = await phone()
+    await startShow(RICH, 500)
+    await Bun.sleep(1500)
+    const realState = await real.evaluate(
+      () => (document.querySelector('gb-guest-app') as unknown as { lights: { wake: string } }).lights.wake,
+    )
+    console.log(`real Screen Wake Lock in headless Chromium: ${realState}`)
+    expect(['held', 'refused']).toContain(realState)
+    await host('DELETE', '/show')
+  }, 40_000)
+
+  test('a guest who leaves the show view gets back in with one button, while the show runs', async () => {
+    const { page } = await phone()
+    await startShow(RICH, 300)
+    await until(async () => (await lookOf(page)).color === PINK, 4000, 20)
+    await page.locator('gb-guest-app .show').click()
+    await page.locator('gb-guest-app .show').waitFor({ state: 'detached', timeout: 1000 })
+    const back = page.getByRole('button', { name: 'Back to the light show' })
+    await back.waitFor({ timeout: 1000 })
+    await page.waitForTimeout(300)
+    await shot(page, 'phone-back-to-show')
+    await back.click()
+    await page.locator('gb-guest-app .show').waitFor({ timeout: 1000 })
+    const l = await lookOf(page)
+    expect(l.overlay).toBe(true)
+    expect(l.back).toBe(false)
+    expect(l.color).not.toBe('')
+    // Out again; when the host stops the show the button goes with it.
+    await page.locator('gb-guest-app .show').click()
+    await back.waitFor({ timeout: 1000 })
+    await host('DELETE', '/show')
+    await back.waitFor({ state: 'detached', timeout: 3000 })
+  }, 30_000)
+
+  test('a phone 3 s fast that reloads mid-show, or wakes after its script was stopped, paints the cue of the moment', async () => {
+    const STEP = 1500
+    const colours = ['#ff0040', '#00c8ff', '#ffcc00', '#34c759', '#bf5af2', '#ff6a00', '#ffffff', '#0a5cff']
+    const sheet: CueSheet = {
+      name: 'steps',
+      cues: colours.map((color, i) => ({ at: i * STEP, color, effect: 'solid' as const })),
+    }
+    const { context, page } = await phone({ init: [skewAndRecord, 3000] })
+    const show = await startShow(sheet, 2000)
+    const due = (color: string) => show.startAt + colours.indexOf(color) * STEP
+    const playingAt = (t: number) =>
+      colours[Math.max(0, Math.min(colours.length - 1, Math.floor((t - show.startAt) / STEP)))]
+    type Fire = { color: string; at: number }
+    const firesOf = () => page.evaluate(() => (window as unknown as { __fires: Fire[] }).__fires)
+
+    // Reload a third of the way into cue 1.
+    await sleepUntil(show.startAt + STEP + STEP / 3)
+    const reloaded = Date.now()
+    await page.reload()
+    await until(async () => (await firesOf()).length > 0, 8000, 20)
+    const afterReload = (await firesOf())[0]
+    const reloadFigures = { color: afterReload.color, msAfterReload: afterReload.at - reloaded }
+    expect(afterReload.color).toBe(playingAt(afterReload.at))
+
+    // Sleep: the phone hides the page and stops running its script (timers and all) across two
+    // cue changes; then it wakes and the page is visible again.
+    await sleepUntil(due(colours[3]) + 300)
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, 'visibilityState', {
+          get: () => (h ? 'hidden' : 'visible'),
+          configurable: true,
+        })
+        Object.defineProperty(document, 'hidden', { get: () => h, configurable: true })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }, hidden)
+    const before = (await firesOf()).length
+    await setHidden(true)
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Debugger.enable')
+    await cdp.send('Debugger.pause')
+    const frozeAt = Date.now()
+    await sleepUntil(due(colours[5]) + 400)
+    await cdp.send('Debugger.resume')
+    await cdp.send('Debugger.disable')
+    const wokeAt = Date.now()
+    await setHidden(false)
+    await until(async () => (await firesOf()).slice(before).some((f) => f.color === playingAt(f.at)), 3000, 10)
+    const afterWake = (await firesOf()).slice(before)
+    const woke = afterWake.find((f) => f.color === playingAt(f.at))!
+    // What it painted on waking: straight to the cue of the moment, nothing from while it slept.
+    expect(afterWake[0].color).toBe(colours[5])
+    const wakeFigures = { frozenMs: wokeAt - frozeAt, color: woke.color, msAfterWake: Math.round(woke.at - wokeAt) }
+    expect(woke.at - wokeAt).toBeLessThan(1000)
+
+    // Then on time again.
+    await sleepUntil(due(colours[6]) + 300)
+    const next = (await firesOf()).find((f) => f.color === colours[6])!
+    const offNext = Math.round(next.at - due(colours[6]))
+    console.log(
+      `reload: ${JSON.stringify(reloadFigures)}; wake: ${JSON.stringify(wakeFigures)}; ` +
+        `next cue after waking ${offNext} ms off the server's time`,
+    )
+    expect(Math.abs(offNext)).toBeLessThanOrEqual(50)
+    await host('DELETE', '/show')
+  }, 40_000)
 })

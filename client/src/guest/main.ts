@@ -155,6 +155,42 @@ export class GuestApp extends LitElement {
       :host([data-show]) .show {
         display: block;
       }
+      /* Left the show to read the page: one tap goes back in, for as long as the show runs. */
+      .back-to-show {
+        position: fixed;
+        z-index: 9;
+        /* Centred without a transform, so it is as wide as its text (up to the gutters). */
+        left: 16px;
+        right: 16px;
+        bottom: calc(1rem + env(safe-area-inset-bottom));
+        width: fit-content;
+        margin: 0 auto;
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+        min-height: 48px;
+        padding: 0.7rem 1.3rem;
+        border: 0;
+        border-radius: 999px;
+        background: linear-gradient(90deg, #ff2d9a, #6e3bff 55%, #00b7ff);
+        color: #fff;
+        font: inherit;
+        font-size: 1rem;
+        font-weight: 700;
+        box-shadow: 0 8px 28px -6px rgba(110, 59, 255, 0.7);
+        cursor: pointer;
+      }
+      .page.page-with-back {
+        padding-bottom: 5.5rem;
+      }
+      .back-dot {
+        flex: none;
+        width: 0.7rem;
+        height: 0.7rem;
+        border-radius: 50%;
+        background: var(--gb-show-color, #fff);
+        box-shadow: 0 0 0 3px rgba(255, 255, 255, 0.85);
+      }
       .show-caption {
         position: absolute;
         left: 50%;
@@ -554,16 +590,23 @@ export class GuestApp extends LitElement {
   render() {
     const show = this.phase === 'ready' ? this.live.stream.snapshot?.show : null
     const hidden = !!show && this.hiddenShow === show.startAt
+    const awake = this.lights.wake === 'unsupported' || this.lights.wake === 'refused' ? ' · keep your screen on' : ''
     return html`${
       show && !hidden
         ? html`<button class="show show-stage" @click=${() => (this.hiddenShow = show.startAt)}>
             <span class="show-from"></span><span class="show-color"></span>
             ${cueOverlay(this.lights.overlay, this.lights.clock.now())}
-            <span class="show-caption">Light show · tap to see the page</span>
+            <span class="show-caption">Light show${awake} · tap to see the page</span>
+          </button>`
+        : nothing
+    }${
+      hidden && this.lights.running
+        ? html`<button class="back-to-show" data-testid="back-to-show" @click=${() => (this.hiddenShow = null)}>
+            <span class="back-dot" aria-hidden="true"></span>Back to the light show
           </button>`
         : nothing
     }
-      <div class="page">${this.renderPhase()}</div>`
+      <div class="page ${hidden && this.lights.running ? 'page-with-back' : ''}">${this.renderPhase()}</div>`
   }
 
   private header(withMe: boolean) {

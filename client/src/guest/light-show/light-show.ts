@@ -16,6 +16,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { cueSheetSchema, type Show } from '../../../../protocol/index.ts'
 import { ServerClock } from '../../lib/clock.ts'
 import { type CueOverlay, CuePlayer } from '../../lib/cue-stage.ts'
+import { showEndsAt } from '../../lib/cues.ts'
+
+/** How the screen-awake request stands: `held`, or why not. */
+export type WakeState = 'off' | 'held' | 'unsupported' | 'refused'
 
 export class LightShowController implements ReactiveController {
   readonly clock: ServerClock
@@ -24,8 +28,18 @@ export class LightShowController implements ReactiveController {
   private player: CuePlayer
   /** Particles and text of the cue playing now, for the host to render (`cueOverlay`). */
   overlay: CueOverlay | null = null
+  /** A show is announced or playing and has not ended (the page offers "back to the show" while it is). */
+  running = false
+  /** The screen wake lock, held while the show runs so the phone does not dim and lock mid-show. */
+  wake: WakeState = 'off'
+  private sentinel: WakeLockSentinel | null = null
+  private endTimer: ReturnType<typeof setTimeout> | null = null
+  private endsAt = Number.POSITIVE_INFINITY
 
-  constructor(host: ReactiveControllerHost & HTMLElement, timeUrl = '/time') {
+  constructor(
+    private host: ReactiveControllerHost & HTMLElement,
+    timeUrl = '/time',
+  ) {
     host.addController(this)
     this.clock = new ServerClock(timeUrl)
     this.player = new CuePlayer({
@@ -42,19 +56,94 @@ export class LightShowController implements ReactiveController {
   /** The clock runs while the page is open, so it has converged by the time a show starts. */
   hostConnected() {
     this.clock.start()
-    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisible)
+    if (typeof document === 'undefined') return
+    document.addEventListener('visibilitychange', this.onVisible)
+    // A frozen tab (Page Lifecycle) or one restored from the back/forward cache wakes without
+    // becoming visible again: same treatment.
+    document.addEventListener('resume', this.onVisible)
+    window.addEventListener('pageshow', this.onVisible)
   }
 
   hostDisconnected() {
     this.player.stop()
     this.clock.stop()
-    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisible)
+    this.setRunning(false)
+    if (typeof document === 'undefined') return
+    document.removeEventListener('visibilitychange', this.onVisible)
+    document.removeEventListener('resume', this.onVisible)
+    window.removeEventListener('pageshow', this.onVisible)
   }
 
-  /** Back from sleep or another tab: timers were held back, so paint where the show is now. */
+  /**
+   * Back from sleep or another tab: timers were held back, so paint where the show is now;
+   * and the browser dropped the wake lock when the page was hidden, so take it again.
+   */
   private onVisible = () => {
-    if (document.visibilityState !== 'visible' || !this.player.playing) return
-    this.player.repaint()
+    if (document.visibilityState !== 'visible') return
+    if (this.player.playing) this.player.repaint()
+    if (this.running) this.checkEnded()
+    if (this.running && !this.sentinel) void this.acquire()
+  }
+
+  private setRunning(running: boolean) {
+    if (this.endTimer) clearTimeout(this.endTimer)
+    this.endTimer = null
+    if (running === this.running) return
+    this.running = running
+    if (running) void this.acquire()
+    else this.releaseLock()
+    this.host.requestUpdate()
+  }
+
+  /** A show whose last cue has ended is over: the screen may sleep again. */
+  private checkEnded(sheetEnd?: number) {
+    const end = sheetEnd ?? this.endsAt
+    if (!Number.isFinite(end)) return
+    const left = end - this.clock.now()
+    if (left <= 0) this.setRunning(false)
+    else {
+      if (this.endTimer) clearTimeout(this.endTimer)
+      // Capped: timers are held back while the phone sleeps; the wake-up checks again.
+      this.endTimer = setTimeout(() => this.checkEnded(), Math.min(left + 50, 60_000))
+    }
+  }
+  private async acquire() {
+    const lock = 'wakeLock' in navigator ? navigator.wakeLock : null
+    if (!lock) {
+      this.setWake('unsupported')
+      return
+    }
+    // The API needs a visible page; a hidden one asks again when it comes back.
+    if (document.visibilityState !== 'visible' || this.sentinel) return
+    try {
+      const sentinel = await lock.request('screen')
+      if (!this.running) {
+        void sentinel.release()
+        return
+      }
+      this.sentinel = sentinel
+      sentinel.addEventListener('release', () => {
+        if (this.sentinel === sentinel) this.sentinel = null
+        this.setWake(this.running ? 'refused' : 'off')
+      })
+      this.setWake('held')
+    } catch {
+      // Battery saver, a permissions policy, an iframe: the show still runs, the page says so.
+      this.setWake('refused')
+    }
+  }
+
+  private releaseLock() {
+    const s = this.sentinel
+    this.sentinel = null
+    if (s && !s.released) void s.release().catch(() => {})
+    this.setWake('off')
+  }
+
+  private setWake(state: WakeState) {
+    if (state === this.wake) return
+    this.wake = state
+    this.host.requestUpdate()
   }
 
   /** Follows the snapshot's `show`; call it on every snapshot change (same show: nothing happens). */
@@ -63,6 +152,8 @@ export class LightShowController implements ReactiveController {
     if (same || (!show && !this.show)) return
     this.show = show
     this.player.stop()
+    this.endsAt = Number.POSITIVE_INFINITY
+    this.setRunning(!!show)
     if (!show) return
     void this.load(show)
   }
@@ -78,6 +169,8 @@ export class LightShowController implements ReactiveController {
         await this.clock.whenSynced(3000)
         if (this.show !== show) return
         this.player.play(parsed.data, show.startAt)
+        this.endsAt = showEndsAt(parsed.data, show.startAt)
+        this.checkEnded()
         return
       } catch {
         await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)))
