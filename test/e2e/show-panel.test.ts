@@ -151,6 +151,7 @@ describe.skipIf(!run)("the host's cue panel", () => {
     expect(show.cueSheet).toMatch(/^\/cues\/[0-9a-f]{20}\.json$/)
     await page.waitForSelector('gb-show-panel [data-show-start]', { timeout: 2000 })
     await until(async () => /Starts in \d+ s/.test(await panel.locator('.now [role="status"]').innerText()), 2000, 50)
+    await page.evaluate(() => window.scrollTo(0, 0))
     await shot('admin-show-starting')
     await panel.getByRole('button', { name: 'Stop show' }).click()
     await until(async () => (await snapshot()).show === null, 3000, 20)

@@ -308,7 +308,7 @@ export class ShowPanel extends LitElement {
             : nothing
         }
       </div>
-      ${this.actions.feedback('stop')} ${this.actions.feedback('example')} ${this.actions.feedback('start')}
+      ${this.actions.feedback('stop')} ${this.actions.feedback('example')}
     </section>`
   }
 
