@@ -155,11 +155,9 @@ export class GuestApp extends LitElement {
       :host([data-show]) .show {
         display: block;
       }
-      /* Left the show to read the page: one tap goes back in, for as long as the show runs. */
       .back-to-show {
         position: fixed;
         z-index: 9;
-        /* Centred without a transform, so it is as wide as its text (up to the gutters). */
         left: 16px;
         right: 16px;
         bottom: calc(1rem + env(safe-area-inset-bottom));

@@ -1,17 +1,14 @@
 /**
- * Plays a cue sheet onto an element: the scheduling loop and the painting that the phone's
- * light show and the admin page's preview share, so the preview is what the room will see.
- *
- * The look goes out as CSS custom properties on the target element (they inherit into
- * shadow roots), painted by the layers in `cueStageStyles`:
- * `--gb-show-color`, `--gb-show-image` and `--gb-show-opacity` for the cue, and
- * `--gb-show-from-*` for the look a fade leaves. The target gets `data-show` while a cue
- * plays. Particles and text change only when the cue does, so they go to `onOverlay` and
- * the host renders them (`cueOverlay`) as plain DOM with CSS animations: no work per frame.
+ * The layers of the light show, shared by the phone's show, the admin page's preview and
+ * the big screen: the styles that paint the custom properties a `CuePlayer`
+ * (lib/cue-player.ts) sets, and the particles and text of a cue. Kept apart from the
+ * player so the guest page loads the player only when a show is announced.
  */
 import { css, html, nothing, type TemplateResult } from 'lit'
-import type { CueSheet } from '../../../protocol/index.ts'
-import { CHANGE_GRID_MS, type CueParticles, type CueState, cueStateAt, isMoving, PARTICLE_TRIP_MS } from './cues.ts'
+import type { CueParticles } from './cues.ts'
+
+/** A particle's trip across the screen: slow enough that tens of ms of drift cannot show. */
+export const PARTICLE_TRIP_MS = 7000
 
 /** What a host renders over the light: changes only at cue boundaries. */
 export interface CueOverlay {
@@ -19,121 +16,6 @@ export interface CueOverlay {
   key: string
   particles: CueParticles | null
   text: string
-}
-
-export interface CuePlayerOptions {
-  /** Where the custom properties and `data-show` go. */
-  target: HTMLElement
-  /** Server time now (epoch ms). */
-  now: () => number
-  reducedMotion: () => boolean
-  onOverlay?: (overlay: CueOverlay | null) => void
-}
-
-const round = (n: number) => Math.round(n * 1000) / 1000
-
-export class CuePlayer {
-  private sheet: CueSheet | null = null
-  private startAt = 0
-  private timer: ReturnType<typeof setTimeout> | null = null
-  private raf = 0
-  private painted = new Map<string, string>()
-  private overlayKey = ''
-
-  constructor(private opts: CuePlayerOptions) {}
-
-  get playing() {
-    return !!this.sheet
-  }
-
-  /** Plays `sheet` with cue time 0 at server time `startAt` (cues need not be sorted). */
-  play(sheet: CueSheet, startAt: number) {
-    this.sheet = { ...sheet, cues: sheet.cues.slice().sort((a, b) => a.at - b.at) }
-    this.startAt = startAt
-    this.repaint()
-  }
-
-  stop() {
-    this.halt()
-    this.sheet = null
-    this.paint(null)
-  }
-
-  /** Paints where the show is now (after a wake-up, or when the clock moved). */
-  repaint() {
-    this.halt()
-    this.tick()
-  }
-
-  private halt() {
-    if (this.timer) clearTimeout(this.timer)
-    if (this.raf) cancelAnimationFrame(this.raf)
-    this.timer = null
-    this.raf = 0
-  }
-
-  /** Paints the current look, then sleeps until the next change (animation frames only while it moves). */
-  private tick = () => {
-    this.timer = null
-    this.raf = 0
-    const sheet = this.sheet
-    if (!sheet?.cues.length) return
-    const reduced = this.opts.reducedMotion()
-    const now = this.opts.now()
-    const state = cueStateAt(sheet, this.startAt, now, { reducedMotion: reduced })
-    this.paint(state)
-    if (isMoving(state, sheet, reduced)) {
-      this.raf = requestAnimationFrame(this.tick)
-      return
-    }
-    const t = now - this.startAt
-    let wait: number
-    if (state && !reduced && state.effect === 'flash') {
-      // A flash only changes on the shared 1/6 s grid: wake at the next slot.
-      wait = CHANGE_GRID_MS - (((t % CHANGE_GRID_MS) + CHANGE_GRID_MS) % CHANGE_GRID_MS)
-    } else {
-      const next = sheet.cues.find((c) => c.at > t)
-      const cue = state ? sheet.cues[state.index] : null
-      const ends = cue && cue.durationMs !== undefined ? cue.at + cue.durationMs - t : Infinity
-      wait = Math.min(next ? next.at - t : Infinity, ends, t < 0 ? -t : Infinity)
-      if (wait === Infinity) return
-    }
-    // At least every second: the clock's estimate may have been refined meanwhile.
-    this.timer = setTimeout(this.tick, Math.max(1, Math.min(wait + 1, 1000)))
-  }
-
-  private set(name: string, value: string | null) {
-    if ((this.painted.get(name) ?? null) === value) return
-    const style = this.opts.target.style
-    if (value === null) {
-      this.painted.delete(name)
-      style.removeProperty(name)
-    } else {
-      this.painted.set(name, value)
-      style.setProperty(name, value)
-    }
-  }
-
-  private paint(state: CueState | null) {
-    const target = this.opts.target
-    this.set('--gb-show-color', state ? state.color : null)
-    target.toggleAttribute('data-show', !!state)
-    // The cue on top at `a`; the look it leaves beneath, scaled so the sum is a true cross-fade:
-    // a·to + (1-a)·b·from = mix·to + (1-mix)·from (each at its own intensity).
-    const a = state ? state.intensity * state.mix : 0
-    this.set('--gb-show-opacity', String(round(a)))
-    this.set('--gb-show-image', state?.image ? state.image : 'none')
-    const from = state?.from ?? null
-    const b = from && a < 1 ? Math.min(1, ((1 - (state?.mix ?? 1)) * from.intensity) / (1 - a)) : 0
-    this.set('--gb-show-from-color', from ? from.color : 'transparent')
-    this.set('--gb-show-from-image', from?.image ? from.image : 'none')
-    this.set('--gb-show-from-opacity', String(round(b)))
-    const key = state ? `${this.startAt}:${state.index}` : ''
-    if (key !== this.overlayKey) {
-      this.overlayKey = key
-      this.opts.onOverlay?.(state ? { key, particles: state.particles, text: state.text } : null)
-    }
-  }
 }
 
 /** A stable pseudo-random number in [0, 1) for particle `i` (every phone draws the same dots). */
@@ -169,6 +51,8 @@ export function cueOverlay(overlay: CueOverlay | null, now: number): TemplateRes
 /**
  * The layers: `.show-from` and `.show-color` (empty spans) then `cueOverlay(...)`, inside
  * an element with class `show-stage` (a size container, so text scales to the stage).
+ * Under prefers-reduced-motion the layers fade over 1.2 s instead of switching and the
+ * particles are hidden even if a player asked for them.
  */
 export const cueStageStyles = css`
   .show-stage {
@@ -250,7 +134,6 @@ export const cueStageStyles = css`
     pointer-events: none;
   }
   @media (prefers-reduced-motion: reduce) {
-    /* Gentle fades instead of switching; no drifting dots at all. */
     .show-from,
     .show-color {
       transition:

@@ -56,9 +56,6 @@ export interface CueOptions {
   reducedMotion?: boolean
 }
 
-/** A particle's trip across the screen: slow enough that tens of ms of drift cannot show. */
-export const PARTICLE_TRIP_MS = 7000
-
 /**
  * The cue state at server time `now`, or null before the first cue, after a cue with a
  * duration ended (and before the next one), or with no cues at all.

@@ -1,6 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit'
 import type { CueSheet } from '../../../../protocol/index.ts'
-import { type CueOverlay, CuePlayer, cueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
+import { CuePlayer } from '../../lib/cue-player.ts'
+import { type CueOverlay, cueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
 
 /**
  * A phone-sized preview of a cue sheet, played with the same code the phones run

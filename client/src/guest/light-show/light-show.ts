@@ -15,8 +15,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { cueSheetSchema, type Show } from '../../../../protocol/index.ts'
 import { ServerClock } from '../../lib/clock.ts'
-import { type CueOverlay, CuePlayer } from '../../lib/cue-stage.ts'
-import { showEndsAt } from '../../lib/cues.ts'
+import type { CuePlayer } from '../../lib/cue-player.ts'
+import type { CueOverlay } from '../../lib/cue-stage.ts'
+
+/** The player and the cue maths load when a show is announced, not with the page (the page's size budget). */
+const loadPlayer = () => Promise.all([import('../../lib/cue-player.ts'), import('../../lib/cues.ts')])
 
 /** How the screen-awake request stands: `held`, or why not. */
 export type WakeState = 'off' | 'held' | 'unsupported' | 'refused'
@@ -25,7 +28,7 @@ export class LightShowController implements ReactiveController {
   readonly clock: ServerClock
   private show: Show | null = null
   private motion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null
-  private player: CuePlayer
+  private player: CuePlayer | null = null
   /** Particles and text of the cue playing now, for the host to render (`cueOverlay`). */
   overlay: CueOverlay | null = null
   /** A show is announced or playing and has not ended (the page offers "back to the show" while it is). */
@@ -42,15 +45,6 @@ export class LightShowController implements ReactiveController {
   ) {
     host.addController(this)
     this.clock = new ServerClock(timeUrl)
-    this.player = new CuePlayer({
-      target: host,
-      now: () => this.clock.now(),
-      reducedMotion: () => !!this.motion?.matches,
-      onOverlay: (o) => {
-        this.overlay = o
-        host.requestUpdate()
-      },
-    })
   }
 
   /** The clock runs while the page is open, so it has converged by the time a show starts. */
@@ -65,7 +59,7 @@ export class LightShowController implements ReactiveController {
   }
 
   hostDisconnected() {
-    this.player.stop()
+    this.player?.stop()
     this.clock.stop()
     this.setRunning(false)
     if (typeof document === 'undefined') return
@@ -80,7 +74,7 @@ export class LightShowController implements ReactiveController {
    */
   private onVisible = () => {
     if (document.visibilityState !== 'visible') return
-    if (this.player.playing) this.player.repaint()
+    if (this.player?.playing) this.player.repaint()
     if (this.running) this.checkEnded()
     if (this.running && !this.sentinel) void this.acquire()
   }
@@ -151,7 +145,7 @@ export class LightShowController implements ReactiveController {
     const same = show && this.show && show.cueSheet === this.show.cueSheet && show.startAt === this.show.startAt
     if (same || (!show && !this.show)) return
     this.show = show
-    this.player.stop()
+    this.player?.stop()
     this.endsAt = Number.POSITIVE_INFINITY
     this.setRunning(!!show)
     if (!show) return
@@ -161,13 +155,24 @@ export class LightShowController implements ReactiveController {
   private async load(show: Show) {
     for (let attempt = 0; attempt < 5 && this.show === show; attempt++) {
       try {
+        const code = loadPlayer()
         const res = await fetch(show.cueSheet)
         const parsed = cueSheetSchema.safeParse(await res.json())
         if (!parsed.success) return
         // A late joiner or a reload paints the cue of the moment, so not before the clock
         // knows the server's time (a phone clock seconds off would show the wrong cue).
         await this.clock.whenSynced(3000)
+        const [{ CuePlayer }, { showEndsAt }] = await code
         if (this.show !== show) return
+        this.player ??= new CuePlayer({
+          target: this.host,
+          now: () => this.clock.now(),
+          reducedMotion: () => !!this.motion?.matches,
+          onOverlay: (o) => {
+            this.overlay = o
+            this.host.requestUpdate()
+          },
+        })
         this.player.play(parsed.data, show.startAt)
         this.endsAt = showEndsAt(parsed.data, show.startAt)
         this.checkEnded()
