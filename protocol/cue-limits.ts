@@ -6,15 +6,17 @@
  * (client/src/lib/cues.ts snaps every change to a 1/6 s grid), so this check is about the
  * sheet meaning what it will look like.
  *
- * What counts as a change: every moment the look (colour and effect, or dark) differs
- * from the moment before: a cue starting, a cue's `durationMs` running out, and each
+ * What counts as a change: every moment the light (colour, effect, gradient and
+ * particles, or dark) differs from the moment before: a cue starting, a cue's `durationMs` running out, and each
  * on/off of a `flash` (a 3 Hz square wave from its cue's start: six changes a second by
  * itself, so a flash leaves no room for another change within a second of it). Any two
  * different looks count, whatever their brightness: the sheet cannot say how bright a
  * CSS colour is on a phone. `pulse` breathes smoothly and counts only where it starts
- * and ends.
+ * and ends. A cue's `fadeMs` glides into its look but still counts where it starts (a short
+ * fade is a switch), a turning gradient and drifting particles count where they start and
+ * end, and `text` alone changes no light, so it does not count.
  */
-import type { CueSheet } from './index.ts'
+import type { Cue, CueSheet } from './index.ts'
 
 export const MAX_FLASHES_PER_SECOND = 3
 /** A flash is two changes (on, off). */
@@ -66,6 +68,13 @@ export function findFlashViolation(sheet: CueSheet): FlashViolation | null {
   return null
 }
 
+/** What a cue does to the light: two cues with the same key look the same (text aside). */
+export function lightKey(c: Cue): string {
+  const g = c.gradient ? `${c.gradient.colors.join(',')}@${c.gradient.angle ?? ''}/${c.gradient.turnMs ?? ''}` : ''
+  const p = c.particles ? `${c.particles.count ?? ''}/${c.particles.color ?? ''}/${c.particles.direction ?? ''}` : ''
+  return `${c.color}|${c.effect ?? 'solid'}|${g}|${p}`
+}
+
 /** Every change of the light the sheet asks for, in time order, with the cue that makes it. */
 export function lightChanges(sheet: CueSheet): Change[] {
   // The cue that wins at each start time: among cues at the same time, the later one in the sheet.
@@ -75,7 +84,7 @@ export function lightChanges(sheet: CueSheet): Change[] {
   })
   const starts = [...winners.keys()].sort((a, b) => a - b)
   // Segments of one cue each, then runs of the same look without a gap.
-  type Run = { start: number; end: number; color: string; effect: string; cues: { from: number; cue: number }[] }
+  type Run = { start: number; end: number; key: string; effect: string; cues: { from: number; cue: number }[] }
   const runs: Run[] = []
   starts.forEach((start, k) => {
     const cue = winners.get(start)!
@@ -85,10 +94,11 @@ export function lightChanges(sheet: CueSheet): Change[] {
     if (end <= start) return
     const effect = c.effect ?? 'solid'
     const last = runs[runs.length - 1]
-    if (last && last.end === start && last.color === c.color && last.effect === effect) {
+    const key = lightKey(c)
+    if (last && last.end === start && last.key === key) {
       last.end = end
       last.cues.push({ from: start, cue })
-    } else runs.push({ start, end, color: c.color, effect, cues: [{ from: start, cue }] })
+    } else runs.push({ start, end, key, effect, cues: [{ from: start, cue }] })
   })
   const changes: Change[] = []
   const cueAt = (run: Run, t: number) => {

@@ -320,14 +320,56 @@ export type ApiError = z.infer<typeof errorSchema>
 
 export const timeSchema = z.object({ serverTime: z.number(), status: statusSchema, message: z.string() })
 
-/** Cue sheet: static JSON, content-hashed. Times are ms after `show.startAt`. */
+/**
+ * A colour that is safe to put inside a CSS gradient: a hex, a named colour or rgb()/hsl()
+ * with numbers only, so a sheet cannot smuggle `url(...)` into a phone's background.
+ */
+export const cueColorSchema = z
+  .string()
+  .max(40)
+  .regex(
+    /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s/]+\))$/,
+    'a CSS colour: #hex, a name, rgb() or hsl()',
+  )
+
+/**
+ * Cue sheet: static JSON, content-hashed. Times are ms after `show.startAt`.
+ *
+ * Only `at` and `color` are required; everything else is optional and additive, so a
+ * sheet written for an older version means the same thing today. The optional effects are
+ * chosen to tolerate tens of ms of clock drift between phones: they glide (a fade, a slowly
+ * turning gradient, drifting particles) instead of switching, and a cue's text is steady.
+ * What they look like is client/src/lib/cues.ts; how they count against the flash limit is
+ * protocol/cue-limits.ts.
+ */
 export const cueSchema = z.object({
   at: z.number().min(0),
-  /** CSS colour the phones and the screen turn to. */
+  /** CSS colour the phones and the screen turn to (also the gradient's fallback). */
   color: z.string().max(32),
   /** At most 3 flashes a second: a sheet over it is refused at upload (cue-limits.ts), and clients cap it too. */
   effect: z.enum(['solid', 'pulse', 'flash']).default('solid'),
   durationMs: z.number().min(0).max(600_000).optional(),
+  /** Glide from the previous look into this one over this many ms (a cross-fade) instead of switching. */
+  fadeMs: z.number().min(0).max(60_000).optional(),
+  /** A gradient across the screen instead of a flat colour; `turnMs` turns it slowly (one full turn). */
+  gradient: z
+    .object({
+      colors: z.array(cueColorSchema).min(2).max(4),
+      angle: z.number().min(0).max(360).optional(),
+      turnMs: z.number().min(4000).max(600_000).optional(),
+    })
+    .optional(),
+  /** A few soft dots drifting across the light (at most 24: cheap on a phone); none under reduced motion. */
+  particles: z
+    .object({
+      count: z.number().int().min(1).max(24).optional(),
+      color: cueColorSchema.optional(),
+      direction: z.enum(['up', 'down']).optional(),
+    })
+    .optional(),
+  /** A few words shown big over the light (steady: text never flashes). */
+  text: z.string().max(60).optional(),
 })
+export type Cue = z.infer<typeof cueSchema>
 export const cueSheetSchema = z.object({ name: z.string().max(100), cues: z.array(cueSchema).max(10_000) })
 export type CueSheet = z.infer<typeof cueSheetSchema>

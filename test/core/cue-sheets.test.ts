@@ -9,7 +9,7 @@ import { count } from 'drizzle-orm'
 import { EXAMPLE_CUE_SHEET } from '../../client/src/admin/show-panel/example-sheet.ts'
 import { showCueSheets } from '../../db/schema.ts'
 import { FLASH_STEP_MS, findFlashViolation, lightChanges } from '../../protocol/cue-limits.ts'
-import type { CueSheet } from '../../protocol/index.ts'
+import { type CueSheet, cueSheetSchema } from '../../protocol/index.ts'
 import { seedEvent, startTestServer, type TestServer } from '../support/backends.ts'
 
 const sheet = (cues: CueSheet['cues']): CueSheet => ({ name: 't', cues })
@@ -85,6 +85,70 @@ describe('the flash limit, counted on the sheet as written', () => {
     const forever = lightChanges(sheet([{ at: 0, color: 'white', effect: 'flash' }]))
     expect(forever.length).toBeLessThan(10)
     expect(forever[1].at).toBeCloseTo(FLASH_STEP_MS, 6)
+  })
+})
+
+describe('the richer effects and the limit', () => {
+  const base = { effect: 'solid' as const }
+  test('a gradient or particles that differ are a change of light; text alone is not', () => {
+    const g = (colors: string[]) => ({ colors })
+    // Same colour, different gradients: each cue changes the light.
+    const gradients = Array.from({ length: 7 }, (_, i) => ({
+      ...base,
+      at: i * 100,
+      color: 'red',
+      gradient: g(i % 2 ? ['red', 'blue'] : ['red', 'green']),
+    }))
+    expect(findFlashViolation(sheet(gradients))?.cue).toBe(6)
+    const particles = Array.from({ length: 7 }, (_, i) => ({
+      ...base,
+      at: i * 100,
+      color: 'red',
+      ...(i % 2 ? { particles: { count: 5 } } : {}),
+    }))
+    expect(findFlashViolation(sheet(particles))?.cue).toBe(6)
+    const words = Array.from({ length: 20 }, (_, i) => ({ ...base, at: i * 100, color: 'red', text: `word ${i}` }))
+    expect(findFlashViolation(sheet(words))).toBeNull()
+    expect(lightChanges(sheet(words))).toHaveLength(1)
+  })
+
+  test('a fade still counts where it starts: fading does not buy extra changes', () => {
+    const fades = Array.from({ length: 7 }, (_, i) => ({
+      ...base,
+      at: i * 100,
+      color: i % 2 ? 'black' : 'white',
+      fadeMs: 80,
+    }))
+    expect(findFlashViolation(sheet(fades))?.cue).toBe(6)
+  })
+
+  test('the schema takes the new fields, keeps old sheets as they were, and refuses a colour that is not one', () => {
+    const old = { name: 'old', cues: [{ at: 0, color: '#fff', effect: 'pulse', durationMs: 1000 }] }
+    expect(cueSheetSchema.parse(old)).toEqual(old as CueSheet)
+    const rich = {
+      name: 'rich',
+      cues: [
+        {
+          at: 0,
+          color: '#f0f',
+          fadeMs: 1500,
+          gradient: { colors: ['#f0f', 'rgb(0, 80, 255)'], angle: 45, turnMs: 12_000 },
+          particles: { count: 12, color: 'white', direction: 'up' },
+          text: 'Encore!',
+        },
+      ],
+    }
+    expect(cueSheetSchema.safeParse(rich).success).toBe(true)
+    const sneaky = {
+      name: 'x',
+      cues: [{ at: 0, color: 'red', gradient: { colors: ['red', 'url(https://x.test/t.png)'] } }],
+    }
+    const r = cueSheetSchema.safeParse(sneaky)
+    expect(r.success).toBe(false)
+    expect(r.error?.issues[0].path).toEqual(['cues', 0, 'gradient', 'colors', 1])
+    expect(
+      cueSheetSchema.safeParse({ name: 'x', cues: [{ at: 0, color: 'red', particles: { count: 500 } }] }).success,
+    ).toBe(false)
   })
 })
 

@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from 'lit'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
+import { cueOverlay, cueStageStyles } from '../lib/cue-stage.ts'
 import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
 import {
@@ -101,6 +102,7 @@ export class GuestApp extends LitElement {
   static styles = [
     sharedStyles,
     stageGlowPageStyles,
+    cueStageStyles,
     css`
       .tabs {
         display: flex;
@@ -153,18 +155,39 @@ export class GuestApp extends LitElement {
       :host([data-show]) .show {
         display: block;
       }
-      .show-color {
-        position: absolute;
-        inset: 0;
-        background-color: var(--gb-show-color, transparent);
-        opacity: var(--gb-show-opacity, 0);
+      .back-to-show {
+        position: fixed;
+        z-index: 9;
+        left: 16px;
+        right: 16px;
+        bottom: calc(1rem + env(safe-area-inset-bottom));
+        width: fit-content;
+        margin: 0 auto;
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+        min-height: 48px;
+        padding: 0.7rem 1.3rem;
+        border: 0;
+        border-radius: 999px;
+        background: linear-gradient(90deg, #ff2d9a, #6e3bff 55%, #00b7ff);
+        color: #fff;
+        font: inherit;
+        font-size: 1rem;
+        font-weight: 700;
+        box-shadow: 0 8px 28px -6px rgba(110, 59, 255, 0.7);
+        cursor: pointer;
       }
-      @media (prefers-reduced-motion: reduce) {
-        .show-color {
-          transition:
-            background-color 1.2s ease,
-            opacity 1.2s ease !important;
-        }
+      .page.page-with-back {
+        padding-bottom: 5.5rem;
+      }
+      .back-dot {
+        flex: none;
+        width: 0.7rem;
+        height: 0.7rem;
+        border-radius: 50%;
+        background: var(--gb-show-color, #fff);
+        box-shadow: 0 0 0 3px rgba(255, 255, 255, 0.85);
       }
       .show-caption {
         position: absolute;
@@ -564,15 +587,24 @@ export class GuestApp extends LitElement {
 
   render() {
     const show = this.phase === 'ready' ? this.live.stream.snapshot?.show : null
+    const hidden = !!show && this.hiddenShow === show.startAt
+    const awake = this.lights.wake === 'unsupported' || this.lights.wake === 'refused' ? ' · keep your screen on' : ''
     return html`${
-      show && this.hiddenShow !== show.startAt
-        ? html`<button class="show" @click=${() => (this.hiddenShow = show.startAt)}>
-            <span class="show-color"></span>
-            <span class="show-caption">Light show · tap to see the page</span>
+      show && !hidden
+        ? html`<button class="show show-stage" @click=${() => (this.hiddenShow = show.startAt)}>
+            <span class="show-from"></span><span class="show-color"></span>
+            ${cueOverlay(this.lights.overlay, this.lights.clock.now())}
+            <span class="show-caption">Light show${awake} · tap to see the page</span>
+          </button>`
+        : nothing
+    }${
+      hidden && this.lights.running
+        ? html`<button class="back-to-show" data-testid="back-to-show" @click=${() => (this.hiddenShow = null)}>
+            <span class="back-dot" aria-hidden="true"></span>Back to the light show
           </button>`
         : nothing
     }
-      <div class="page">${this.renderPhase()}</div>`
+      <div class="page ${hidden && this.lights.running ? 'page-with-back' : ''}">${this.renderPhase()}</div>`
   }
 
   private header(withMe: boolean) {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test'
+import { findFlashViolation } from '../../../../protocol/cue-limits.ts'
 import { cueSheetSchema } from '../../../../protocol/index.ts'
 import { cueStateAt, showEndsAt } from '../../lib/cues.ts'
-import { EXAMPLE_CUE_SHEET } from './example-sheet.ts'
+import { EFFECTS_EXAMPLE, EXAMPLE_CUE_SHEET } from './example-sheet.ts'
 
 describe('the built-in example cue sheet', () => {
   test('passes the server schema unchanged', () => {
@@ -18,5 +19,13 @@ describe('the built-in example cue sheet', () => {
     expect(cueStateAt(EXAMPLE_CUE_SHEET, 0, 5100)?.color).toBe('#ff6a00')
     expect(cueStateAt(EXAMPLE_CUE_SHEET, 0, 59_900)?.color).toBe('#ff375f')
     expect(cueStateAt(EXAMPLE_CUE_SHEET, 0, 60_100)).toBeNull()
+  })
+})
+
+describe('the effects example', () => {
+  test('passes the schema and the flash limit, and lasts 24 s', () => {
+    expect(cueSheetSchema.parse(EFFECTS_EXAMPLE)).toEqual(EFFECTS_EXAMPLE)
+    expect(findFlashViolation(EFFECTS_EXAMPLE)).toBeNull()
+    expect(showEndsAt(EFFECTS_EXAMPLE, 0)).toBe(24_000)
   })
 })

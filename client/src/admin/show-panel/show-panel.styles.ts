@@ -119,4 +119,19 @@ export const showPanelStyles = css`
   .check-ok {
     color: var(--gb-good);
   }
+  .preview {
+    display: flex;
+    gap: 1rem;
+    align-items: center;
+    margin: 0.9rem 0 0.2rem;
+  }
+  .preview-side {
+    flex: 1;
+    min-width: 0;
+    display: grid;
+    gap: 0.5rem;
+  }
+  .preview .timeline {
+    margin-top: 0;
+  }
 `

@@ -13,7 +13,8 @@ import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { checkCueSheet, MAX_SHEET_BYTES, type SheetCheck } from './check-sheet.ts'
-import { EXAMPLE_CUE_SHEET } from './example-sheet.ts'
+import './cue-preview.ts'
+import { EFFECTS_EXAMPLE, EXAMPLE_CUE_SHEET } from './example-sheet.ts'
 import { showPanelStyles } from './show-panel.styles.ts'
 
 /** The server's clock, synced while the panel is on the page. */
@@ -37,6 +38,12 @@ const START_DELAYS = [
   { ms: 30_000, label: 'in 30 s' },
   { ms: 60_000, label: 'in 1 min' },
 ]
+
+/** What the server's refusals mean for a host (the fields then name the cue). */
+const UPLOAD_MESSAGES = {
+  flash_limit: 'The server refused this sheet: it flashes more than 3 times a second (photosensitivity).',
+  invalid_input: 'The server refused this sheet:',
+}
 
 const seconds = (ms: number) =>
   ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`
@@ -74,6 +81,8 @@ export class ShowPanel extends LitElement {
     text: { state: true },
     startIn: { state: true },
     running: { state: true },
+    uploaded: { state: true },
+    previewAt: { state: true },
   }
 
   declare slug: string
@@ -82,6 +91,11 @@ export class ShowPanel extends LitElement {
   declare startIn: number
   /** The running show's cue sheet, fetched from its public URL. */
   declare running: { url: string; sheet: CueSheet | null; error?: string } | null
+  /** The editor's text as last stored on the server, and its hash (start skips the upload). */
+  declare uploaded: { text: string; hash: string; url: string } | null
+  /** When the editor's preview started playing (this computer's clock), or null. */
+  declare previewAt: number | null
+  private previewTimer: ReturnType<typeof setInterval> | null = null
 
   private actions = new Actions(this)
   private clock = new ClockController(this).clock
@@ -98,6 +112,8 @@ export class ShowPanel extends LitElement {
     this.text = ''
     this.startIn = 5000
     this.running = null
+    this.uploaded = null
+    this.previewAt = null
   }
 
   connectedCallback() {
@@ -108,10 +124,16 @@ export class ShowPanel extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback()
     this.stopFrames()
+    this.stopPreview()
   }
 
   protected willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('text')) this.check = this.text.trim() ? checkCueSheet(this.text) : null
+    if (changed.has('text')) {
+      this.check = this.text.trim() ? checkCueSheet(this.text) : null
+      if (this.uploaded?.text !== this.text) this.uploaded = null
+      if (!this.check?.ok) this.stopPreview()
+      else if (this.previewAt !== null) this.previewAt = Date.now()
+    }
     if (changed.has('show')) {
       const url = this.show?.cueSheet ?? null
       if (!url) {
@@ -141,15 +163,45 @@ export class ShowPanel extends LitElement {
     }
   }
 
-  /** Uploads the sheet (content-hashed, so uploading twice is harmless) and starts it. */
-  private async start(key: string, sheet: CueSheet, startInMs: number) {
-    const up = await this.actions.run<{ hash: string; url: string }>(key, () =>
-      hostApi(this.slug, 'POST', '/cue-sheets', sheet),
+  /** Plays the editor's sheet in the preview from cue 0, now; again from the top if it is playing. */
+  private preview() {
+    const c = this.check
+    if (!c?.ok) return
+    this.previewAt = Date.now()
+    if (!this.previewTimer) {
+      this.previewTimer = setInterval(() => {
+        const end = this.check?.ok ? this.check.durationMs : null
+        if (this.previewAt !== null && end !== null && Date.now() - this.previewAt > end + 1000) this.stopPreview()
+        else this.requestUpdate()
+      }, 250)
+    }
+  }
+
+  private stopPreview() {
+    if (this.previewTimer) clearInterval(this.previewTimer)
+    this.previewTimer = null
+    this.previewAt = null
+  }
+
+  /** Stores the editor's sheet on the server (content-hashed, so uploading twice is harmless). */
+  private async uploadSheet(key: string, sheet: CueSheet, text?: string) {
+    const up = await this.actions.run<{ hash: string; url: string }>(
+      key,
+      () => hostApi(this.slug, 'POST', '/cue-sheets', sheet),
+      key === 'upload' ? (b) => `Uploaded “${sheet.name}” as ${b.url}: ready to start` : undefined,
     )
-    if (!up.ok) return
+    if (up.ok && text !== undefined) this.uploaded = { text, hash: up.body.hash, url: up.body.url }
+    return up.ok ? up.body.hash : null
+  }
+
+  /** Uploads the sheet (unless this very text is stored already) and starts it `startInMs` from now. */
+  private async start(key: string, sheet: CueSheet, startInMs: number, text?: string) {
+    const hash =
+      text !== undefined && this.uploaded?.text === text ? this.uploaded.hash : await this.uploadSheet(key, sheet, text)
+    if (!hash) return
     await this.actions.run<Show>(
       key,
-      () => hostApi(this.slug, 'PUT', '/show', { cueSheet: up.body.hash, startInMs }),
+      () => hostApi(this.slug, 'PUT', '/show', { cueSheet: hash, startInMs }),
       (s) => `“${sheet.name}” starts at ${clockTime(s.startAt)} on every phone and the big screen`,
     )
   }
@@ -256,8 +308,34 @@ export class ShowPanel extends LitElement {
             : nothing
         }
       </div>
-      ${this.actions.feedback('stop')} ${this.actions.feedback('example')} ${this.actions.feedback('start')}
+      ${this.actions.feedback('stop')} ${this.actions.feedback('example')}
     </section>`
+  }
+
+  private renderPreview(sheet: CueSheet, durationMs: number | null) {
+    const at = this.previewAt
+    const elapsed = at === null ? 0 : Date.now() - at
+    const state = at === null ? null : cueStateAt(sheet, at, Date.now(), { reducedMotion: this.reducedMotion })
+    const total = durationMs ?? Math.max(...sheet.cues.map((c) => c.at)) + 10_000
+    let line = 'Plays the sheet here, as a phone shows it, from its first cue.'
+    if (at !== null) {
+      const where = state ? `cue ${state.index + 1} of ${sheet.cues.length}` : 'dark'
+      line = `Preview: ${seconds(Math.min(elapsed, total))}${durationMs === null ? '' : ` of ${seconds(durationMs)}`} · ${where}`
+    }
+    return html`<div class="preview">
+      <gb-cue-preview .sheet=${sheet} .startAt=${at}></gb-cue-preview>
+      <div class="preview-side">
+        <div class="row">
+          <button class="btn btn-outline btn-sm" @click=${this.preview}>${at === null ? '▶ Preview' : '↺ Replay preview'}</button>
+          ${at !== null ? html`<button class="btn btn-ghost btn-sm" @click=${this.stopPreview}>■ Stop preview</button>` : nothing}
+        </div>
+        <p class="small muted num" role="status" data-preview-status>${line}</p>
+        <div class="timeline" aria-hidden="true">
+          ${segments(sheet, total).map((s) => html`<i style="width:${s.pct}%;background:${s.color}"></i>`)}
+          ${at !== null ? html`<span class="playhead" style="left:${Math.min(1, elapsed / total) * 100}%"></span>` : nothing}
+        </div>
+      </div>
+    </div>`
   }
 
   private renderEditor() {
@@ -271,6 +349,9 @@ export class ShowPanel extends LitElement {
         /></span>
         <button class="btn btn-ghost btn-sm" @click=${() => (this.text = JSON.stringify(EXAMPLE_CUE_SHEET, null, 2))}>
           Paste the example to edit
+        </button>
+        <button class="btn btn-ghost btn-sm" @click=${() => (this.text = JSON.stringify(EFFECTS_EXAMPLE, null, 2))}>
+          Paste the effects example
         </button>
       </div>
       <label class="sr-only" for="sheet">Cue sheet JSON</label>
@@ -306,22 +387,36 @@ export class ShowPanel extends LitElement {
             </div>`
           : nothing
       }
+      ${c?.ok ? this.renderPreview(c.sheet, c.durationMs) : nothing}
       <div class="start">
+        <button
+          class="btn btn-outline"
+          ?disabled=${this.actions.busy('upload') || !c?.ok || this.uploaded?.text === this.text}
+          @click=${() => c?.ok && this.uploadSheet('upload', c.sheet, this.text)}
+        >
+          ⤒ Upload
+        </button>
         <label class="field"
           >Start
-          <select .value=${String(this.startIn)} @change=${(e: Event) => (this.startIn = Number((e.target as HTMLSelectElement).value))}>
+          <select
+            aria-label="Start in"
+            .value=${String(this.startIn)}
+            @change=${(e: Event) => (this.startIn = Number((e.target as HTMLSelectElement).value))}
+          >
             ${START_DELAYS.map((d) => html`<option value=${d.ms} ?selected=${d.ms === this.startIn}>${d.label}</option>`)}
           </select>
         </label>
         <button
           class="btn btn-primary"
           ?disabled=${busy || !c?.ok}
-          @click=${() => c?.ok && this.start('start', c.sheet, this.startIn)}
+          @click=${() => c?.ok && this.start('start', c.sheet, this.startIn, this.text)}
         >
-          ▶ Upload &amp; start
+          ▶ ${this.uploaded?.text === this.text ? 'Start' : 'Upload & start'}
         </button>
         ${this.show ? html`<span class="small muted">Replaces the running show.</span>` : nothing}
       </div>
+      ${this.actions.feedback('upload', { messages: UPLOAD_MESSAGES })}
+      ${this.actions.feedback('start', { messages: UPLOAD_MESSAGES })}
       <p class="small muted" style="margin-top:0.75rem">
         Times are ms after the start; phones fetch the sheet when the show is announced, so start it a few seconds ahead.
       </p>

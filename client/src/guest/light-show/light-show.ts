@@ -5,26 +5,39 @@
  * together without a message per cue. What a cue looks like at a given moment is
  * `cueStateAt` (client/src/lib/cues.ts), the same function the big screen runs.
  *
- * The colour goes to two CSS custom properties on the host element, `--gb-show-color`
- * and `--gb-show-opacity`, and the host gets a `data-show` attribute while a cue plays;
- * the page paints them full screen. Flashing stays at
- * or under three flashes a second (WCAG 2.3.1), and with `prefers-reduced-motion` there
- * is no flashing or pulsing at all: colours fade gently instead.
+ * The look goes to CSS custom properties on the host element (`--gb-show-color`,
+ * `--gb-show-opacity` and the rest: lib/cue-stage.ts), and the host gets a `data-show`
+ * attribute while a cue plays; the page paints them full screen with `cueStageStyles`
+ * and renders `overlay` (particles, text). Flashing stays at or under three flashes a
+ * second (WCAG 2.3.1), and with `prefers-reduced-motion` there is no flashing, pulsing or
+ * particles at all: colours fade gently instead.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { type CueSheet, cueSheetSchema, type Show } from '../../../../protocol/index.ts'
+import { cueSheetSchema, type Show } from '../../../../protocol/index.ts'
 import { ServerClock } from '../../lib/clock.ts'
-import { CHANGE_GRID_MS, cueStateAt } from '../../lib/cues.ts'
+import type { CuePlayer } from '../../lib/cue-player.ts'
+import type { CueOverlay } from '../../lib/cue-stage.ts'
+
+/** The player and the cue maths load when a show is announced, not with the page (the page's size budget). */
+const loadPlayer = () => Promise.all([import('../../lib/cue-player.ts'), import('../../lib/cues.ts')])
+
+/** How the screen-awake request stands: `held`, or why not. */
+export type WakeState = 'off' | 'held' | 'unsupported' | 'refused'
 
 export class LightShowController implements ReactiveController {
   readonly clock: ServerClock
   private show: Show | null = null
-  private sheet: CueSheet | null = null
-  private timer: ReturnType<typeof setTimeout> | null = null
-  private raf = 0
-  private lastColor = ''
-  private lastOpacity = -1
   private motion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null
+  private player: CuePlayer | null = null
+  /** Particles and text of the cue playing now, for the host to render (`cueOverlay`). */
+  overlay: CueOverlay | null = null
+  /** A show is announced or playing and has not ended (the page offers "back to the show" while it is). */
+  running = false
+  /** The screen wake lock, held while the show runs so the phone does not dim and lock mid-show. */
+  wake: WakeState = 'off'
+  private sentinel: WakeLockSentinel | null = null
+  private endTimer: ReturnType<typeof setTimeout> | null = null
+  private endsAt = Number.POSITIVE_INFINITY
 
   constructor(
     private host: ReactiveControllerHost & HTMLElement,
@@ -37,20 +50,94 @@ export class LightShowController implements ReactiveController {
   /** The clock runs while the page is open, so it has converged by the time a show starts. */
   hostConnected() {
     this.clock.start()
-    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisible)
+    if (typeof document === 'undefined') return
+    document.addEventListener('visibilitychange', this.onVisible)
+    // A frozen tab (Page Lifecycle) or one restored from the back/forward cache wakes without
+    // becoming visible again: same treatment.
+    document.addEventListener('resume', this.onVisible)
+    window.addEventListener('pageshow', this.onVisible)
   }
 
   hostDisconnected() {
-    this.halt()
+    this.player?.stop()
     this.clock.stop()
-    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisible)
+    this.setRunning(false)
+    if (typeof document === 'undefined') return
+    document.removeEventListener('visibilitychange', this.onVisible)
+    document.removeEventListener('resume', this.onVisible)
+    window.removeEventListener('pageshow', this.onVisible)
   }
 
-  /** Back from sleep or another tab: timers were held back, so paint where the show is now. */
+  /**
+   * Back from sleep or another tab: timers were held back, so paint where the show is now;
+   * and the browser dropped the wake lock when the page was hidden, so take it again.
+   */
   private onVisible = () => {
-    if (document.visibilityState !== 'visible' || !this.sheet) return
-    this.halt()
-    this.tick()
+    if (document.visibilityState !== 'visible') return
+    if (this.player?.playing) this.player.repaint()
+    if (this.running) this.checkEnded()
+    if (this.running && !this.sentinel) void this.acquire()
+  }
+
+  private setRunning(running: boolean) {
+    if (this.endTimer) clearTimeout(this.endTimer)
+    this.endTimer = null
+    if (running === this.running) return
+    this.running = running
+    if (running) void this.acquire()
+    else this.releaseLock()
+    this.host.requestUpdate()
+  }
+
+  /** A show whose last cue has ended is over: the screen may sleep again. */
+  private checkEnded(sheetEnd?: number) {
+    const end = sheetEnd ?? this.endsAt
+    if (!Number.isFinite(end)) return
+    const left = end - this.clock.now()
+    if (left <= 0) this.setRunning(false)
+    else {
+      if (this.endTimer) clearTimeout(this.endTimer)
+      // Capped: timers are held back while the phone sleeps; the wake-up checks again.
+      this.endTimer = setTimeout(() => this.checkEnded(), Math.min(left + 50, 60_000))
+    }
+  }
+  private async acquire() {
+    const lock = 'wakeLock' in navigator ? navigator.wakeLock : null
+    if (!lock) {
+      this.setWake('unsupported')
+      return
+    }
+    // The API needs a visible page; a hidden one asks again when it comes back.
+    if (document.visibilityState !== 'visible' || this.sentinel) return
+    try {
+      const sentinel = await lock.request('screen')
+      if (!this.running) {
+        void sentinel.release()
+        return
+      }
+      this.sentinel = sentinel
+      sentinel.addEventListener('release', () => {
+        if (this.sentinel === sentinel) this.sentinel = null
+        this.setWake(this.running ? 'refused' : 'off')
+      })
+      this.setWake('held')
+    } catch {
+      // Battery saver, a permissions policy, an iframe: the show still runs, the page says so.
+      this.setWake('refused')
+    }
+  }
+
+  private releaseLock() {
+    const s = this.sentinel
+    this.sentinel = null
+    if (s && !s.released) void s.release().catch(() => {})
+    this.setWake('off')
+  }
+
+  private setWake(state: WakeState) {
+    if (state === this.wake) return
+    this.wake = state
+    this.host.requestUpdate()
   }
 
   /** Follows the snapshot's `show`; call it on every snapshot change (same show: nothing happens). */
@@ -58,9 +145,9 @@ export class LightShowController implements ReactiveController {
     const same = show && this.show && show.cueSheet === this.show.cueSheet && show.startAt === this.show.startAt
     if (same || (!show && !this.show)) return
     this.show = show
-    this.sheet = null
-    this.halt()
-    this.paint('', 0)
+    this.player?.stop()
+    this.endsAt = Number.POSITIVE_INFINITY
+    this.setRunning(!!show)
     if (!show) return
     void this.load(show)
   }
@@ -68,71 +155,31 @@ export class LightShowController implements ReactiveController {
   private async load(show: Show) {
     for (let attempt = 0; attempt < 5 && this.show === show; attempt++) {
       try {
+        const code = loadPlayer()
         const res = await fetch(show.cueSheet)
         const parsed = cueSheetSchema.safeParse(await res.json())
         if (!parsed.success) return
         // A late joiner or a reload paints the cue of the moment, so not before the clock
         // knows the server's time (a phone clock seconds off would show the wrong cue).
         await this.clock.whenSynced(3000)
+        const [{ CuePlayer }, { showEndsAt }] = await code
         if (this.show !== show) return
-        this.sheet = { ...parsed.data, cues: parsed.data.cues.slice().sort((a, b) => a.at - b.at) }
-        this.tick()
+        this.player ??= new CuePlayer({
+          target: this.host,
+          now: () => this.clock.now(),
+          reducedMotion: () => !!this.motion?.matches,
+          onOverlay: (o) => {
+            this.overlay = o
+            this.host.requestUpdate()
+          },
+        })
+        this.player.play(parsed.data, show.startAt)
+        this.endsAt = showEndsAt(parsed.data, show.startAt)
+        this.checkEnded()
         return
       } catch {
         await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)))
       }
-    }
-  }
-
-  private halt() {
-    if (this.timer) clearTimeout(this.timer)
-    if (this.raf) cancelAnimationFrame(this.raf)
-    this.timer = null
-    this.raf = 0
-  }
-
-  /** Paints the current look, then sleeps until the next change (animation frames only while a pulse breathes). */
-  private tick = () => {
-    this.timer = null
-    this.raf = 0
-    const show = this.show
-    const sheet = this.sheet
-    if (!show || !sheet?.cues.length) return
-    const reducedMotion = !!this.motion?.matches
-    const now = this.clock.now()
-    const state = cueStateAt(sheet, show.startAt, now, { reducedMotion })
-    this.paint(state ? state.color : '', state ? state.intensity : 0)
-    if (state && !reducedMotion && state.effect === 'pulse') {
-      this.raf = requestAnimationFrame(this.tick)
-      return
-    }
-    const t = now - show.startAt
-    let wait: number
-    if (state && !reducedMotion && state.effect === 'flash') {
-      // A flash only changes on the shared 1/6 s grid: wake at the next slot.
-      wait = CHANGE_GRID_MS - (((t % CHANGE_GRID_MS) + CHANGE_GRID_MS) % CHANGE_GRID_MS)
-    } else {
-      const next = sheet.cues.find((c) => c.at > t)
-      const cue = state ? sheet.cues[state.index] : null
-      const ends = cue && cue.durationMs !== undefined ? cue.at + cue.durationMs - t : Infinity
-      wait = Math.min(next ? next.at - t : Infinity, ends, t < 0 ? -t : Infinity)
-      if (wait === Infinity) return
-    }
-    // At least every second: the clock's estimate may have been refined meanwhile.
-    this.timer = setTimeout(this.tick, Math.max(1, Math.min(wait + 1, 1000)))
-  }
-
-  private paint(color: string, opacity: number) {
-    const style = this.host.style
-    if (color !== this.lastColor) {
-      this.lastColor = color
-      if (color) style.setProperty('--gb-show-color', color)
-      else style.removeProperty('--gb-show-color')
-      this.host.toggleAttribute('data-show', !!color)
-    }
-    if (opacity !== this.lastOpacity) {
-      this.lastOpacity = opacity
-      style.setProperty('--gb-show-opacity', String(opacity))
     }
   }
 }

@@ -1,16 +1,21 @@
 import { css, html, LitElement } from 'lit'
 import { type CueSheet, cueSheetSchema, type Show } from '../../../../protocol/index.ts'
 import type { ServerClock } from '../../lib/clock.ts'
+import { type CueOverlay, cueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
 import { cueStateAt, showEndsAt } from '../../lib/cues.ts'
 
 /**
  * The screen's part of the light show: a glow around the edges of the screen in the
  * current cue's colour, fired against the server clock like every phone in the room.
- * Flashing is capped at three per second (lib/cues.ts) and steady under
- * prefers-reduced-motion. Sits behind everything else; `data-cue` holds the cue index.
+ * A cue's gradient washes in from the edges, its particles drift up the whole screen and
+ * its text sits under the header, behind the poll bars and danmaku. Flashing is capped at three
+ * per second (lib/cues.ts); prefers-reduced-motion gets steady colours, still gradients
+ * and no particles. Sits behind everything else; `data-cue` holds the cue index.
  */
 export class ShowLights extends LitElement {
-  static styles = css`
+  static styles = [
+    cueStageStyles,
+    css`
     :host {
       position: fixed;
       inset: 0;
@@ -26,28 +31,55 @@ export class ShowLights extends LitElement {
         radial-gradient(ellipse at 50% -20%, var(--cue) 0%, transparent 55%);
       box-shadow: inset 0 0 calc(var(--gb-u, 1vw) * 6) var(--cue);
     }
-  `
-  static properties = { show: { attribute: false } }
+    .wash {
+      position: absolute;
+      inset: 0;
+      opacity: 0;
+      background-image: var(--wash, none);
+      -webkit-mask-image: radial-gradient(ellipse at 50% 50%, transparent 35%, #000 85%);
+      mask-image: radial-gradient(ellipse at 50% 50%, transparent 35%, #000 85%);
+    }
+    .stage {
+      position: absolute;
+      inset: 0;
+      container-type: size;
+    }
+    /* Below the header, in the danmaku band: messages fly over it. */
+    .stage .show-text {
+      inset: 13cqh 0 auto;
+      display: block;
+      font-size: 5cqw;
+      opacity: 0.9;
+    }
+  `,
+  ]
+  static properties = { show: { attribute: false }, overlay: { state: true } }
 
   declare show: Show | null
+  declare overlay: CueOverlay | null
   clock: ServerClock | null = null
   private sheet: { url: string; sheet: CueSheet } | null = null
   private frame = 0
   private glow: HTMLElement | null = null
+  private wash: HTMLElement | null = null
   private last = ''
   private reduced = matchMedia('(prefers-reduced-motion: reduce)')
 
   constructor() {
     super()
     this.show = null
+    this.overlay = null
   }
 
   render() {
-    return html`<div class="glow"></div>`
+    return html`<div class="glow"></div>
+      <div class="wash"></div>
+      <div class="stage">${cueOverlay(this.overlay, this.clock?.now() ?? Date.now())}</div>`
   }
 
   firstUpdated() {
     this.glow = this.renderRoot.querySelector('.glow')
+    this.wash = this.renderRoot.querySelector('.wash')
   }
 
   updated(changed: Map<string, unknown>) {
@@ -90,13 +122,22 @@ export class ShowLights extends LitElement {
     if (!show || !sheet || !this.glow) return
     const now = this.clock?.now() ?? Date.now()
     const state = cueStateAt(sheet, show.startAt, now, { reducedMotion: this.reduced.matches })
-    const key = state ? `${state.color}|${state.intensity.toFixed(3)}` : ''
+    // A fade on the screen glides the glow's strength (the colour itself switches under it).
+    const level = state ? state.intensity * (state.from ? state.mix : 1) : 0
+    const key = state ? `${state.color}|${level.toFixed(3)}|${state.image}` : ''
     if (key !== this.last) {
       this.last = key
       this.glow.style.setProperty('--cue', state?.color ?? 'transparent')
-      this.glow.style.opacity = state ? String(0.2 + 0.6 * state.intensity) : '0'
+      this.glow.style.opacity = state ? String(0.2 + 0.6 * level) : '0'
+      if (this.wash) {
+        this.wash.style.setProperty('--wash', state?.image || 'none')
+        this.wash.style.opacity = state?.image ? String(0.6 * level) : '0'
+      }
       this.dataset.cue = state ? String(state.index) : ''
     }
+    const overlayKey = state ? `${show.startAt}:${state.index}` : ''
+    if (overlayKey !== (this.overlay?.key ?? ''))
+      this.overlay = state ? { key: overlayKey, particles: state.particles, text: state.text } : null
     if (now < showEndsAt(sheet, show.startAt) + 1000) this.frame = requestAnimationFrame(this.step)
   }
 
@@ -104,7 +145,9 @@ export class ShowLights extends LitElement {
     if (this.frame) cancelAnimationFrame(this.frame)
     this.frame = 0
     this.last = ''
+    this.overlay = null
     if (this.glow) this.glow.style.opacity = '0'
+    if (this.wash) this.wash.style.opacity = '0'
     delete this.dataset.cue
   }
 }
