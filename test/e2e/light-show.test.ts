@@ -62,15 +62,17 @@ const lookOf = (page: Page): Promise<Look> =>
     const app = document.querySelector('gb-guest-app') as HTMLElement
     const root = app.shadowRoot!
     const v = (n: string) => app.style.getPropertyValue(n).trim()
-    const dots = root.querySelector('.show-particles')
+    // Particles and text render in <gb-cue-overlay>, loaded with the player.
+    const layer = root.querySelector('gb-cue-overlay')?.shadowRoot ?? root
+    const dots = layer.querySelector('.show-particles')
     return {
       color: v('--gb-show-color'),
       opacity: Number(v('--gb-show-opacity') || 0),
       image: v('--gb-show-image'),
       fromOpacity: Number(v('--gb-show-from-opacity') || 0),
-      particles: root.querySelectorAll('.show-particles i').length,
+      particles: layer.querySelectorAll('.show-particles i').length,
       particlesShown: !!dots && getComputedStyle(dots).display !== 'none',
-      text: root.querySelector('[data-cue-text]')?.textContent ?? '',
+      text: layer.querySelector('[data-cue-text]')?.textContent ?? '',
       overlay: !!root.querySelector('.show'),
       back: !!root.querySelector('[data-testid="back-to-show"]'),
     }

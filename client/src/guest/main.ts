@@ -9,7 +9,7 @@ import { css, html, LitElement, nothing } from 'lit'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
-import { cueOverlay, cueStageStyles } from '../lib/cue-stage.ts'
+import { cueStageStyles } from '../lib/cue-stage.ts'
 import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
 import {
@@ -593,7 +593,7 @@ export class GuestApp extends LitElement {
       show && !hidden
         ? html`<button class="show show-stage" @click=${() => (this.hiddenShow = show.startAt)}>
             <span class="show-from"></span><span class="show-color"></span>
-            ${cueOverlay(this.lights.overlay, this.lights.clock.now())}
+            <gb-cue-overlay .overlay=${this.lights.overlay} .now=${this.lights.clock.now()}></gb-cue-overlay>
             <span class="show-caption">Light show${awake} · tap to see the page</span>
           </button>`
         : nothing

@@ -1,7 +1,8 @@
 import { css, html, LitElement, type PropertyValues } from 'lit'
 import type { CueSheet } from '../../../../protocol/index.ts'
+import { cueOverlay, cueOverlayStyles } from '../../lib/cue-overlay.ts'
 import { CuePlayer } from '../../lib/cue-player.ts'
-import { type CueOverlay, cueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
+import { type CueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
 
 /**
  * A phone-sized preview of a cue sheet, played with the same code the phones run
@@ -27,6 +28,7 @@ export class CuePreview extends LitElement {
 
   static styles = [
     cueStageStyles,
+    cueOverlayStyles,
     css`
       :host {
         display: block;

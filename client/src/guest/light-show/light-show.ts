@@ -14,18 +14,73 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { cueSheetSchema, type Show } from '../../../../protocol/index.ts'
-import { ServerClock } from '../../lib/clock.ts'
+import type { ServerClock } from '../../lib/clock.ts'
 import type { CuePlayer } from '../../lib/cue-player.ts'
 import type { CueOverlay } from '../../lib/cue-stage.ts'
 
 /** The player and the cue maths load when a show is announced, not with the page (the page's size budget). */
-const loadPlayer = () => Promise.all([import('../../lib/cue-player.ts'), import('../../lib/cues.ts')])
+const loadPlayer = () =>
+  Promise.all([import('../../lib/cue-player.ts'), import('../../lib/cues.ts'), import('./cue-overlay-element.ts')])
+
+/**
+ * The server clock, loaded just after the page rather than with it (the page's size
+ * budget: the first screen needs no clock). Until it is there, `now()` is the phone's
+ * own time and `whenSynced` waits for it to load and sync.
+ */
+export class LazyClock {
+  private real: ServerClock | null = null
+  private loading: Promise<ServerClock> | null = null
+  private running = false
+
+  constructor(private timeUrl: string) {}
+
+  private load() {
+    this.loading ??= import('../../lib/clock.ts').then(({ ServerClock }) => {
+      const clock = new ServerClock(this.timeUrl)
+      this.real = clock
+      if (this.running) clock.start()
+      return clock
+    })
+    return this.loading
+  }
+
+  start() {
+    this.running = true
+    if (this.real) this.real.start()
+    else void this.load()
+  }
+
+  stop() {
+    this.running = false
+    this.real?.stop()
+  }
+
+  now() {
+    return this.real ? this.real.now() : Date.now()
+  }
+
+  async whenSynced(timeoutMs: number) {
+    const started = Date.now()
+    const clock = await this.load()
+    return clock.whenSynced(Math.max(0, timeoutMs - (Date.now() - started)))
+  }
+
+  get offset() {
+    return this.real?.offset ?? 0
+  }
+  get uncertaintyMs() {
+    return this.real?.uncertaintyMs ?? Number.POSITIVE_INFINITY
+  }
+  get rtt() {
+    return this.real?.rtt ?? Number.POSITIVE_INFINITY
+  }
+}
 
 /** How the screen-awake request stands: `held`, or why not. */
 export type WakeState = 'off' | 'held' | 'unsupported' | 'refused'
 
 export class LightShowController implements ReactiveController {
-  readonly clock: ServerClock
+  readonly clock: LazyClock
   private show: Show | null = null
   private motion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null
   private player: CuePlayer | null = null
@@ -44,7 +99,7 @@ export class LightShowController implements ReactiveController {
     timeUrl = '/time',
   ) {
     host.addController(this)
-    this.clock = new ServerClock(timeUrl)
+    this.clock = new LazyClock(timeUrl)
   }
 
   /** The clock runs while the page is open, so it has converged by the time a show starts. */

@@ -1,7 +1,8 @@
 import { css, html, LitElement } from 'lit'
 import { type CueSheet, cueSheetSchema, type Show } from '../../../../protocol/index.ts'
 import type { ServerClock } from '../../lib/clock.ts'
-import { type CueOverlay, cueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
+import { cueOverlay, cueOverlayStyles } from '../../lib/cue-overlay.ts'
+import { type CueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
 import { cueStateAt, showEndsAt } from '../../lib/cues.ts'
 
 /**
@@ -15,6 +16,7 @@ import { cueStateAt, showEndsAt } from '../../lib/cues.ts'
 export class ShowLights extends LitElement {
   static styles = [
     cueStageStyles,
+    cueOverlayStyles,
     css`
     :host {
       position: fixed;
