@@ -26,6 +26,9 @@ export function mayReadDetails(config: Config, request: Request, server: Address
   }
   if (!server) return true
   if (PROXY_HEADERS.some((h) => request.headers.has(h))) return false
-  const address = server.requestIP(request)?.address
-  return !!address && isLoopback(address)
+  // No socket address: an in-process call (`app.handle` on a listening app) or a unix
+  // socket, both on this machine.
+  const ip = server.requestIP(request)
+  if (!ip) return true
+  return isLoopback(ip.address)
 }

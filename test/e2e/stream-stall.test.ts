@@ -10,9 +10,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { chromiumAvailable, DEEP_HELPERS, FULL_HD, launchBrowser, PHONE, screenshot } from '../support/browser.ts'
+import {
+  chromiumAvailable,
+  DEEP_HELPERS,
+  type DeepWindow,
+  FULL_HD,
+  launchBrowser,
+  PHONE,
+  screenshot,
+} from '../support/browser.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
 import { CuttableProxy } from '../support/proxy.ts'
+
+/** Whether the screen's bar for `option` shows `n` votes (runs in the page). */
+const countIs = ({ option, n }: { option: number; n: number }) =>
+  Number(
+    (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', `li[data-option="${option}"]`])?.dataset
+      .votes,
+  ) === n
 
 describe('a page whose stream dies silently', () => {
   const skip = !chromiumAvailable()
@@ -45,7 +60,10 @@ describe('a page whose stream dies silently', () => {
     async () => {
       const { sampleCode } = JSON.parse(readFileSync(join(dataDir, 'demo.host-secret'), 'utf8'))
       await page.goto(`http://127.0.0.1:${proxy.port}/e/demo/screen`)
-      await page.waitForFunction(`!!window.__deep(['gb-screen-app', 'gb-poll-bars', 'li'])`)
+      // Functions, not strings: the pages' CSP forbids eval, which a polled string predicate needs.
+      await page.waitForFunction(
+        () => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-poll-bars', 'li']),
+      )
 
       // Only the event stream goes quiet: the snapshot the screen falls back to still answers.
       proxy.freeze((head) => /^GET [^ ]*\/stream/.test(head))
@@ -73,7 +91,7 @@ describe('a page whose stream dies silently', () => {
 
       // Within the quiet-check interval the screen asks the snapshot endpoint, sees it is behind, catches up.
       const t0 = performance.now()
-      await page.waitForFunction(`${votes} === 1`, undefined, { timeout: 20_000 })
+      await page.waitForFunction(countIs, { option: poll.options[0].id, n: 1 }, { timeout: 20_000 })
       console.log(`silent stall caught up after ${Math.round(performance.now() - t0 + 2000)} ms`)
       const badge = await page.evaluate(
         `window.__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])?.textContent`,
@@ -83,7 +101,7 @@ describe('a page whose stream dies silently', () => {
 
       // It also replaced the dead connection: the next change arrives through the stream again, in well under the check interval.
       expect((await vote(1)).status).toBe(202)
-      await page.waitForFunction(`${shown(1)} === 1`, undefined, { timeout: 3000 })
+      await page.waitForFunction(countIs, { option: poll.options[1].id, n: 1 }, { timeout: 3000 })
     },
     45_000,
   )
