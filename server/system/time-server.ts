@@ -16,6 +16,7 @@ import { inArray, ne, or } from 'drizzle-orm'
 import { events } from '../../db/schema.ts'
 import type { Database } from '../database/connect.ts'
 import { SLUG_PATTERN } from '../events/directory.ts'
+import { ApiFailure, errorResponse } from '../http/errors.ts'
 import { overHttps, securityHeaders } from '../http/security-headers.ts'
 
 export type EventStatus = { status: 'live' | 'paused' | 'ended'; message: string }
@@ -177,10 +178,7 @@ const answer = (req: Request, { status, message }: EventStatus) =>
 
 /** Anything but `GET /time`, in the public error shape with the app's headers. */
 const refuse = (req: Request, status: number, error: string, message: string) =>
-  new Response(JSON.stringify({ error, message }), {
-    status,
-    headers: { ...(overHttps(req) ? SECURE : PLAIN), 'cache-control': 'no-store' },
-  })
+  errorResponse(new ApiFailure(status, error, message, undefined, overHttps(req) ? SECURE : PLAIN))
 
 /** Serves `GET /time` from `cache`; everything else is a 404. */
 export function serveTime(cache: StatusCache, opts: { port: number; hostname: string }) {
