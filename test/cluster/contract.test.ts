@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
@@ -17,6 +17,7 @@ import { until } from '../support/backends.ts'
 import { PrivatePostgres } from '../support/private-postgres.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
 import { PrivateRedis } from '../support/redis-server.ts'
+import { demoHost } from '../support/spike.ts'
 
 const GUESTS = 40
 
@@ -67,12 +68,7 @@ describe('failure contract, real processes', () => {
     await pg.create()
     await redis.start()
     const first = await startInstance(0, true)
-    const secretFile = join(first.dir, 'demo.host-secret')
-    await until(() => existsSync(secretFile), 15_000, 50)
-    host = {
-      authorization: `Bearer ${JSON.parse(readFileSync(secretFile, 'utf8')).secret}`,
-      'content-type': 'application/json',
-    }
+    host = await demoHost(first.dir)
     instances = [first.proc, (await startInstance(1)).proc]
     const made = await fetch(`${instances[0].url}/api/admin/events/demo/wristbands`, {
       method: 'POST',

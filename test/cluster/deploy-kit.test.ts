@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto'
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Subprocess } from 'bun'
-import Redis from 'ioredis'
 import postgres from 'postgres'
 import { clusterReachable, scratchDatabase, until } from '../support/backends.ts'
 import { freePort, ROOT, type ServerProcess, startServerProcess } from '../support/process.ts'
+import { PrivateRedis } from '../support/redis-server.ts'
+import { demoHost } from '../support/spike.ts'
 
 const NGINX = '/usr/sbin/nginx'
 const PGBOUNCER = '/usr/sbin/pgbouncer'
@@ -42,54 +42,11 @@ async function healthy(url: string, timeoutMs = 15_000) {
   await until(async () => (await fetch(url).catch(() => null))?.ok ?? false, timeoutMs, 100)
 }
 
-class KitRedis {
-  proc: Subprocess | null = null
-  readonly dir = mkdtempSync(join(tmpdir(), 'gb-kit-redis-'))
-  constructor(readonly port: number) {}
-  async start() {
-    // The shipped file as is; only where it listens and keeps its files differ here.
-    this.proc = Bun.spawn(
-      [
-        'redis-server',
-        join(ROOT, 'deploy/redis.conf'),
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        this.dir,
-      ],
-      { stdout: 'ignore', stderr: 'ignore' },
-    )
-    await until(
-      async () => {
-        const r = new Redis({ port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
-        r.on('error', () => {})
-        try {
-          await r.connect()
-          // Loading the AOF answers LOADING until it is done.
-          return (await r.ping()) === 'PONG'
-        } catch {
-          return false
-        } finally {
-          r.disconnect()
-        }
-      },
-      15_000,
-      50,
-    )
-  }
-  async kill() {
-    this.proc?.kill('SIGKILL')
-    await this.proc?.exited
-  }
-}
-
 describe('deploy kit: nginx + two instances + PgBouncer + Redis with AOF, as shipped', async () => {
   const skip = !(await clusterReachable()) || !toolsAvailable()
   const cleanups: (() => Promise<unknown> | unknown)[] = []
   let db: Awaited<ReturnType<typeof scratchDatabase>>
-  let redis: KitRedis
+  let redis: PrivateRedis
   let bouncerLog: string
   let instances: ServerProcess[] = []
   let base: string
@@ -101,12 +58,10 @@ describe('deploy kit: nginx + two instances + PgBouncer + Redis with AOF, as shi
     cleanups.push(() => db.drop())
     const pg = new URL(db.url)
 
-    redis = new KitRedis(await freePort())
+    // The shipped file as is; only where it listens and keeps its files differ here.
+    redis = new PrivateRedis({ configFile: join(ROOT, 'deploy/redis.conf') })
     await redis.start()
-    cleanups.push(async () => {
-      await redis.kill()
-      rmSync(redis.dir, { recursive: true, force: true })
-    })
+    cleanups.push(() => redis.stop())
 
     const bouncerDir = mkdtempSync(join(tmpdir(), 'gb-kit-pgb-'))
     const bouncerPort = await freePort()
@@ -149,7 +104,7 @@ describe('deploy kit: nginx + two instances + PgBouncer + Redis with AOF, as shi
       return {
         DATABASE_URL: through('glowband'),
         MIGRATION_DATABASE_URL: through('glowband_session'),
-        REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+        REDIS_URL: redis.url,
         REDIS_PREFIX: prefix,
         DATA_DIR: dir,
         INSTANCE_ID: `kit-${i}`,
@@ -165,12 +120,7 @@ describe('deploy kit: nginx + two instances + PgBouncer + Redis with AOF, as shi
       await Promise.all(instances.map((i) => i.stop('SIGKILL')))
       for (const d of dirs) rmSync(d, { recursive: true, force: true })
     })
-    const secretFile = join(dirs[0], 'demo.host-secret')
-    await until(() => existsSync(secretFile), 15_000, 50)
-    host = {
-      authorization: `Bearer ${JSON.parse(readFileSync(secretFile, 'utf8')).secret}`,
-      'content-type': 'application/json',
-    }
+    host = await demoHost(dirs[0])
 
     const runtime = mkdtempSync(join(tmpdir(), 'gb-kit-nginx-'))
     for (const d of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(runtime, d))

@@ -12,8 +12,12 @@ export class PrivateRedis {
   readonly dir = mkdtempSync(join(tmpdir(), 'gb-redis-'))
   port = 0
 
-  /** `fsync`: the AOF's appendfsync (default always; everysec is Redis' default, losing up to a second). */
-  constructor(private opts: { aof: boolean; fsync?: 'always' | 'everysec' }) {}
+  /**
+   * `fsync`: the AOF's appendfsync (default always; everysec is Redis' default, losing up
+   * to a second). `configFile`: a shipped config run as is (only port, bind and dir are
+   * given on the command line).
+   */
+  constructor(private opts: { aof: boolean; fsync?: 'always' | 'everysec' } | { configFile: string }) {}
 
   get url() {
     return `redis://127.0.0.1:${this.port}`
@@ -21,24 +25,18 @@ export class PrivateRedis {
 
   async start() {
     this.port ||= await freePort()
-    const persistence = this.opts.aof
-      ? ['--appendonly', 'yes', '--appendfsync', this.opts.fsync ?? 'always']
-      : ['--appendonly', 'no']
-    this.proc = Bun.spawn(
-      [
-        'redis-server',
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--dir',
-        this.dir,
-        ...persistence,
-      ],
-      { stdout: 'ignore', stderr: 'ignore' },
-    )
+    const where = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir]
+    const o = this.opts
+    const args =
+      'configFile' in o
+        ? [o.configFile, ...where]
+        : [
+            ...where,
+            '--save',
+            '',
+            ...(o.aof ? ['--appendonly', 'yes', '--appendfsync', o.fsync ?? 'always'] : ['--appendonly', 'no']),
+          ]
+    this.proc = Bun.spawn(['redis-server', ...args], { stdout: 'ignore', stderr: 'ignore' })
     await until(
       async () => {
         const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
