@@ -121,8 +121,12 @@ export class FailureLimit {
   async take(key: string): Promise<boolean> {
     // Taken before any await: concurrent attempts on this instance are counted exactly.
     if (!this.local.take(key)) return false
-    if (!this.shared) return true
-    // A shared store that is down or stalled (Redis stopped) must not hold the host's call.
+    return this.takeShared(key)
+  }
+
+  /** The shared bucket's say (true without one). A store that is down or stalled (Redis stopped) must not hold anyone's call. */
+  private takeShared(key: string): Promise<boolean> {
+    if (!this.shared) return Promise.resolve(true)
     return withTimeout(this.shared.take(this.name, key, this.spec), SHARED_TIMEOUT_MS, true)
   }
 
@@ -177,14 +181,11 @@ export class FailureLimit {
       if (!held.count && this.open.get(key) === held) this.open.delete(key)
       for (const w of waiters) w()
     }
-    if (this.shared) {
-      const ok = await withTimeout(this.shared.take(this.name, key, this.spec), SHARED_TIMEOUT_MS, true)
-      if (!ok) {
-        // Another instance spent the shared failures: this attempt is not made.
-        this.local.refund(key)
-        settle(false)
-        return null
-      }
+    if (!(await this.takeShared(key))) {
+      // Another instance spent the shared failures: this attempt is not made.
+      this.local.refund(key)
+      settle(false)
+      return null
     }
     return { refund: () => settle(true), keep: () => settle(false) }
   }
