@@ -367,14 +367,23 @@ describe('the big screen', () => {
           timeout: 5000,
         },
       )
-      await h.screen.waitForFunction(
-        () =>
-          (window as unknown as DeepWindow)
-            .__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])
-            ?.textContent?.includes('last update'),
-        undefined,
-        { timeout: 10_000 },
-      )
+      // Five seconds after the last update the badge says how long ago it was (15 s: CI is loaded).
+      await h.screen
+        .waitForFunction(
+          () =>
+            (window as unknown as DeepWindow)
+              .__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])
+              ?.textContent?.includes('last update'),
+          undefined,
+          { timeout: 15_000 },
+        )
+        .catch(async (err) => {
+          const badge = await h.screen.evaluate(() => {
+            const el = (window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])
+            return { state: el?.dataset.state, text: el?.textContent?.replace(/\s+/g, ' '), hidden: document.hidden }
+          })
+          throw new Error(`the badge never said how old the screen is: ${JSON.stringify(badge)}\n${err}`)
+        })
       await screenshot(h.screen, 'screen-reconnecting')
 
       // The server comes back on the same address: the screen catches up by itself, and says nothing any more.

@@ -1,8 +1,8 @@
 /**
  * A word cloud layout that stays put between ticks: each word keeps the place it got when
  * it first appeared (found along a spiral from the centre, clear of the words already
- * placed) and grows there while it has room; only a word that outgrew its room is
- * placed again, and only that word.
+ * placed) and grows there while it has room. A word never moves once placed: one that
+ * outgrows its room stops growing instead (a moving word is what the room notices).
  * Coordinates are in a fixed 1000 x 560 box (an SVG viewBox), so the cloud scales to any screen.
  */
 export const CLOUD_W = 1000
@@ -25,9 +25,19 @@ export const sizeFor = (count: number, max: number) => 24 + 86 * Math.sqrt(count
 
 /** Estimated box of a word at a size: wide glyphs (CJK) count as whole ems. */
 function box(text: string, size: number) {
+  const em = emsOf(text)
+  return { w: em * size + 16, h: size * 1.2 }
+}
+
+function emsOf(text: string) {
   let em = 0
   for (const ch of text) em += /[\u1100-\uffff]/u.test(ch) ? 1.05 : 0.66
-  return { w: em * size + 16, h: size * 1.2 }
+  return em
+}
+
+/** The biggest size a placed word may take without outgrowing its box by more than GROW_IN_PLACE. */
+function sizeCap(p: Placed) {
+  return Math.min((p.w * GROW_IN_PLACE - 16) / emsOf(p.text), (p.h * GROW_IN_PLACE) / 1.2)
 }
 
 const overlaps = (a: Placed, b: { x: number; y: number; w: number; h: number }) =>
@@ -60,7 +70,10 @@ export class WordLayout {
           out.push(grown)
           continue
         }
-        this.placed.delete(word.text)
+        // No room to grow: it stays where it is, as big as its box allows.
+        prev.size = Math.min(size, sizeCap(prev))
+        out.push(prev)
+        continue
       }
       const spot = this.find(word.text, size)
       if (spot) {
