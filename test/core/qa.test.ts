@@ -226,6 +226,41 @@ for (const backend of BACKENDS) {
     })
 
     test.skipIf(skip)(
+      'the Q&A board is not a poll: the host reorders polls without it and cannot edit it',
+      async () => {
+        const boardId = await server.rt.directory.qaBoard(seeded.event.id)
+        const admin = (method: string, path: string, body?: unknown) =>
+          server.fetch(`/api/admin/events/${slug}${path}`, {
+            method,
+            headers: { ...host(), 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          })
+        const made: number[] = []
+        for (const q of ['One?', 'Two?']) {
+          const res = await admin('POST', '/polls', { question: q, options: ['A', 'B'] })
+          made.push(((await res.json()) as { id: number }).id)
+        }
+        // The order lists the polls the host sees; the board (which exists since the first question) is not one of them.
+        const order = await admin('PUT', '/polls/order', { ids: [...made].reverse() })
+        expect(order.status).toBe(200)
+        const withBoard = await admin('PUT', '/polls/order', { ids: [boardId, ...made] })
+        expect(withBoard.status).toBe(422)
+        for (const action of ['open', 'close', 'duplicate', 'reset']) {
+          const res = await admin('POST', `/polls/${boardId}/${action}`)
+          expect(res.status).toBe(404)
+        }
+        const before = await board()
+        await Bun.sleep(200)
+        expect(await board()).toEqual(before)
+        const boards = await db()
+          .select()
+          .from(responses)
+          .where(and(eq(responses.eventId, seeded.event.id), eq(responses.interactionId, boardId)))
+        expect(boards.length).toBeGreaterThan(0)
+      },
+    )
+
+    test.skipIf(skip)(
       'upvotes are exact under concurrency: 150 wristbands at once, twice each, some taken back',
       async () => {
         const big = await seedEvent(server, { wristbands: 150 })

@@ -5,12 +5,13 @@
  * from the kind module.
  */
 import { randomBytes } from 'node:crypto'
-import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, ne, sql } from 'drizzle-orm'
 import { auditLog, pollOptions, polls, responses } from '../../../db/schema.ts'
 import type { Database } from '../../database/connect.ts'
 import type { EventRecord } from '../../events/directory.ts'
 import { ApiFailure, badRequest, conflict, notFound } from '../../http/errors.ts'
 import type { InteractionRow } from '../../interactions/kind.ts'
+import { QA_KIND } from '../../interactions/kinds/qa.ts'
 import { moderatedText, type TextResponse, type TextState } from '../../interactions/kinds/text.ts'
 import { kindOf } from '../../interactions/registry.ts'
 import type { LiveCounters } from '../../live/counters/types.ts'
@@ -32,11 +33,12 @@ export class PollService {
     private counters: LiveCounters,
   ) {}
 
+  /** A poll of the event; the Q&A board is an interaction row too, but never a poll the host edits. */
   private async row(eventId: number, pollId: number): Promise<InteractionRow> {
     const [poll] = await this.db
       .select()
       .from(polls)
-      .where(and(eq(polls.id, pollId), eq(polls.eventId, eventId)))
+      .where(and(eq(polls.id, pollId), eq(polls.eventId, eventId), ne(polls.kind, QA_KIND)))
     if (!poll) throw notFound('poll')
     const options = await this.db
       .select({ id: pollOptions.id, label: pollOptions.label })
@@ -197,7 +199,10 @@ export class PollService {
 
   /** The host's order of polls: `ids` lists every poll of the event once, first first. */
   async reorderPolls(event: EventRecord, ids: number[]) {
-    const existing = await this.db.select({ id: polls.id }).from(polls).where(eq(polls.eventId, event.id))
+    const existing = await this.db
+      .select({ id: polls.id })
+      .from(polls)
+      .where(and(eq(polls.eventId, event.id), ne(polls.kind, QA_KIND)))
     const known = new Set(existing.map((p) => p.id))
     if (new Set(ids).size !== ids.length || ids.length !== known.size || !ids.every((id) => known.has(id))) {
       throw badRequest('wrong_poll_list', 'list every poll of this event once, in the order you want', {
