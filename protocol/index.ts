@@ -293,7 +293,16 @@ export const meSchema = z.object({
       }),
     )
     .optional(),
-  wins: z.array(z.object({ raffleId: z.number().int(), name: z.string() })),
+  /** Prizes this wristband holds now (a no-show's replaced prize is not here); claim codes: `GET .../raffles/wins`. */
+  wins: z.array(
+    z.object({
+      raffleId: z.number().int(),
+      name: z.string(),
+      tier: z.number().int(),
+      prize: z.string(),
+      claimed: z.boolean(),
+    }),
+  ),
   /** This wristband's own questions, newest first, with their moderation state. */
   questions: z.array(ownQuestionSchema),
   /** Ids of the questions this wristband upvoted. */

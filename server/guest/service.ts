@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
-import { raffles, raffleWinners } from '../../db/schema.ts'
+import { rafflePicks, raffles, raffleWinners } from '../../db/schema.ts'
 import { cleanGuestText, findBlockedWord, visibleLength } from '../../protocol/guest-text.ts'
 import { type Me, QUESTION_MAX_CHARS, type VoteBody } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
+import { prizesOf } from '../host/raffles/model.ts'
 import { hashCode, parseCode } from '../host/wristbands/codes.ts'
 import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, tooMany, unavailable } from '../http/errors.ts'
@@ -458,10 +459,23 @@ export class GuestService {
     // Wins also reach the phone through the stream; a slow database must not hold this page.
     const wins: Me['wins'] = await withTimeout(
       this.db
-        .select({ raffleId: raffles.id, name: raffles.name })
+        .select({ raffle: raffles, tier: raffleWinners.tier, claimedAt: rafflePicks.claimedAt })
         .from(raffleWinners)
         .innerJoin(raffles, eq(raffles.id, raffleWinners.raffleId))
-        .where(and(eq(raffles.eventId, event.id), eq(raffleWinners.number, number))),
+        .leftJoin(
+          rafflePicks,
+          and(eq(rafflePicks.raffleId, raffleWinners.raffleId), eq(rafflePicks.number, raffleWinners.number)),
+        )
+        .where(and(eq(raffles.eventId, event.id), eq(raffleWinners.number, number)))
+        .then((rows) =>
+          rows.map(({ raffle, tier, claimedAt }) => ({
+            raffleId: raffle.id,
+            name: raffle.name,
+            tier,
+            prize: prizesOf(raffle).find((p) => p.tier === tier)?.name ?? raffle.name,
+            claimed: claimedAt !== null && claimedAt !== undefined,
+          })),
+        ),
       1000,
       [],
     )

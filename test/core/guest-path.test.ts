@@ -258,7 +258,7 @@ for (const backend of BACKENDS) {
       const winner = seeded.wristbands.find((w) => w.number === drawn.winners[0])!
       const cookie = await checkIn(server, slug, winner.code)
       const me = await (await server.fetch(`/api/events/${slug}/me`, { headers: { cookie } })).json()
-      expect(me.wins).toEqual([{ raffleId: raffle.id, name: 'T-shirt' }])
+      expect(me.wins).toEqual([{ raffleId: raffle.id, name: 'T-shirt', tier: 1, prize: 'T-shirt', claimed: false }])
       await until(async () =>
         (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.raffles.some(
           (r: { winners: number[] }) => r.winners.length === 3,

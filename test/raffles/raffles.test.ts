@@ -5,9 +5,10 @@
  * tiers, no-shows replaced from the same list and kept on record, claim codes, and a
  * proof that verifies (and stops verifying when touched).
  */
+
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import type { HostRaffle } from '../../protocol/host.ts'
-import type { Raffle } from '../../protocol/index.ts'
+import type { Me, Raffle } from '../../protocol/index.ts'
 import { listHash, seedCommitment } from '../../protocol/raffle-draw.ts'
 import { type RaffleProof, verifyProof } from '../../protocol/raffle-proof.ts'
 import {
@@ -254,6 +255,16 @@ for (const backend of BACKENDS) {
       expect((await winsOf(bike)).filter((w) => w.raffleId === id)).toEqual([
         expect.objectContaining({ prize: 'Bike', claimed: false }),
       ])
+      // GET /me says the same, without the claim code.
+      const meWins = async (n: number) =>
+        (
+          (await (await server.fetch(`/api/events/${slug}/me`, { headers: { cookie: cookies.get(n)! } })).json()) as {
+            wins: Me['wins']
+          }
+        ).wins.filter((w) => w.raffleId === id)
+      expect(await meWins(bike)).toEqual([
+        { raffleId: id, name: 'Door prizes', tier: 1, prize: 'Bike', claimed: false },
+      ])
       const absent = await admin<{ noShow: number; replacement: { number: number; tier: number; prize: string } }>(
         'POST',
         `/raffles/${id}/winners/${bike}/no-show`,
@@ -265,6 +276,7 @@ for (const backend of BACKENDS) {
       expect(drawn.winners).not.toContain(replacement)
       expect((await proof(id)).list).toContain(replacement)
       expect((await winsOf(bike)).filter((w) => w.raffleId === id)).toEqual([])
+      expect(await meWins(bike)).toEqual([])
       expect(await admin('POST', `/raffles/${id}/winners/${bike}/no-show`)).toMatchObject({ status: 409 })
       expect(await admin('POST', `/raffles/${id}/winners/99999/no-show`)).toMatchObject({ status: 404 })
 
@@ -294,6 +306,7 @@ for (const backend of BACKENDS) {
       expect(await admin('POST', `/raffles/${id}/claims`, { code: 'ZZZZZZZZ' })).toMatchObject({ status: 404 })
       expect(await admin('POST', `/raffles/${id}/winners/${replacement}/no-show`)).toMatchObject({ status: 409 })
       expect((await winsOf(replacement)).find((w) => w.raffleId === id)!.claimed).toBe(true)
+      expect(await meWins(replacement)).toEqual([expect.objectContaining({ prize: 'Bike', claimed: true })])
       const details = (await admin<HostRaffle[]>('GET', '/raffles')).body.find((r) => r.id === id)!.winnerDetails!
       expect(details.find((d) => d.number === replacement)!.claimedAt).toBeNumber()
 
