@@ -221,4 +221,71 @@ describe('poll kinds on the phone and the screen', () => {
     },
     30_000,
   )
+
+  test.skipIf(skip)(
+    'admin: a draft is edited in place, polls move in the order, held answers are shown or hidden',
+    async () => {
+      const context = await h.browser.newContext({ viewport: HD })
+      const admin = await context.newPage()
+      admin.on('pageerror', (err) => console.error('[admin page error]', err))
+      await admin.goto(`${h.server.url}/e/${SLUG}/admin#key=${h.secret}`)
+      const draft = await h.host('POST', '/polls', { question: 'Which song nxet?', options: ['Intro', 'Outro'] })
+      const card = admin.locator(`gb-poll-manager article[data-poll="${draft.id}"]`)
+      await card.waitFor({ timeout: 5000 })
+      // Edit: the typo and a third option, saved as the same draft.
+      await card.locator('gb-poll-tools button[data-edit]').click()
+      const form = card.locator('gb-poll-tools form[data-edit-form]')
+      await form.locator('input[name="question"]').fill('Which song next?')
+      await form.locator('textarea[name="options"]').fill('Intro\nOutro\nEncore')
+      await form.getByRole('button', { name: 'Save draft' }).click()
+      await card.getByText('Which song next?').waitFor({ timeout: 3000 })
+      const edited = (await h.host('GET', '/snapshot')).snapshot.polls.find((p: { id: number }) => p.id === draft.id)
+      expect(edited.options.map((o: { label: string }) => o.label)).toEqual(['Intro', 'Outro', 'Encore'])
+      expect(edited.open).toBe(false)
+
+      // Move: the draft goes one up in the host's order.
+      const orderOf = async () =>
+        (await h.host('GET', '/snapshot')).snapshot.polls.map((p: { id: number }) => p.id) as number[]
+      const before = await orderOf()
+      const at = before.indexOf(draft.id)
+      expect(at).toBeGreaterThan(0)
+      await card.locator('gb-poll-tools button[data-move="up"]').click()
+      const moved = await (async () => {
+        for (let i = 0; i < 40; i++) {
+          const now = await orderOf()
+          if (now.indexOf(draft.id) === at - 1) return now
+          await Bun.sleep(100)
+        }
+        throw new Error(`the draft never moved up: ${JSON.stringify(before)}`)
+      })()
+      expect(moved[at]).toBe(before[at - 1])
+
+      // Held answers: with pre-moderation on, an open answer waits; the host shows one and hides the other.
+      for (const p of (await h.host('GET', '/snapshot')).snapshot.polls) if (p.open) await close(p.id)
+      await h.host('PATCH', '/settings', { premoderate: true })
+      const text = await open({ kind: 'text', question: 'Shout-outs?' })
+      await answer(20, { pollId: text.id, text: 'Happy birthday Mia!' })
+      await answer(21, { pollId: text.id, text: 'Something the host would rather not show' })
+      const textCard = admin.locator(`gb-poll-manager article[data-poll="${text.id}"]`)
+      await textCard.locator('gb-poll-tools button[data-held-load]').click()
+      const held = textCard.locator('gb-poll-tools ul[data-held] li')
+      await held.nth(1).waitFor({ timeout: 3000 })
+      await screenshot(admin, 'kinds-admin-held')
+      await textCard.locator('gb-poll-tools li', { hasText: 'Mia' }).locator('button[data-approve]').click()
+      await textCard.locator('gb-poll-tools li', { hasText: 'rather not' }).locator('button[data-hide]').click()
+      await textCard.locator('gb-poll-tools [data-held-empty]').waitFor({ timeout: 3000 })
+      const states = Object.fromEntries(
+        ((await h.host('GET', `/polls/${text.id}/answers`)) as { text: string; state: string }[]).map((a) => [
+          a.text,
+          a.state,
+        ]),
+      )
+      expect(states).toEqual({ 'Happy birthday Mia!': 'visible', 'Something the host would rather not show': 'hidden' })
+      await onScreen(['gb-screen-app', 'gb-kind-view', '.cards'], 'el.children.length === 1', 3000)
+      await h.host('PATCH', '/settings', { premoderate: false })
+      await close(text.id)
+      await context.close()
+    },
+    30_000,
+  )
 })

@@ -6,6 +6,7 @@ import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { pollManagerStyles } from './poll-manager.styles.ts'
+import './poll-tools.ts'
 
 export const MIN_OPTIONS = 2
 export const MAX_OPTIONS = 12
@@ -384,6 +385,7 @@ export class PollManager extends LitElement {
         <button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'duplicate')}>Duplicate</button>
       </div>
       ${this.actions.feedback(key)}
+      <gb-poll-tools .slug=${this.slug} .poll=${poll} .order=${this.polls.map((p) => p.id)}></gb-poll-tools>
     </article>`
   }
 
