@@ -223,6 +223,120 @@ describe('poll kinds on the phone and the screen', () => {
   )
 
   test.skipIf(skip)(
+    'every kind at 720p, 1080p and 4K: nothing overflows the screen, no question or answer is cut',
+    async () => {
+      for (const p of (await h.host('GET', '/snapshot')).snapshot.polls) if (p.open) await close(p.id)
+      const sizes = [
+        ['720p', { width: 1280, height: 720 }],
+        ['1080p', { width: 1920, height: 1080 }],
+        ['4k', { width: 3840, height: 2160 }],
+      ] as const
+      const pages: Page[] = []
+      for (const [, viewport] of sizes) {
+        const context = await h.browser.newContext({ viewport })
+        await context.addInitScript(DEEP_HELPERS)
+        const page = await context.newPage()
+        await page.goto(`${h.server.url}/e/${SLUG}/screen`)
+        pages.push(page)
+      }
+      const long = 'When the lights go down for the very last song of the night, which one should the band play for us?'
+      const kinds: [string, Record<string, unknown>, (id: number) => Promise<void>][] = [
+        [
+          'choice',
+          {
+            question: long,
+            maxChoices: 2,
+            options: [
+              'The slow one from the second album, with the whole room singing along',
+              'Midnight City',
+              '再来一首我们最喜欢的歌',
+              'Something nobody has heard yet',
+            ],
+          },
+          async (id) => {
+            const poll = (await h.host('GET', '/snapshot')).snapshot.polls.find((p: { id: number }) => p.id === id)
+            for (let i = 0; i < 8; i++) await answer(i, { pollId: id, optionIds: [poll.options[i % 4].id] })
+          },
+        ],
+        [
+          'rating',
+          { kind: 'rating', question: long, scale: { min: 0, max: 10 } },
+          async (id) => {
+            for (let i = 0; i < 8; i++) await answer(i, { pollId: id, value: i + 2 })
+          },
+        ],
+        [
+          'words',
+          { kind: 'words', question: long },
+          async (id) => {
+            const words = [
+              'unforgettable',
+              'electric',
+              '快乐',
+              'loud',
+              'supercalifragilistic',
+              'neon',
+              'sweaty',
+              'home',
+            ]
+            for (let i = 0; i < 8; i++) await answer(i, { pollId: id, words: [words[i]!, words[(i + 1) % 8]!] })
+          },
+        ],
+        [
+          'text',
+          { kind: 'text', question: long },
+          async (id) => {
+            for (let i = 0; i < 6; i++)
+              await answer(i, {
+                pollId: id,
+                text:
+                  i % 2
+                    ? '太棒了!今晚的灯光和音乐都是一流的,明年我们还会再来 🎉'
+                    : `A long answer that wraps onto lines #${i}: ${'x'.repeat(20)}`,
+              })
+          },
+        ],
+      ]
+      for (const [kind, body, fill] of kinds) {
+        const poll = await open(body)
+        await fill(poll.id)
+        for (const [i, page] of pages.entries()) {
+          const path =
+            kind === 'choice'
+              ? [
+                  'gb-screen-app',
+                  'gb-poll-bars',
+                  `li[data-option="${(poll as unknown as { options: { id: number }[] }).options[0]!.id}"]`,
+                ]
+              : ['gb-screen-app', 'gb-kind-view', `.body[data-kind="${kind}"]`]
+          await page.waitForFunction((p) => !!(window as unknown as DeepWindow).__deep(p), path, { timeout: 5000 })
+          await Bun.sleep(1200)
+          const problems = await page.evaluate(() => {
+            const app = document.querySelector('gb-screen-app')!
+            const out: string[] = []
+            if (app.scrollHeight > innerHeight + 1 || app.scrollWidth > innerWidth + 1) out.push('the page overflows')
+            // Every text box of the poll views: clipped horizontally means cut.
+            for (const host of ['gb-kind-view', 'gb-poll-bars']) {
+              const view = app.shadowRoot?.querySelector(host)
+              for (const el of view?.shadowRoot?.querySelectorAll<HTMLElement>('h2, .label, .answer, li span') ?? []) {
+                const clipped = el.scrollWidth > el.clientWidth + 2 || el.scrollHeight > el.clientHeight + 2
+                if (clipped && getComputedStyle(el).overflow !== 'visible')
+                  out.push(`cut: ${el.className || el.tagName} "${el.textContent?.slice(0, 30)}"`)
+              }
+            }
+            return out
+          })
+          await screenshot(page, `kinds-${kind}-${sizes[i]![0]}`)
+          expect({ kind, size: sizes[i]![0], problems }).toEqual({ kind, size: sizes[i]![0], problems: [] })
+        }
+        await close(poll.id)
+      }
+      for (const page of pages) await page.context().close()
+    },
+    60_000,
+  )
+
+  test.skipIf(skip)(
     'admin: a draft is edited in place, polls move in the order, held answers are shown or hidden',
     async () => {
       const context = await h.browser.newContext({ viewport: HD })

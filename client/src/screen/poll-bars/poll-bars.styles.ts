@@ -160,6 +160,20 @@ export const pollBarsStyles = css`
     grid-column: 2;
     height: calc(var(--row) * 0.34);
   }
+  /* Long labels: two lines, smaller type, and in compact rows half the width. Never cut. */
+  ol.long .label {
+    white-space: normal;
+    overflow-wrap: anywhere;
+    text-overflow: clip;
+    line-height: 1.08;
+    font-size: max(13px, calc(var(--row) * 0.28));
+  }
+  ol.long.compact li {
+    grid-template-columns: minmax(0, 50%) minmax(0, 1fr) auto;
+  }
+  ol.long.compact .label {
+    font-size: max(12px, calc(var(--row) * 0.33));
+  }
   .crown {
     display: inline-block;
     margin-left: 0.35em;

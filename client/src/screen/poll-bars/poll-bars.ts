@@ -27,12 +27,15 @@ export class PollBars extends LitElement {
     const top = Math.max(0, ...poll.options.map((o) => o.votes))
     const final = !poll.open
     const rows = Math.max(3, poll.options.length)
+    // Long labels wrap onto two lines rather than being cut (counted in characters, CJK too).
+    const long = Math.max(0, ...poll.options.map((o) => [...o.label].length)) > 22
+    const layout = `${poll.options.length >= 4 ? 'compact' : ''} ${long ? 'long' : ''}`
     return html`
       <header>
         <span class="tag ${final ? 'final' : 'live'}">${final ? 'Final result' : 'Live poll · vote on your phone'}</span>
         <h2 style="--q-size:${poll.question.length > 70 ? 2.1 : 2.7}">${poll.question}</h2>
       </header>
-      <div class="rows"><ol class=${poll.options.length >= 4 ? 'compact' : ''} style="--n:${poll.options.length}; --rows:${rows}">
+      <div class="rows"><ol class=${layout} style="--n:${poll.options.length}; --rows:${rows}">
         ${repeat(
           poll.options,
           (o) => o.id,
