@@ -283,8 +283,10 @@ export class ScreenApp extends LitElement {
       draw.play(raffle, revealOrder(raffle)[0]?.winners)
       this.raffleUp = true
     }
+    const key = JSON.stringify(panelRaffle ? panel : null)
+    // The landing reels go on to the panel up when they land (or close): that one is seen.
+    if (draw?.phase === 'rolling') this.panelKey = key
     if (draw && (draw.phase === 'idle' || draw.phase === 'winners')) {
-      const key = JSON.stringify(panelRaffle ? panel : null)
       if (key !== this.panelKey) {
         this.panelKey = key
         if (panel && panelRaffle) {
