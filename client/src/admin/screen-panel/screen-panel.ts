@@ -223,7 +223,7 @@ export class ScreenPanel extends LitElement {
             html`<button
               class="btn btn-sm ${panel?.reveal === x.reveal ? 'btn-primary' : 'btn-outline'}"
               data-reveal=${x.reveal}
-              @click=${() => this.winners(r.id, x.reveal)}
+              @click=${() => this.winners(r.id, x.reveal, x.reveal === 'step' ? Math.max(1, view?.revealed.length ?? 1) : 1)}
             >
               ${tiers.length > 1 ? x.label : 'Show the winners'}
             </button>`,
