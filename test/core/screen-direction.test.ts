@@ -1,10 +1,13 @@
 /**
  * The host directs the big screen, on both backends: `PUT .../screen` and the winners
  * panel calls reach the stream (snapshot and deltas) and the polling snapshot, survive a
- * rebuild of the live state from Postgres, a draw brings its winners panel up, and bad
+ * rebuild of the live state from Postgres and a restart of an embedded server, a draw brings its winners panel up, and bad
  * input is a 4xx naming the field that changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   applyDelta,
   type Delta,
@@ -194,3 +197,45 @@ for (const backend of BACKENDS) {
     )
   })
 }
+
+describe('screen direction across a restart (embedded, on disk)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-screen-restart-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test("the host's view and winners panel are back after the server restarts", async () => {
+    let server = await startTestServer('embedded', { env: { DATA_DIR: dir } })
+    const seeded = await seedEvent(server, { wristbands: 3 })
+    const slug = seeded.event.slug
+    const headers = { authorization: `Bearer ${seeded.hostSecret}`, 'content-type': 'application/json' }
+    const call = (method: string, path: string, body?: unknown) =>
+      server.fetch(`/api/admin/events/${slug}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    const screenNow = async (): Promise<ScreenState | undefined> =>
+      (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot.screen
+    try {
+      for (const w of seeded.wristbands) await server.fetch(`/api/events/${slug}/checkin`, json({ code: w.code }))
+      const raffle = await (await call('POST', '/raffles', { name: 'Mugs', winners: 2 })).json()
+      expect((await call('POST', `/raffles/${raffle.id}/draw`)).status).toBe(200)
+      expect((await call('PUT', '/screen', { view: 'raffle', id: raffle.id })).status).toBe(200)
+      const put = await call('PUT', '/screen/winners', { raffleId: raffle.id, pageSeconds: 3 })
+      const state = (await put.json()) as ScreenState
+      await until(async () => JSON.stringify(await screenNow()) === JSON.stringify(state), 2000)
+    } finally {
+      await server.stop()
+    }
+    server = await startTestServer('embedded', { env: { DATA_DIR: dir } })
+    try {
+      const back = await until(async () => {
+        const s = await screenNow()
+        return s?.view === 'raffle' ? s : null
+      }, 5000)
+      expect(back?.winners).toMatchObject({ reveal: 'all', pageMs: 3000 })
+      expect(await (await call('GET', '/screen')).json()).toEqual(back)
+    } finally {
+      await server.stop()
+    }
+  })
+})
