@@ -16,11 +16,13 @@ import {
   reactionCountsSchema,
 } from './engagement.ts'
 import { statusSchema } from './event.ts'
+import { defaultScreenState, screenStateSchema } from './screen.ts'
 
 export const PROTOCOL_VERSION = 1
 
 export * from './engagement.ts'
 export * from './event.ts'
+export * from './screen.ts'
 
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
 /** The interaction kinds a poll can be (server/interactions/kinds; docs/protocol.md describes each). */
@@ -126,6 +128,8 @@ export const snapshotSchema = z.object({
   show: showSchema.nullable(),
   /** The top of the Q&A board (at most QUESTIONS_KEPT), in `questionOrder`. */
   questions: z.array(questionSchema),
+  /** What the host has the big screen show (absent from snapshots made before it existed: `auto`). */
+  screen: screenStateSchema.optional(),
 })
 export type Snapshot = z.infer<typeof snapshotSchema>
 
@@ -163,6 +167,7 @@ export const deltaSchema = z.object({
   removedQuestions: z.array(z.number().int()).optional(),
   /** Reactions tapped since the last tick: emoji -> taps. Not kept in the snapshot. */
   reactions: reactionCountsSchema.optional(),
+  screen: screenStateSchema.optional(),
 })
 export type Delta = z.infer<typeof deltaSchema>
 
@@ -180,6 +185,7 @@ export const emptySnapshot = (): Snapshot => ({
   raffles: [],
   show: null,
   questions: [],
+  screen: defaultScreenState(),
 })
 
 /**
@@ -214,6 +220,7 @@ export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
     next.raffles = raffles
   }
   if (delta.show !== undefined) next.show = delta.show
+  if (delta.screen !== undefined) next.screen = delta.screen
   if (delta.questions || delta.removedQuestions) next.questions = applyQuestions(snapshot.questions ?? [], delta)
   return next
 }

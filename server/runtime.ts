@@ -16,6 +16,7 @@ import { ModerationService } from './host/moderation/service.ts'
 import { PollService } from './host/polls/service.ts'
 import { QaService } from './host/qa/service.ts'
 import { RaffleService } from './host/raffles/service.ts'
+import { ScreenService } from './host/screen/service.ts'
 import { ShowService } from './host/show/service.ts'
 import { StatusService } from './host/status/service.ts'
 import { WristbandService } from './host/wristbands/service.ts'
@@ -40,6 +41,7 @@ export interface Runtime {
   wristbands: WristbandService
   attendees: AttendeeService
   show: ShowService
+  screen: ScreenService
   hostLimits: HostLimits
   flusher: Flusher
   tickers: Tickers
@@ -138,6 +140,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),
     show: new ShowService(db, counters),
+    screen: new ScreenService(db, counters, directory),
     hostLimits: createHostLimits(live.buckets),
     flusher,
     tickers,

@@ -25,6 +25,7 @@ import {
 import type { Raffle } from '../../protocol/index.ts'
 import type { Database } from '../database/connect.ts'
 import { publicRaffle } from '../host/raffles/model.ts'
+import { storedScreen } from '../host/screen/model.ts'
 import { conflict, unavailable } from '../http/errors.ts'
 import { QA_KIND } from '../interactions/kinds/qa.ts'
 import { kindOf } from '../interactions/registry.ts'
@@ -394,6 +395,7 @@ export class EventDirectory {
       })),
       raffles: raffleList,
       show: event.show ?? null,
+      screen: storedScreen(event.settings),
       maxMessageId: Number(maxes[0]?.maxMessage ?? 0),
       maxRev: Number(maxes[0]?.maxRev ?? 0),
     }

@@ -6,6 +6,7 @@ import { moderationRoutes } from './moderation/routes.ts'
 import { pollRoutes } from './polls/routes.ts'
 import { qaRoutes } from './qa/routes.ts'
 import { raffleRoutes } from './raffles/routes.ts'
+import { screenRoutes } from './screen/routes.ts'
 import { sessionRoutes } from './session/routes.ts'
 import { cueSheetRoutes, showRoutes } from './show/routes.ts'
 import { statusRoutes } from './status/routes.ts'
@@ -23,3 +24,4 @@ export const hostRoutes = (rt: Runtime) =>
     .use(attendeeRoutes(rt))
     .use(showRoutes(rt))
     .use(cueSheetRoutes(rt))
+    .use(screenRoutes(rt))

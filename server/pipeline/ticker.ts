@@ -103,6 +103,7 @@ export function diffLive(
   const changedRaffles = live.raffles.filter((r) => !same(rafflesBefore.get(r.id), r))
   if (changedRaffles.length) mark('raffles', changedRaffles)
   if (!same(live.show, s.show)) mark('show', live.show)
+  if (!same(live.screen, s.screen)) mark('screen', live.screen)
   const admin: AdminView = extra ? { ...liveAdmin, heldQuestions: extra.held } : liveAdmin
   if (!same(admin, prev.admin)) mark('admin', admin)
 
@@ -138,6 +139,7 @@ export function diffLive(
     raffles: live.raffles,
     show: live.show,
     questions,
+    screen: live.screen,
   }
   return { delta, next: { snapshot, admin, feedCursor: live.feedCursor, recent } }
 }

@@ -31,6 +31,9 @@ export const screenStyles = css`
     grid-template-rows: auto minmax(0, 19fr) minmax(0, 31fr);
     gap: calc(var(--u) * 0.8);
   }
+  .frame[hidden] {
+    display: none;
+  }
   .frame.no-poll {
     grid-template-rows: auto minmax(0, 26fr) minmax(0, 24fr);
   }

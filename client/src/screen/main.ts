@@ -7,7 +7,15 @@
 import '../lib/zod-jitless.ts'
 import { html, LitElement, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit'
 import type { PublicEvent } from '../../../protocol/host.ts'
-import type { Danmaku, Poll, Raffle, Snapshot } from '../../../protocol/index.ts'
+import {
+  type Danmaku,
+  defaultScreenState,
+  type Poll,
+  type Raffle,
+  revealOrder,
+  type ScreenState,
+  type Snapshot,
+} from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { ServerClock } from '../lib/clock.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
@@ -25,12 +33,12 @@ import type { ReactionBubbles } from './reaction-bubbles/reaction-bubbles.ts'
 import './reaction-bubbles/reaction-bubbles.ts'
 import type { RaffleDraw } from './raffle-draw/raffle-draw.ts'
 import './raffle-draw/raffle-draw.ts'
+import './raffle-stage/raffle-stage.ts'
+import './screen-slide/screen-slide.ts'
 import './shared/tween-number.ts'
 import './show-lights/show-lights.ts'
 import './status-overlay/status-overlay.ts'
 
-/** How long the big winners panel stays up after a draw. */
-export const WINNERS_PANEL_MS = 60_000
 /** A draw older than this when the screen learns of it is shown without the drum roll. */
 const DRUM_ROLL_MAX_AGE_MS = 20_000
 /** How many of the already-sent messages fly when the screen first connects. */
@@ -121,7 +129,9 @@ export class ScreenApp extends LitElement {
   /** The poll that most recently went from open to closed, shown as the final result. */
   private lastClosed: number | null = null
   private inbox: { add: Danmaku[]; remove: number[]; clear: boolean } = { add: [], remove: [], clear: false }
-  private pendingRaffle: { raffle: Raffle; roll: boolean; panelMs: number } | null = null
+  private pendingRaffle: Raffle | null = null
+  /** The winners panel last handed to the draw (JSON), so a change of the host's panel is seen once. */
+  private panelKey = 'null'
   /** A committed raffle whose drum roll (the guests' taps) should show now. */
   private pendingDrumroll: Raffle | null = null
   private drumrolls = new Set<number>()
@@ -211,11 +221,8 @@ export class ScreenApp extends LitElement {
       if (!newest || r.drawnAt > (newest.drawnAt ?? 0)) newest = r
     }
     if (!newest || newest.drawnAt === null) return
-    const age = Math.max(0, now - newest.drawnAt)
-    if (age >= WINNERS_PANEL_MS) return
-    // A draw seen happening gets the drum roll; one from before the screen connected goes straight to the panel.
-    const roll = !first && age < DRUM_ROLL_MAX_AGE_MS
-    this.pendingRaffle = { raffle: newest, roll, panelMs: roll ? WINNERS_PANEL_MS : WINNERS_PANEL_MS - age }
+    // A draw seen happening gets the drum roll; the winners panel is the host's (the screen state).
+    if (!first && now - newest.drawnAt < DRUM_ROLL_MAX_AGE_MS) this.pendingRaffle = newest
   }
 
   /** The raffle's frozen list, so the drum only shows numbers that can win. */
@@ -260,15 +267,36 @@ export class ScreenApp extends LitElement {
       draw.drumroll(raffle)
       this.raffleUp = true
     }
+    const panel = this.prev?.screen?.winners ?? null
+    const panelRaffle = panel && this.prev?.raffles.find((r) => r.id === panel.raffleId && r.drawnAt !== null)
+    if (draw) {
+      draw.now = () => this.clockCtl.clock.now()
+      draw.panel = panelRaffle ? panel : null
+    }
     if (draw && this.pendingRaffle) {
-      const { raffle, roll, panelMs } = this.pendingRaffle
+      const raffle = this.pendingRaffle
       this.pendingRaffle = null
       this.pendingDrumroll = null
       void this.loadPool(draw, raffle.id)
       draw.poolMax = Math.max(this.prev?.checkins ?? 0, ...raffle.winners)
-      if (roll) draw.play(raffle, panelMs)
-      else draw.show(raffle, panelMs)
+      // The reels land on the prize revealed first (the lowest), so the grand prize stays a surprise.
+      draw.play(raffle, revealOrder(raffle)[0]?.winners)
       this.raffleUp = true
+    }
+    const key = JSON.stringify(panelRaffle ? panel : null)
+    // The landing reels go on to the panel up when they land (or close): that one is seen.
+    if (draw?.phase === 'rolling') this.panelKey = key
+    if (draw && (draw.phase === 'idle' || draw.phase === 'winners')) {
+      if (key !== this.panelKey) {
+        this.panelKey = key
+        if (panel && panelRaffle) {
+          draw.show(panelRaffle, panel)
+          this.raffleUp = true
+        } else draw.close()
+      } else if (draw.phase === 'winners' && panelRaffle && draw.raffle !== panelRaffle) {
+        // A no-show replaced, a claim: the panel shows the raffle as it is now.
+        draw.raffle = panelRaffle
+      }
     }
   }
 
@@ -295,14 +323,25 @@ export class ScreenApp extends LitElement {
         </div>
         ${badge(true)}`
     }
-    // An open poll takes the stage; else the Q&A board, if it has questions; else the last result.
-    const found = this.currentPoll(snap)
-    const poll = found && !found.open && snap.questions?.length ? null : found
+    const screen = snap.screen ?? defaultScreenState()
+    const poll = this.stagedPoll(snap, screen)
     const winners = !this.raffleUp ? this.latestRaffle : null
     const overlaid = snap.status !== 'live' || this.raffleUp
+    const slide = screen.view === 'join' || screen.view === 'idle'
     return html`
       <gb-show-lights .show=${snap.show} .clock=${this.clockCtl.clock}></gb-show-lights>
-      <div class="frame ${poll ? '' : 'no-poll'}">
+      ${
+        slide
+          ? html`<gb-screen-slide
+              data-view=${screen.view}
+              .kind=${screen.view}
+              .name=${this.info?.name ?? ''}
+              .joinUrl=${this.info?.joinUrl ?? ''}
+              .checkins=${snap.checkins}
+            ></gb-screen-slide>`
+          : nothing
+      }
+      <div class="frame ${poll ? '' : 'no-poll'}" data-view=${screen.view} ?hidden=${slide}>
         <header>
           <div class="brand">
             <span class="onair ${snap.status} ${stream.state === 'live' ? '' : 'offline'}" aria-hidden="true"></span>
@@ -316,19 +355,7 @@ export class ScreenApp extends LitElement {
         </header>
         <gb-danmaku-layer class="sky"></gb-danmaku-layer>
         <main>
-          ${
-            poll
-              ? poll.kind === 'choice' && !(poll.hideResults && !poll.revealed)
-                ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
-                : html`<gb-kind-view class="card stage" .poll=${poll}></gb-kind-view>`
-              : snap.questions?.length
-                ? html`<gb-qa-list class="card stage" .questions=${snap.questions} .max=${5}></gb-qa-list>`
-                : html`<div class="card stage welcome">
-                <div class="kicker">Welcome</div>
-                <h2>Send a message to this screen</h2>
-                <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
-              </div>`
-          }
+          ${this.stage(snap, screen, poll)}
           <aside>
             <div class="card join">${this.info ? html`<gb-join-qr .url=${this.info.joinUrl}></gb-join-qr>` : nothing}</div>
             ${winners ? this.winnersCard(winners) : nothing}
@@ -340,6 +367,51 @@ export class ScreenApp extends LitElement {
       <gb-status-overlay .status=${snap.status} .message=${snap.message}></gb-status-overlay>
       ${overlaid ? badge(true) : nothing}
     `
+  }
+
+  /** The poll on the stage: the host's choice, or (auto) the open one, else the last result unless Q&A has questions. */
+  private stagedPoll(snap: Snapshot, screen: ScreenState): Poll | null {
+    if (screen.view === 'poll') {
+      return (screen.id ? snap.polls.find((p) => p.id === screen.id) : null) ?? this.currentPoll(snap)
+    }
+    if (screen.view !== 'auto') return null
+    const found = this.currentPoll(snap)
+    return found && !found.open && snap.questions?.length ? null : found
+  }
+
+  /** What the stage card shows: the poll, else the view the host chose, else (auto) Q&A or the welcome card. */
+  private stage(snap: Snapshot, screen: ScreenState, poll: Poll | null) {
+    if (poll) {
+      return poll.kind === 'choice' && !(poll.hideResults && !poll.revealed)
+        ? html`<gb-poll-bars class="card stage" data-stage="poll" .poll=${poll}></gb-poll-bars>`
+        : html`<gb-kind-view class="card stage" data-stage="poll" .poll=${poll}></gb-kind-view>`
+    }
+    if (screen.view === 'raffle') {
+      const raffle = (screen.id ? snap.raffles.find((r) => r.id === screen.id) : null) ?? snap.raffles.at(-1)
+      if (raffle)
+        return html`<gb-raffle-stage class="card stage" data-stage="raffle" .raffle=${raffle}></gb-raffle-stage>`
+    }
+    if (screen.view === 'quiz') {
+      return html`<div class="card stage welcome" data-stage="quiz">
+        <div class="kicker">Quiz</div>
+        <h2>The quiz starts in a moment</h2>
+        <p>Get your phone ready: questions appear there and here at the same time.</p>
+      </div>`
+    }
+    if (screen.view === 'qa' || (screen.view === 'auto' && snap.questions?.length)) {
+      return snap.questions?.length
+        ? html`<gb-qa-list class="card stage" data-stage="qa" .questions=${snap.questions} .max=${5}></gb-qa-list>`
+        : html`<div class="card stage welcome" data-stage="qa">
+            <div class="kicker">Q&amp;A</div>
+            <h2>Ask the stage a question</h2>
+            <p>Open the Q&amp;A tab on your phone: the questions with the most votes show here.</p>
+          </div>`
+    }
+    return html`<div class="card stage welcome" data-stage="welcome">
+      <div class="kicker">Welcome</div>
+      <h2>Send a message to this screen</h2>
+      <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
+    </div>`
   }
 
   /** The latest draw, kept small in the sidebar once its big panel has gone. */

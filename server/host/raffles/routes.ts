@@ -6,7 +6,7 @@ import {
   noShowResultSchema,
   raffleEligibleSchema,
 } from '../../../protocol/host.ts'
-import { raffleSchema } from '../../../protocol/index.ts'
+import { raffleSchema, revealOrder } from '../../../protocol/index.ts'
 import { idParams, slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
@@ -44,11 +44,22 @@ export const raffleRoutes = (rt: Runtime) =>
       response: hostRaffleSchema,
       host: true,
     })
-    .post('/raffles/:id/draw', ({ event, params }) => rt.raffles.drawRaffle(event, params.id), {
-      params: idParams,
-      response: raffleSchema,
-      host: true,
-    })
+    .post(
+      '/raffles/:id/draw',
+      async ({ event, params }) => {
+        const raffle = await rt.raffles.drawRaffle(event, params.id)
+        // The winners panel comes up on the big screen until the host dismisses it; the draw stands either way.
+        await rt.screen
+          .afterDraw(event, raffle.id, revealOrder(raffle).length, raffle.drawnAt ?? Date.now())
+          .catch((err) => rt.log.warn('winners panel not set', { raffleId: raffle.id, error: String(err) }))
+        return raffle
+      },
+      {
+        params: idParams,
+        response: raffleSchema,
+        host: true,
+      },
+    )
     .post(
       '/raffles/:id/winners/:number/no-show',
       ({ event, params }) => rt.raffles.noShow(event, params.id, params.number),

@@ -4,7 +4,15 @@
  * long as it does not await before its last write, and none of them do. The write
  * queue's entry is pushed in the same step; the answer waits until it is durable.
  */
-import type { AdminView, Danmaku, Raffle, Show, Status } from '../../../protocol/index.ts'
+import {
+  type AdminView,
+  type Danmaku,
+  defaultScreenState,
+  type Raffle,
+  type ScreenState,
+  type Show,
+  type Status,
+} from '../../../protocol/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from '../limits.ts'
 import type { MemoryQueue } from '../queue/memory.ts'
 import type {
@@ -54,6 +62,7 @@ interface EventLive {
   rev: number
   raffles: Map<number, Raffle>
   show: Show | null
+  screen: ScreenState
   /** Per wristband, the `<interaction>:<slot>` of its responses to slots (so /me needs no scan). */
   slotted: Map<number, Set<string>>
 }
@@ -82,6 +91,7 @@ const blankEvent = (): EventLive => ({
   rev: 0,
   raffles: new Map(),
   show: null,
+  screen: defaultScreenState(),
   slotted: new Map(),
 })
 
@@ -201,6 +211,7 @@ export class MemoryCounters implements LiveCounters {
     e.rev = seed.maxRev
     for (const r of seed.raffles) e.raffles.set(r.id, r)
     e.show = seed.show
+    e.screen = seed.screen ?? defaultScreenState()
     // The feed restarts empty (the ticker's snapshot already shows what was visible), but
     // its cursor never goes back, so the ticker neither re-reads nor skips danmaku.
     e.feedCursor = this.events.get(eventId)?.feedCursor ?? this.loggedFeedCursor(eventId)
@@ -256,6 +267,10 @@ export class MemoryCounters implements LiveCounters {
 
   async setShow(eventId: number, show: Show | null) {
     this.ev(eventId).show = show
+  }
+
+  async setScreen(eventId: number, screen: ScreenState) {
+    this.ev(eventId).screen = screen
   }
 
   async moderate(eventId: number, messageId: number, state: 'visible' | 'hidden', now: number) {
@@ -419,6 +434,7 @@ export class MemoryCounters implements LiveCounters {
       hidden: askHidden.concat(feed.map((d) => d.id)).filter((id) => e.messages.get(id)?.state === 'hidden'),
       raffles: [...e.raffles.values()],
       show: e.show,
+      screen: e.screen,
       admin: { held: held.slice(-ADMIN_LIST_KEPT), recentCheckins: e.recentCheckins.slice() },
     }
   }

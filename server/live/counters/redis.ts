@@ -22,7 +22,15 @@
  * event directory asks again after one.
  */
 import type Redis from 'ioredis'
-import type { AdminView, Danmaku, Raffle, Show, Status } from '../../../protocol/index.ts'
+import {
+  type AdminView,
+  type Danmaku,
+  defaultScreenState,
+  type Raffle,
+  type ScreenState,
+  type Show,
+  type Status,
+} from '../../../protocol/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from '../limits.ts'
 import { checkExec, chunks, type RedisKeys, runScript } from '../redis-support.ts'
 import {
@@ -126,7 +134,17 @@ export class RedisCounters implements LiveCounters {
       String(seed.maxMessageId),
       String(seed.maxRev),
     )
-    m.hset(k('meta'), 'status', seed.status, 'message', seed.message, 'show', JSON.stringify(seed.show ?? null))
+    m.hset(
+      k('meta'),
+      'status',
+      seed.status,
+      'message',
+      seed.message,
+      'show',
+      JSON.stringify(seed.show ?? null),
+      'screen',
+      JSON.stringify(seed.screen ?? defaultScreenState()),
+    )
     this.queueWristbands(m, eventId, seed.wristbands)
     const sorted = [...seed.checkins].sort((a, b) => a.at - b.at)
     for (const c of chunks(sorted)) m.sadd(k('checkins'), ...c.map((x) => String(x.number)))
@@ -245,6 +263,10 @@ export class RedisCounters implements LiveCounters {
 
   async setShow(eventId: number, show: Show | null) {
     await this.hostWrite(eventId, this.key(eventId, 'meta'), 'show', JSON.stringify(show))
+  }
+
+  async setScreen(eventId: number, screen: ScreenState) {
+    await this.hostWrite(eventId, this.key(eventId, 'meta'), 'screen', JSON.stringify(screen))
   }
 
   async moderate(eventId: number, messageId: number, state: 'visible' | 'hidden', now: number) {
@@ -410,8 +432,9 @@ export class RedisCounters implements LiveCounters {
       string | null,
       (string | null)[],
       string[],
+      string | null,
     ]
-    const [status, message, checkins, cursor, rows, feedFlat, hidden, raffles, show, heldFlat, recent] = r
+    const [status, message, checkins, cursor, rows, feedFlat, hidden, raffles, show, heldFlat, recent, screen] = r
     const interactions: InteractionRead[] = rows.map(([json, flat, responders]) => {
       const counts = new Map<string, number>()
       for (let i = 0; i < flat.length; i += 2) counts.set(flat[i], Number(flat[i + 1]))
@@ -441,6 +464,7 @@ export class RedisCounters implements LiveCounters {
       hidden: hidden.map(Number),
       raffles: raffles.map((json) => JSON.parse(json) as Raffle),
       show: show ? (JSON.parse(show) as Show | null) : null,
+      screen: screen ? (JSON.parse(screen) as ScreenState) : defaultScreenState(),
       admin: { held, recentCheckins: recent.map((json) => JSON.parse(json) as { number: number; at: number }) },
     }
   }

@@ -233,12 +233,12 @@ return 1
  * ARGV: base (key prefix of the event, for c:<id> and r:<id>), feedCursor, listKept, askHidden...
  * Reply: {status, message, checkins, feedCursor, {{defJson, {key, n, ...}, responders}, ...},
  *         {feedId, msgJson, ...}, {hiddenId, ...}, {raffleJson, ...}, show, {heldId, msgJson, ...},
- *         {recentJson, ...}}
+ *         {recentJson, ...}, screen}
  */
 export const READ_LIVE = lua(
   'readLive',
   `
-local meta = redis.call('HMGET', KEYS[1], 'status', 'message', 'show')
+local meta = redis.call('HMGET', KEYS[1], 'status', 'message', 'show', 'screen')
 local function sortedValues(key)
   local raw = redis.call('HGETALL', key)
   local rows = {}
@@ -279,7 +279,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[9], -kept, -1)) do
   held[#held + 1] = redis.call('HGET', KEYS[6], id)
 end
 return {meta[1], meta[2], redis.call('SCARD', KEYS[2]), redis.call('GET', KEYS[3]) or '0', interactions, feed, hidden,
-  raffles, meta[3], held, redis.call('LRANGE', KEYS[10], 0, kept - 1)}
+  raffles, meta[3], held, redis.call('LRANGE', KEYS[10], 0, kept - 1), meta[4]}
 `,
 )
 

@@ -6,7 +6,7 @@
  * and actionId, rate-limit, update the counters and append to the write queue
  * (../queue), all or nothing. The ticker reads the counters with `readLive`.
  */
-import type { AdminView, Danmaku, Raffle, Show, Status } from '../../../protocol/index.ts'
+import type { AdminView, Danmaku, Raffle, ScreenState, Show, Status } from '../../../protocol/index.ts'
 
 export interface WristbandEntry {
   number: number
@@ -60,6 +60,8 @@ export interface EventSeed {
   messages: { id: number; number: number; text: string; state: 'visible' | 'held' | 'hidden'; at: number }[]
   raffles: Raffle[]
   show: Show | null
+  /** What the host has the big screen show; absent: `auto`. */
+  screen?: ScreenState
   /** Highest message id and response revision already used, so new ones continue above them. */
   maxMessageId: number
   maxRev: number
@@ -140,6 +142,7 @@ export interface LiveRead {
   hidden: number[]
   raffles: Raffle[]
   show: Show | null
+  screen: ScreenState
   admin: AdminView
 }
 
@@ -171,6 +174,7 @@ export interface LiveCounters {
   resetInteraction(eventId: number, interactionId: number, now: number): Promise<boolean>
   putRaffle(eventId: number, raffle: Raffle): Promise<void>
   setShow(eventId: number, show: Show | null): Promise<void>
+  setScreen(eventId: number, screen: ScreenState): Promise<void>
   /** Hides or approves a message; false if the id is unknown. Queues the change for Postgres. */
   moderate(eventId: number, messageId: number, state: 'visible' | 'hidden', now: number): Promise<boolean>
   /** Checked-in, not revoked wristband numbers (raffle candidates), ascending. */

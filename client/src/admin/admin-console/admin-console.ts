@@ -7,6 +7,7 @@ import '../qa-panel/qa-panel.ts'
 import '../overview-panel/overview-panel.ts'
 import '../poll-manager/poll-manager.ts'
 import '../raffle-panel/raffle-panel.ts'
+import '../screen-panel/screen-panel.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
 import { AUTH_LOST, type AuthLostDetail, hostApi } from '../shared/host-api.ts'
 import { type EventSettings, type HostEvent, loadHostEvent } from '../shared/session.ts'
@@ -16,7 +17,7 @@ import type { WristbandBatch } from '../wristband-panel/wristband-panel.ts'
 import '../wristband-panel/wristband-panel.ts'
 import { consoleStyles } from './admin-console.styles.ts'
 
-type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'raffles' | 'show' | 'wristbands'
+type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'raffles' | 'screen' | 'show' | 'wristbands'
 /** phone: one column; laptop: overview + tabs; wide: moderation gets its own column. */
 type Layout = 'phone' | 'laptop' | 'wide'
 
@@ -217,6 +218,11 @@ export class AdminConsole extends LitElement {
       badge: undrawn ? html`<span class="badge">${undrawn}</span>` : nothing,
     })
     tabs.push({
+      id: 'screen',
+      label: 'Screen',
+      badge: s?.screen?.winners ? html`<span class="badge badge-accent">winners</span>` : nothing,
+    })
+    tabs.push({
       id: 'show',
       label: 'Light show',
       badge: s?.show ? html`<span class="badge badge-live"><span class="dot"></span>on</span>` : nothing,
@@ -304,6 +310,14 @@ export class AdminConsole extends LitElement {
         </section>
         <section class="panel" id="panel-raffles" role="tabpanel" aria-labelledby="tab-raffles" ?hidden=${!shown('raffles')}>
           <gb-raffle-panel .slug=${this.slug} .raffles=${s?.raffles ?? []}></gb-raffle-panel>
+        </section>
+        <section class="panel" id="panel-screen" role="tabpanel" aria-labelledby="tab-screen" ?hidden=${!shown('screen')}>
+          <gb-screen-panel
+            .slug=${this.slug}
+            .screen=${s?.screen ?? null}
+            .polls=${s?.polls ?? []}
+            .raffles=${s?.raffles ?? []}
+          ></gb-screen-panel>
         </section>
         <section class="panel" id="panel-show" role="tabpanel" aria-labelledby="tab-show" ?hidden=${!shown('show')}>
           <gb-show-panel .slug=${this.slug} .show=${s?.show ?? null}></gb-show-panel>

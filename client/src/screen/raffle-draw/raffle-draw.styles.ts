@@ -73,6 +73,7 @@ export const raffleDrawStyles = css`
     vertical-align: 0.3em;
   }
   .panel {
+    position: relative;
     list-style: none;
     margin: calc(var(--u) * 1.2) 0;
     padding: 0;
@@ -93,11 +94,77 @@ export const raffleDrawStyles = css`
     box-shadow: 0 0 calc(var(--u) * 2) rgb(255 204 51 / 0.45);
     animation: land 0.5s cubic-bezier(0.2, 1.6, 0.4, 1) both;
   }
+  .panel.one .winner {
+    font-size: max(48px, calc(var(--u) * 11));
+  }
+  .panel.few .winner {
+    font-size: max(36px, calc(var(--u) * 8));
+  }
+  /* A long list: 8 columns of 6, the numbers as big as their digits allow (WINNERS_PER_PAGE). */
   .panel.dense {
-    gap: calc(var(--u) * 0.6);
+    display: grid;
+    grid-template-columns: repeat(8, minmax(0, 1fr));
+    gap: calc(var(--u) * 0.7) calc(var(--u) * 0.9);
+    width: 92%;
+    margin: calc(var(--u) * 0.4) 0;
   }
   .panel.dense .winner {
-    font-size: max(16px, calc(var(--u) * 2.4));
+    padding: 0.12em 0.2em;
+    font-size: max(16px, calc(var(--u) * min(3, 13 / (var(--digits) + 1))));
+    line-height: 1.15;
+    animation-duration: 0.35s;
+  }
+  .winners {
+    gap: calc(var(--u) * 1);
+  }
+  .prize {
+    font-size: max(20px, calc(var(--u) * 2.8));
+    font-weight: 900;
+    color: var(--gb-accent);
+    max-width: 90%;
+    overflow-wrap: anywhere;
+  }
+  .prize .count {
+    font-weight: 700;
+    color: var(--gb-muted);
+  }
+  .pager {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--u) * 0.5);
+    font-size: max(13px, calc(var(--u) * 1.4));
+    font-weight: 700;
+    color: var(--gb-muted);
+  }
+  .pager i {
+    width: calc(var(--u) * 0.8);
+    height: calc(var(--u) * 0.8);
+    border-radius: 50%;
+    background: rgb(255 255 255 / 0.2);
+  }
+  .pager i.on {
+    background: var(--gb-accent);
+  }
+  .pager span {
+    margin-left: calc(var(--u) * 0.6);
+  }
+  .tiers {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: calc(var(--u) * 0.8);
+    font-size: max(13px, calc(var(--u) * 1.4));
+    font-weight: 800;
+  }
+  .tiers span {
+    padding: 0.2em 0.8em;
+    border-radius: 999px;
+    background: rgb(255 255 255 / 0.08);
+  }
+  .tiers .next {
+    color: var(--gb-muted);
+    border: 1px dashed rgb(255 255 255 / 0.3);
+    background: none;
   }
   .hint,
   .more {

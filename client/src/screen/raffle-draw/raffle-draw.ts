@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit'
-import type { Raffle } from '../../../../protocol/index.ts'
+import { type PanelView, panelAt, type Raffle, type WinnersPanel } from '../../../../protocol/index.ts'
 import { raffleDrawStyles } from './raffle-draw.styles.ts'
 
 /** How many reels spin at once; a bigger draw lands these and then shows everyone. */
@@ -23,7 +23,9 @@ export type RafflePhase = 'idle' | 'drumroll' | 'rolling' | 'winners'
 
 /**
  * The raffle draw: a drum roll of random numbers that slows down and lands on each
- * winner's public number, one after the other, then a panel with all the winners.
+ * winner's public number, one after the other, then the winners panel while the host
+ * keeps it up (`panel`, the screen state's winners panel: tier by tier, lowest prize
+ * first, long lists in pages that turn by themselves; protocol/screen.ts has the timing).
  * `play()` runs the drum roll (a draw that just happened); `show()` goes straight to
  * the panel (a screen that connected after the draw). `close()` hides everything.
  *
@@ -31,9 +33,9 @@ export type RafflePhase = 'idle' | 'drumroll' | 'rolling' | 'winners'
  * taps, with the frozen list's hash and the seed commitment on screen (docs/raffles.md).
  * While `pool` (the frozen list) is known, the drum only shows numbers from it.
  *
- * The overlay carries `data-phase` (drumroll | rolling | winners); each winner in the panel
- * is a `.winner` with `data-number`.
- * @fires gb-raffle-closed - the panel went away (its time was up or close() was called)
+ * The overlay carries `data-phase` (drumroll | rolling | winners); each winner on the page
+ * shown is a `.winner` with `data-number`; the list carries `data-tier`, `data-page`, `data-pages`.
+ * @fires gb-raffle-closed - the panel went away (the host dismissed it, or close() was called)
  */
 export class RaffleDraw extends LitElement {
   static styles = raffleDrawStyles
@@ -46,12 +48,16 @@ export class RaffleDraw extends LitElement {
   declare phase: RafflePhase
   declare raffle: Raffle | null
   declare reels: Reel[]
+  /** The winners panel the host has up (null: none); the drum lands into it, or closes without it. */
+  panel: WinnersPanel | null = null
+  /** Server time (the screen's corrected clock): every screen turns the same page at once. */
+  now: () => number = () => Date.now()
+  private pageTimer: ReturnType<typeof setTimeout> | null = null
   /** Numbers the drum shows while spinning come from 1..poolMax (e.g. the check-in count)... */
   poolMax = 100
   /** ...or, once known, from the raffle's frozen eligible list. */
   pool: number[] | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
-  private closeTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor() {
     super()
@@ -60,11 +66,11 @@ export class RaffleDraw extends LitElement {
     this.reels = []
   }
 
-  /** Runs the drum roll, then the winners panel for `panelMs`. */
-  play(raffle: Raffle, panelMs: number) {
+  /** Runs the drum roll landing on `targets` (the first prize to be revealed), then the winners panel if it is up. */
+  play(raffle: Raffle, targets = raffle.winners) {
     this.stopTimers()
     this.raffle = raffle
-    const targets = raffle.winners.slice(0, MAX_REELS)
+    targets = targets.slice(0, MAX_REELS)
     const stagger = Math.min(MAX_STAGGER_MS, (LAST_LAND_BY_MS - FIRST_LAND_MS) / Math.max(1, targets.length - 1))
     const start = performance.now()
     this.reels = targets.map((target, i) => ({
@@ -76,7 +82,7 @@ export class RaffleDraw extends LitElement {
     }))
     this.phase = 'rolling'
     if (!targets.length) {
-      this.show(raffle, panelMs)
+      this.land(raffle)
       return
     }
     const tick = () => {
@@ -99,7 +105,7 @@ export class RaffleDraw extends LitElement {
       }
       this.reels = [...this.reels]
       if (allLanded) {
-        this.timer = setTimeout(() => this.show(raffle, panelMs), HOLD_MS)
+        this.timer = setTimeout(() => this.land(raffle), HOLD_MS)
       } else {
         this.timer = setTimeout(tick, 30)
       }
@@ -138,13 +144,20 @@ export class RaffleDraw extends LitElement {
     tick()
   }
 
-  /** Shows the winners panel at once, for `panelMs`. */
-  show(raffle: Raffle, panelMs: number) {
+  /** The drum has landed: on to the winners panel if the host has it up for this raffle. */
+  private land(raffle: Raffle) {
+    if (this.panel?.raffleId === raffle.id) this.show(raffle, this.panel)
+    else this.close()
+  }
+
+  /** Shows the winners panel at once, until the host dismisses it (`close()`). */
+  show(raffle: Raffle, panel: WinnersPanel) {
     this.stopTimers()
     this.raffle = raffle
+    this.panel = panel
     this.reels = []
     this.phase = 'winners'
-    if (panelMs > 0 && Number.isFinite(panelMs)) this.closeTimer = setTimeout(() => this.close(), panelMs)
+    this.requestUpdate()
   }
 
   close() {
@@ -162,8 +175,17 @@ export class RaffleDraw extends LitElement {
 
   private stopTimers() {
     if (this.timer) clearTimeout(this.timer)
-    if (this.closeTimer) clearTimeout(this.closeTimer)
-    this.timer = this.closeTimer = null
+    if (this.pageTimer) clearTimeout(this.pageTimer)
+    this.timer = this.pageTimer = null
+  }
+
+  /** Draws the panel again when its page turns (or the next tier comes up). */
+  private schedulePage(view: PanelView) {
+    if (this.pageTimer) clearTimeout(this.pageTimer)
+    this.pageTimer = null
+    if (!Number.isFinite(view.nextAt)) return
+    const wait = Math.min(60_000, Math.max(50, view.nextAt - this.now() + 20))
+    this.pageTimer = setTimeout(() => this.requestUpdate(), wait)
   }
 
   /**
@@ -217,15 +239,56 @@ export class RaffleDraw extends LitElement {
         <div class="hint">Good luck!</div>
       </div>`
     }
-    const many = r.winners.length
-    const shown = r.winners.slice(0, 60)
-    return html`<div class="overlay winners" data-phase="winners" role="status" aria-live="polite">
-      <div class="kicker">🎉 ${many === 1 ? 'The winner' : 'The winners'}</div>
+    return this.winnersPanel(r)
+  }
+
+  /** The winners on show now: the tier being revealed (or every tier in turn), one page at a time. */
+  private winnersPanel(r: Raffle) {
+    const panel = this.panel ?? { raffleId: r.id, reveal: 'all' as const, step: 1, pageMs: 6000, at: 0 }
+    const view = panelAt(r, panel, this.now())
+    this.schedulePage(view)
+    const page = view.page
+    const tiers = view.revealed.length + view.hidden
+    const digits = String(Math.max(9, ...r.winners)).length
+    const size = !page ? '' : !page.big ? 'dense' : page.count === 1 ? 'one' : page.count <= 4 ? 'few' : ''
+    const earlier = panel.reveal === 'all' ? [] : view.revealed.slice(0, -1)
+    return html`<div class="overlay winners" data-phase="winners" data-reveal=${panel.reveal} role="status" aria-live="polite">
+      <div class="kicker">🎉 ${r.winners.length === 1 ? 'The winner' : 'The winners'}</div>
       <h2>${r.name}</h2>
-      <ul class="panel ${many > 12 ? 'dense' : ''}" style="--digits:${digits}">
-        ${shown.map((n) => html`<li class="winner" data-number=${n}><span class="hash">#</span>${n}</li>`)}
-      </ul>
-      ${many > shown.length ? html`<div class="more">and ${many - shown.length} more</div>` : nothing}
+      ${
+        page && (tiers > 1 || page.name !== r.name)
+          ? html`<div class="prize" data-tier=${page.tier}>${page.name}<span class="count">${page.count === 1 ? '' : ` · ${page.count} winners`}</span></div>`
+          : nothing
+      }
+      ${
+        page
+          ? html`<ul
+              class="panel ${size}"
+              style="--digits:${digits}"
+              data-tier=${page.tier}
+              data-page=${page.page}
+              data-pages=${page.pages}
+            >
+              ${page.numbers.map((n) => html`<li class="winner" data-number=${n}><span class="hash">#</span>${n}</li>`)}
+            </ul>`
+          : html`<div class="hint">Nobody was left to win.</div>`
+      }
+      ${
+        page && page.pages > 1
+          ? html`<div class="pager" aria-hidden="true">
+              ${Array.from({ length: page.pages }, (_, i) => html`<i class=${i === page.page ? 'on' : ''}></i>`)}
+              <span>Page ${page.page + 1} of ${page.pages}</span>
+            </div>`
+          : nothing
+      }
+      ${
+        earlier.length || view.hidden
+          ? html`<div class="tiers">
+              ${earlier.map((t) => html`<span class="done">${t.name} · ${t.count}</span>`)}
+              ${view.hidden ? html`<span class="next">${view.hidden === 1 ? 'One more prize to come' : `${view.hidden} more prizes to come`}</span>` : nothing}
+            </div>`
+          : nothing
+      }
       <div class="hint">Is that your wristband number? Check your phone!</div>
       ${this.proofLine(r)}
     </div>`
