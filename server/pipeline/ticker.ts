@@ -222,8 +222,15 @@ export class Tickers {
       }
       this.failed.delete(eventId)
       if (!state) {
-        // No state in the log: a new history, at a fresh epoch.
-        state = parseTickerState(await this.live.log.state(eventId)) ?? newHistory()
+        // No state of our own: go on from the log's, or with none there, a new history at a
+        // fresh epoch. A log its Redis restarted under may have lost entries clients saw
+        // (Redis and this ticker gone at once): a new history too, above anything it held.
+        const logged = parseTickerState(await this.live.log.state(eventId))
+        if (logged && !(await this.live.log.sameStore(eventId))) {
+          this.ahead.add(eventId)
+          this.log.warn('delta log written before its Redis restarted; a new history starts', { eventId })
+          state = newHistory()
+        } else state = logged ?? newHistory()
         this.states.set(eventId, state)
       }
       const askHidden = watchedIds(state)

@@ -63,6 +63,13 @@ export function describeLog(name: string, make: MakeLayer) {
       expect(seqs(await live.log.read(E, 57, 10))).toEqual([epoch + 1, epoch + 2])
     })
 
+    test('a log written to the store as it runs now is from the same store (a restart is the fault suite)', async () => {
+      expect(await live.log.sameStore(E)).toBe(true)
+      expect(await live.leases.acquire(`ticker:${E}`, 'A', 5000)).toBe(true)
+      expect(await append(E, 'A', 1)).toBe(true)
+      expect(await live.log.sameStore(E)).toBe(true)
+    })
+
     test('append refuses once the lease expired', async () => {
       expect(await live.leases.acquire(`ticker:${E}`, 'A', 60)).toBe(true)
       expect(await append(E, 'A', 1)).toBe(true)

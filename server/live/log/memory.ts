@@ -43,6 +43,11 @@ export class MemoryDeltaLog implements DeltaLog {
     return this.stateNow(eventId)
   }
 
+  /** The log lives and dies with this process: it never outlives a restart of its store. */
+  async sameStore() {
+    return true
+  }
+
   /** The state at once, for the counters' rebuild in the same step. */
   stateNow(eventId: number): string | null {
     return this.logs.get(eventId)?.state ?? null

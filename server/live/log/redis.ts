@@ -16,7 +16,8 @@ const IDLE_BLOCKING_KEPT = 16
 /**
  * Appends one delta, fenced by the ticker lease and by the sequence (an empty log takes any;
  * with ARGV[6] = '1' any seq above the last, see DeltaLog.append).
- * KEYS: lease, logseq, log, state   ARGV: owner, seq, deltaJson, stateJson, retention, ahead
+ * Also records the Redis run id it was written under (`logrid`, see DeltaLog.sameStore).
+ * KEYS: lease, logseq, log, state, logrid   ARGV: owner, seq, deltaJson, stateJson, retention, ahead, runId
  * Returns 1 if appended, else 0.
  */
 const APPEND = lua(
@@ -30,6 +31,7 @@ end
 redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[5], ARGV[2] .. '-1', 'd', ARGV[3])
 redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[5], ARGV[7])
 return 1
 `,
 )
@@ -42,25 +44,50 @@ export class RedisDeltaLog implements DeltaLog {
   private busy = new Set<Redis>()
   private closed = false
 
+  /** The run id of the Redis process the client is connected to (new at every Redis start). */
+  private runId: Promise<string> | null = null
+
   constructor(
     private redis: Redis,
     private keys: RedisKeys,
     private retention: number,
-  ) {}
+  ) {
+    // A reconnect may reach a restarted Redis: ask again.
+    redis.on('ready', () => {
+      this.runId = null
+    })
+  }
+
+  private currentRunId(): Promise<string> {
+    this.runId ??= this.redis.info('server').then(
+      (info) => /run_id:(\w+)/.exec(info)?.[1] ?? '',
+      (err) => {
+        this.runId = null
+        throw err
+      },
+    )
+    return this.runId
+  }
 
   async append(eventId: number, owner: string, seq: number, deltaJson: string, stateJson: string, ahead = false) {
     const k = (name: string) => this.keys.of(eventId, name)
     const r = await runScript(
       this.redis,
       APPEND,
-      [k('lease'), k('logseq'), k('log'), k('state')],
-      [owner, String(seq), deltaJson, stateJson, this.retention, ahead ? '1' : '0'],
+      [k('lease'), k('logseq'), k('log'), k('state'), k('logrid')],
+      [owner, String(seq), deltaJson, stateJson, this.retention, ahead ? '1' : '0', await this.currentRunId()],
     )
     return r === 1
   }
 
   async state(eventId: number) {
     return this.redis.get(this.keys.of(eventId, 'state'))
+  }
+
+  async sameStore(eventId: number) {
+    const written = await this.redis.get(this.keys.of(eventId, 'logrid'))
+    // No run id: an empty log, or one written before run ids were recorded.
+    return written === null || written === (await this.currentRunId())
   }
 
   async read(eventId: number, afterSeq: number, limit: number) {

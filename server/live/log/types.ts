@@ -38,6 +38,13 @@ export interface DeltaLog {
   ): Promise<boolean>
   /** The state stored with the log's last entry, or null for a log with none. */
   state(eventId: number): Promise<string | null>
+  /**
+   * Whether the log's last entry was written to the store as it runs now. False when the
+   * store restarted since (Redis came back from its AOF): it may have lost entries after
+   * that one which clients already saw, so a ticker without a state of its own must not go
+   * on from it under their sequence numbers.
+   */
+  sameStore(eventId: number): Promise<boolean>
   /** Entries with seq > afterSeq, oldest first, up to `limit`. */
   read(eventId: number, afterSeq: number, limit: number): Promise<LogEntry[]>
   /** Waits up to `blockMs` for entries after `afterSeq` (0: does not wait). */
