@@ -16,8 +16,9 @@ const IDLE_BLOCKING_KEPT = 16
 /**
  * Appends one delta, fenced by the ticker lease and by the sequence (an empty log takes any;
  * with ARGV[6] = '1' any seq above the last, see DeltaLog.append).
- * Also records the Redis run id it was written under (`logrid`, see DeltaLog.sameStore).
- * KEYS: lease, logseq, log, state, logrid   ARGV: owner, seq, deltaJson, stateJson, retention, ahead, runId
+ * Also records the run id of the Redis process it ran in (`logrid`, see DeltaLog.sameStore;
+ * in the script, so on a Redis Cluster it is the run id of the node that holds the event).
+ * KEYS: lease, logseq, log, state, logrid   ARGV: owner, seq, deltaJson, stateJson, retention, ahead
  * Returns 1 if appended, else 0.
  */
 const APPEND = lua(
@@ -31,8 +32,22 @@ end
 redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[5], ARGV[2] .. '-1', 'd', ARGV[3])
 redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[5], ARGV[7])
+redis.call('SET', KEYS[5], string.match(redis.call('INFO', 'server'), 'run_id:(%w+)'))
 return 1
+`,
+)
+
+/**
+ * Whether the log's last entry was written by this Redis process (or there is none).
+ * KEYS: logrid   Returns 1 or 0.
+ */
+const SAME_STORE = lua(
+  'sameStore',
+  `
+local written = redis.call('GET', KEYS[1])
+if not written then return 1 end
+if written == string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') then return 1 end
+return 0
 `,
 )
 
@@ -44,30 +59,11 @@ export class RedisDeltaLog implements DeltaLog {
   private busy = new Set<Redis>()
   private closed = false
 
-  /** The run id of the Redis process the client is connected to (new at every Redis start). */
-  private runId: Promise<string> | null = null
-
   constructor(
     private redis: Redis,
     private keys: RedisKeys,
     private retention: number,
-  ) {
-    // A reconnect may reach a restarted Redis: ask again.
-    redis.on('ready', () => {
-      this.runId = null
-    })
-  }
-
-  private currentRunId(): Promise<string> {
-    this.runId ??= this.redis.info('server').then(
-      (info) => /run_id:(\w+)/.exec(info)?.[1] ?? '',
-      (err) => {
-        this.runId = null
-        throw err
-      },
-    )
-    return this.runId
-  }
+  ) {}
 
   async append(eventId: number, owner: string, seq: number, deltaJson: string, stateJson: string, ahead = false) {
     const k = (name: string) => this.keys.of(eventId, name)
@@ -75,7 +71,7 @@ export class RedisDeltaLog implements DeltaLog {
       this.redis,
       APPEND,
       [k('lease'), k('logseq'), k('log'), k('state'), k('logrid')],
-      [owner, String(seq), deltaJson, stateJson, this.retention, ahead ? '1' : '0', await this.currentRunId()],
+      [owner, String(seq), deltaJson, stateJson, this.retention, ahead ? '1' : '0'],
     )
     return r === 1
   }
@@ -85,9 +81,7 @@ export class RedisDeltaLog implements DeltaLog {
   }
 
   async sameStore(eventId: number) {
-    const written = await this.redis.get(this.keys.of(eventId, 'logrid'))
-    // No run id: an empty log, or one written before run ids were recorded.
-    return written === null || written === (await this.currentRunId())
+    return (await runScript(this.redis, SAME_STORE, [this.keys.of(eventId, 'logrid')], [])) === 1
   }
 
   async read(eventId: number, afterSeq: number, limit: number) {
