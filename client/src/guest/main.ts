@@ -214,13 +214,27 @@ export class GuestApp extends LitElement {
         /* Gutters in px: large text needs the width more than wide margins. */
         padding: 0 16px;
       }
+      /* The pill shares the small brand row, never the title's: a pill that wrapped under
+         the title while "Connecting…" and jumped up once "Live" moved the page (CLS 0.32). */
       header {
-        display: flex;
-        align-items: flex-start;
-        justify-content: space-between;
-        gap: 0.5rem 0.75rem;
-        flex-wrap: wrap;
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto;
+        align-items: center;
+        column-gap: 0.75rem;
         padding: 1rem 0 0.75rem;
+      }
+      header > div:first-child {
+        display: contents;
+      }
+      header .brand {
+        grid-area: 1 / 1;
+      }
+      header .meta {
+        grid-area: 1 / 2;
+      }
+      header h1,
+      header .here {
+        grid-column: 1 / -1;
       }
       .brand {
         margin: 0;
@@ -243,6 +257,7 @@ export class GuestApp extends LitElement {
       .meta {
         display: flex;
         align-items: center;
+        justify-content: flex-end;
         gap: 0.5rem;
         flex-wrap: wrap;
       }
