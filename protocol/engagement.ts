@@ -5,9 +5,10 @@
 import { z } from 'zod'
 import { actionIdSchema } from './action-id.ts'
 
-/** Questions a snapshot holds: the top of the board (pinned first, then by upvotes). */
-export const QUESTIONS_KEPT = 50
-export const QUESTION_MAX_CHARS = 280
+import { QUESTION_MAX_CHARS, REACTIONS } from './constants.ts'
+
+export { questionOrder } from './apply-delta.ts'
+export { QUESTION_MAX_CHARS, QUESTIONS_KEPT, REACTIONS } from './constants.ts'
 
 export const questionSchema = z.object({
   id: z.number().int(),
@@ -20,10 +21,6 @@ export const questionSchema = z.object({
 })
 export type Question = z.infer<typeof questionSchema>
 
-/** The board's order: pinned first, then most upvoted, then newest. Server and client sort with it. */
-export const questionOrder = (a: Question, b: Question) =>
-  Number(b.pinned) - Number(a.pinned) || b.votes - a.votes || b.id - a.id
-
 export const heldQuestionSchema = z.object({
   id: z.number().int(),
   text: z.string(),
@@ -31,8 +28,6 @@ export const heldQuestionSchema = z.object({
   at: z.number(),
 })
 
-/** The reactions a guest can send, a small fixed set. */
-export const REACTIONS = ['👏', '❤️', '😂', '🎉', '🔥', '😮'] as const
 export const reactionSchema = z.enum(REACTIONS)
 /** Taps of each reaction since the last tick (only those tapped). */
 export const reactionCountsSchema = z.record(z.string(), z.number().int().min(1))

@@ -6,20 +6,15 @@
  */
 import { z } from 'zod'
 import { actionIdSchema } from './action-id.ts'
-import {
-  heldQuestionSchema,
-  ownQuestionSchema,
-  QUESTIONS_KEPT,
-  type Question,
-  questionOrder,
-  questionSchema,
-  reactionCountsSchema,
-} from './engagement.ts'
+import { MESSAGE_MAX_CHARS, WORD_MAX_CHARS, WORDS_PER_GUEST } from './constants.ts'
+import { heldQuestionSchema, ownQuestionSchema, questionSchema, reactionCountsSchema } from './engagement.ts'
 import { statusSchema } from './event.ts'
 import { defaultScreenState, screenStateSchema } from './screen.ts'
 
 export const PROTOCOL_VERSION = 1
 
+export { applyDelta, byPosition } from './apply-delta.ts'
+export { DANMAKU_KEPT, MESSAGE_MAX_CHARS, WORD_MAX_CHARS, WORDS_PER_GUEST } from './constants.ts'
 export * from './engagement.ts'
 export * from './event.ts'
 export * from './screen.ts'
@@ -65,8 +60,6 @@ export const pollSchema = z.object({
   answers: z.array(textAnswerSchema).optional(),
 })
 export type Poll = z.infer<typeof pollSchema>
-/** The order polls are listed in: the host's `position`, then id. */
-export const byPosition = (a: Poll, b: Poll) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id
 
 export const danmakuSchema = z.object({ id: z.number().int(), text: z.string(), number: z.number().int() })
 export type Danmaku = z.infer<typeof danmakuSchema>
@@ -171,9 +164,6 @@ export const deltaSchema = z.object({
 })
 export type Delta = z.infer<typeof deltaSchema>
 
-/** How many danmaku a snapshot keeps. */
-export const DANMAKU_KEPT = 30
-
 export const emptySnapshot = (): Snapshot => ({
   v: PROTOCOL_VERSION,
   seq: 0,
@@ -187,51 +177,6 @@ export const emptySnapshot = (): Snapshot => ({
   questions: [],
   screen: defaultScreenState(),
 })
-
-/**
- * Applies one delta to a snapshot and returns the new snapshot (the input is not changed).
- * Deltas must be applied in order: `delta.seq` must be `snapshot.seq + 1`.
- * @example const next = applyDelta(snapshot, { seq: snapshot.seq + 1, checkins: 12 })
- */
-export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
-  if (delta.seq !== snapshot.seq + 1) {
-    throw new RangeError(`delta ${delta.seq} does not follow snapshot ${snapshot.seq}`)
-  }
-  const next: Snapshot = { ...snapshot, seq: delta.seq }
-  if (delta.status !== undefined) next.status = delta.status
-  if (delta.message !== undefined) next.message = delta.message
-  if (delta.checkins !== undefined) next.checkins = delta.checkins
-  if (delta.polls || delta.removedPolls) {
-    const removed = new Set(delta.removedPolls ?? [])
-    const changed = new Map((delta.polls ?? []).map((p) => [p.id, p]))
-    const polls = snapshot.polls.filter((p) => !removed.has(p.id)).map((p) => changed.get(p.id) ?? p)
-    for (const p of changed.values()) if (!snapshot.polls.some((q) => q.id === p.id)) polls.push(p)
-    next.polls = polls.sort(byPosition)
-  }
-  if (delta.danmaku || delta.removedDanmaku) {
-    const removed = new Set(delta.removedDanmaku ?? [])
-    const list = snapshot.danmaku.filter((d) => !removed.has(d.id)).concat(delta.danmaku ?? [])
-    next.danmaku = list.slice(-DANMAKU_KEPT)
-  }
-  if (delta.raffles) {
-    const changed = new Map(delta.raffles.map((r) => [r.id, r]))
-    const raffles = snapshot.raffles.map((r) => changed.get(r.id) ?? r)
-    for (const r of delta.raffles) if (!snapshot.raffles.some((q) => q.id === r.id)) raffles.push(r)
-    next.raffles = raffles
-  }
-  if (delta.show !== undefined) next.show = delta.show
-  if (delta.screen !== undefined) next.screen = delta.screen
-  if (delta.questions || delta.removedQuestions) next.questions = applyQuestions(snapshot.questions ?? [], delta)
-  return next
-}
-
-/** The board after a delta: removed ones out, changed ones replaced, new ones in, sorted, bounded. */
-function applyQuestions(list: Question[], delta: Delta): Question[] {
-  const removed = new Set(delta.removedQuestions ?? [])
-  const changed = new Map((delta.questions ?? []).map((q) => [q.id, q]))
-  const out = list.filter((q) => !removed.has(q.id) && !changed.has(q.id)).concat([...changed.values()])
-  return out.sort(questionOrder).slice(0, QUESTIONS_KEPT)
-}
 
 /** Stream response to the polling endpoint `GET .../snapshot?since=SEQ`. */
 export const pollResponseSchema = z.union([
@@ -247,10 +192,6 @@ export { actionIdSchema }
 export const checkinBodySchema = z.object({ code: z.string().min(1).max(64) })
 /** Bound on a text answer's body in UTF-16 units (its visible length is checked against the event's limit). */
 const MESSAGE_MAX_CHARS_BODY = 200 * 4
-/** The most words one guest gives a word cloud. */
-export const WORDS_PER_GUEST = 3
-/** A word (or short phrase) of a word cloud, in characters after normalising. */
-export const WORD_MAX_CHARS = 40
 /** The fields an answer comes in: one per kind (choice takes either of its two). */
 export const answerFields = ['optionId', 'optionIds', 'value', 'words', 'text'] as const
 /**
@@ -276,7 +217,6 @@ export const voteBodySchema = z
     path: ['optionId'],
   })
 export type VoteBody = z.infer<typeof voteBodySchema>
-export const MESSAGE_MAX_CHARS = 200
 export const messageBodySchema = z.object({
   text: z.string().max(MESSAGE_MAX_CHARS * 4),
   actionId: actionIdSchema.optional(),

@@ -5,7 +5,8 @@
  * SSE keeps failing, and goes back to SSE when it can.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { type AdminView, applyDelta, type Delta, type Snapshot } from '../../../protocol/index.ts'
+import { applyDelta } from '../../../protocol/apply-delta.ts'
+import type { AdminView, Delta, Snapshot } from '../../../protocol/index.ts'
 
 /** `polling` while the fallback answers; `reconnecting` while nothing does. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'polling'

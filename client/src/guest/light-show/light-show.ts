@@ -13,7 +13,7 @@
  * particles at all: colours fade gently instead.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { cueSheetSchema, type Show } from '../../../../protocol/index.ts'
+import type { Show } from '../../../../protocol/index.ts'
 import type { ServerClock } from '../../lib/clock.ts'
 import type { CuePlayer } from '../../lib/cue-player.ts'
 import type { CueOverlay } from '../../lib/cue-stage.ts'
@@ -211,7 +211,11 @@ export class LightShowController implements ReactiveController {
     for (let attempt = 0; attempt < 5 && this.show === show; attempt++) {
       try {
         const code = loadPlayer()
-        const res = await fetch(show.cueSheet)
+        // The schemas load with the show, not with the page (the page's size budget).
+        const [res, { cueSheetSchema }] = await Promise.all([
+          fetch(show.cueSheet),
+          import('../../../../protocol/index.ts'),
+        ])
         const parsed = cueSheetSchema.safeParse(await res.json())
         if (!parsed.success) return
         // A late joiner or a reload paints the cue of the moment, so not before the clock

@@ -5,7 +5,8 @@
  * Fires `gb-me-changed` after an accepted action so the page re-reads /me.
  */
 import { css, html, LitElement, nothing } from 'lit'
-import { type Me, QUESTION_MAX_CHARS, type Question, REACTIONS, type Status } from '../../../../protocol/index.ts'
+import { QUESTION_MAX_CHARS, REACTIONS } from '../../../../protocol/constants.ts'
+import type { Me, Question, Status } from '../../../../protocol/index.ts'
 import { api } from '../../lib/api.ts'
 import { sharedStyles } from '../shared.styles.ts'
 

@@ -3,7 +3,8 @@
  * snapshots, not deltas, so the page works out which messages are new (fly them) and
  * which were taken down by the host (remove them at once, even mid-flight).
  */
-import { DANMAKU_KEPT, type Danmaku } from '../../../../protocol/index.ts'
+import { DANMAKU_KEPT } from '../../../../protocol/constants.ts'
+import type { Danmaku } from '../../../../protocol/index.ts'
 
 export interface DanmakuChange {
   added: Danmaku[]
