@@ -88,5 +88,7 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /e/:slug': 'The guest page (phone)',
   'GET /e/:slug/screen': 'The big screen',
   'GET /e/:slug/admin': 'The admin page',
+  'GET /sw.js':
+    "The guest page's service worker (JavaScript, no-cache): the page shell, its assets and the last snapshot, for opening offline",
   'GET /e/:slug/raffles/:id/verify': 'The public check of a raffle draw: recomputes the winners in the browser',
 }
