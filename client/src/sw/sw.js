@@ -111,6 +111,12 @@ async function keepState(slug) {
   if (res.ok) await (await caches.open(STATE_CACHE)).put(url, res)
 }
 
+/** Keeps the state when a guest page (not the big screen, say) opens its stream. */
+async function keepStateFor(clientId, slug) {
+  const client = clientId ? await sw.clients.get(clientId) : null
+  if (client && GUEST_PAGE.test(new URL(client.url).pathname)) await keepState(slug)
+}
+
 async function snapshot(request, url) {
   const res = await network(request, 0)
   const cache = await caches.open(STATE_CACHE)
@@ -133,7 +139,7 @@ sw.addEventListener('fetch', (event) => {
   } else {
     const state = STATE_PATH.exec(url.pathname)
     if (!state) return
-    if (state[2] === 'stream') event.waitUntil(keepState(state[1]).catch(() => {}))
+    if (state[2] === 'stream') event.waitUntil(keepStateFor(event.clientId, state[1]).catch(() => {}))
     else if (!url.searchParams.has('since')) event.respondWith(snapshot(request, url))
   }
 })
