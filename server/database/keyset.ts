@@ -10,6 +10,9 @@
 /** One page of rows after `after` (null: from the start), at most `limit` of them, in key order. */
 export type PageQuery<Row, Key> = (after: Key | null, limit: number) => Promise<Row[]>
 
+/** Pages between two hints to the garbage collector. */
+const GC_HINT_PAGES = 10
+
 /** Lets other requests run between pages: a long export must never stall the server. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -26,11 +29,15 @@ export async function* keysetPages<Row, Key>(
   pageSize = 1000,
 ): AsyncGenerator<Row[]> {
   let after: Key | null = null
-  for (;;) {
+  for (let page = 1; ; page++) {
     const rows = await query(after, pageSize)
     if (rows.length) yield rows
     if (rows.length < pageSize) return
     after = keyOf(rows[rows.length - 1])
+    // A long read makes garbage faster than the collector's own pace on a busy process
+    // (measured: +200 MB of RSS for 100,000 rows with PGlite); a hint every few pages keeps
+    // it near a few pages' worth. `false`: asks for a collection, does not block for one.
+    if (page % GC_HINT_PAGES === 0) Bun.gc(false)
     await yieldToEventLoop()
   }
 }

@@ -24,9 +24,22 @@ import {
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
 
 const BIG = 100_000
-/** How much the process may grow while 100,000 rows (about 12 MB of CSV) stream out: a few pages, never the file. */
+/**
+ * How much the server process' RSS may grow while 100,000 rows (13.7 MB of CSV) stream out.
+ * Measured on the shared 2-core machine: +44-52 MB on both backends (a few pages and the
+ * garbage not collected yet); reading every row at once instead, +180 MB (cluster) and
+ * +465 MB (embedded).
+ */
 const RSS_GROWTH_BOUND_MB = 96
+/**
+ * /healthz during the export: at the 95th percentile, within 200 ms of the same probes on
+ * the idle server just before (the machine is shared, so the idle figure carries its noise),
+ * and never over a second. A server stalled by the export (every row read at once) fails
+ * both: its probes take 0.8-2.4 s.
+ */
 const HEALTHZ_BOUND_MS = 200
+const HEALTHZ_WORST_MS = 1000
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]
 
 test('cells: RFC 4180 quoting and the formula guard', () => {
   expect(csvCell('plain')).toBe('plain')
@@ -324,18 +337,33 @@ for (const backend of BACKENDS) {
       'streams out in pages with bounded memory while /healthz answers',
       async () => {
         const server = proc!
-        for (let i = 0; i < 5; i++) await fetch(`${server.url}/healthz`)
+        const healthz = async () => {
+          const t0 = performance.now()
+          const h = await fetch(`${server.url}/healthz`)
+          expect(h.status).toBe(200)
+          await h.arrayBuffer()
+          return performance.now() - t0
+        }
+        // The database reads the table once (the event's stats count its messages): with PGlite,
+        // Postgres' page cache lives in this process, and filling it is the database's memory,
+        // not the export's. No row comes into JavaScript.
+        const stats = await fetch(`${server.url}/api/admin/events/${slug}/stats`, {
+          headers: { authorization: `Bearer ${secret}` },
+        })
+        expect(((await stats.json()) as { messages: number }).messages).toBe(BIG)
+        // The same probes with nothing else running, for comparison.
+        const idle: number[] = []
+        for (let i = 0; i < 40; i++) {
+          idle.push(await healthz())
+          await Bun.sleep(20)
+        }
         const before = rssOf(server.proc.pid)
         let peak = before
         let reading = true
         const probes: number[] = []
         const probe = (async () => {
           while (reading) {
-            const t0 = performance.now()
-            const h = await fetch(`${server.url}/healthz`)
-            expect(h.status).toBe(200)
-            await h.arrayBuffer()
-            probes.push(performance.now() - t0)
+            probes.push(await healthz())
             await Bun.sleep(20)
           }
         })()
@@ -369,14 +397,16 @@ for (const backend of BACKENDS) {
         console.log(
           `export ${backend}: ${BIG} messages, ${(bytes / 2 ** 20).toFixed(1)} MB in ${seconds.toFixed(1)} s; ` +
             `server RSS ${(before / 2 ** 20).toFixed(0)} MB, +${growthMb.toFixed(1)} MB at most (bound ${RSS_GROWTH_BOUND_MB}); ` +
-            `${probes.length} /healthz probes, slowest ${slowest.toFixed(0)} ms (bound ${HEALTHZ_BOUND_MS})`,
+            `${probes.length} /healthz probes, p95 ${p95(probes).toFixed(0)} ms (bound idle + ${HEALTHZ_BOUND_MS}), slowest ${slowest.toFixed(0)} ms (bound ${HEALTHZ_WORST_MS}); ` +
+            `idle: p95 ${p95(idle).toFixed(0)} ms, slowest ${Math.max(...idle).toFixed(0)} ms`,
         )
         expect(lines).toBe(BIG + 1)
         const last = `${BIG},1,${body} ${BIG},visible,${new Date(1_700_000_000_000 + BIG).toISOString()}\r\n`
         expect(tail.endsWith(`\r\n${last}`)).toBe(true)
         expect(growthMb).toBeLessThan(RSS_GROWTH_BOUND_MB)
         expect(probes.length).toBeGreaterThan(3)
-        expect(slowest).toBeLessThan(HEALTHZ_BOUND_MS)
+        expect(p95(probes)).toBeLessThan(p95(idle) + HEALTHZ_BOUND_MS)
+        expect(slowest).toBeLessThan(HEALTHZ_WORST_MS)
       },
       120_000,
     )
