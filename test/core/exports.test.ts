@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, asc, eq } from 'drizzle-orm'
 import { checkins, messages, questions } from '../../db/schema.ts'
-import { csvCell, csvRow } from '../../server/host/exports/csv.ts'
+import { csvCell, csvRow, csvStream } from '../../server/host/exports/csv.ts'
 import {
   BACKENDS,
   checkIn,
@@ -32,13 +32,16 @@ const BIG = 100_000
  */
 const RSS_GROWTH_BOUND_MB = 96
 /**
- * /healthz during the export: at the 95th percentile, within 200 ms of the same probes on
- * the idle server just before (the machine is shared, so the idle figure carries its noise),
- * and never over a second. A server stalled by the export (every row read at once) fails
- * both: its probes take 0.8-2.4 s.
+ * /healthz during the export, against the same probes on the idle server just before (the
+ * machine is shared, 2 cores, at times 15-18 runnable processes, so the idle figures carry
+ * its noise): the median within 200 ms of idle, the 95th percentile within 400 ms, none
+ * over 1.5 s. On a quiet run every probe answers within 125 ms. A server stalled by the
+ * export (every row read at once) fails the 95th percentile: probes waiting 1.2-1.8 s.
  */
-const HEALTHZ_BOUND_MS = 200
-const HEALTHZ_WORST_MS = 1000
+const HEALTHZ_MEDIAN_MS = 200
+const HEALTHZ_P95_MS = 400
+const HEALTHZ_WORST_MS = 1500
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]
 
 test('cells: RFC 4180 quoting and the formula guard', () => {
@@ -53,6 +56,33 @@ test('cells: RFC 4180 quoting and the formula guard', () => {
   expect(csvCell(null)).toBe('')
   expect(csvCell(true)).toBe('true')
   expect(csvRow(['中文', 1, 'ok'])).toBe('中文,1,ok\r\n')
+})
+
+test('a CSV stream reads a page only when the client takes one, and stops when the client goes away', async () => {
+  let pulled = 0
+  let ended = false
+  async function* pages() {
+    try {
+      for (let i = 0; i < 1000; i++) {
+        pulled++
+        yield [[i, `row ${i}`]]
+      }
+    } finally {
+      ended = true
+    }
+  }
+  const reader = csvStream(['n', 'text'], pages()).getReader()
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  expect(decoder.decode((await reader.read()).value)).toBe('\uFEFFn,text\r\n')
+  expect(pulled).toBe(0)
+  expect(decoder.decode((await reader.read()).value)).toBe('0,row 0\r\n')
+  expect(decoder.decode((await reader.read()).value)).toBe('1,row 1\r\n')
+  await Bun.sleep(20)
+  // Backpressure: nothing is read ahead of the client.
+  expect(pulled).toBe(2)
+  await reader.cancel()
+  expect(ended).toBe(true)
+  expect(pulled).toBe(2)
 })
 
 for (const backend of BACKENDS) {
@@ -397,15 +427,16 @@ for (const backend of BACKENDS) {
         console.log(
           `export ${backend}: ${BIG} messages, ${(bytes / 2 ** 20).toFixed(1)} MB in ${seconds.toFixed(1)} s; ` +
             `server RSS ${(before / 2 ** 20).toFixed(0)} MB, +${growthMb.toFixed(1)} MB at most (bound ${RSS_GROWTH_BOUND_MB}); ` +
-            `${probes.length} /healthz probes, p95 ${p95(probes).toFixed(0)} ms (bound idle + ${HEALTHZ_BOUND_MS}), slowest ${slowest.toFixed(0)} ms (bound ${HEALTHZ_WORST_MS}); ` +
-            `idle: p95 ${p95(idle).toFixed(0)} ms, slowest ${Math.max(...idle).toFixed(0)} ms`,
+            `${probes.length} /healthz probes: median ${median(probes).toFixed(0)} ms, p95 ${p95(probes).toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms; ` +
+            `idle: median ${median(idle).toFixed(0)} ms, p95 ${p95(idle).toFixed(0)} ms, slowest ${Math.max(...idle).toFixed(0)} ms`,
         )
         expect(lines).toBe(BIG + 1)
         const last = `${BIG},1,${body} ${BIG},visible,${new Date(1_700_000_000_000 + BIG).toISOString()}\r\n`
         expect(tail.endsWith(`\r\n${last}`)).toBe(true)
         expect(growthMb).toBeLessThan(RSS_GROWTH_BOUND_MB)
         expect(probes.length).toBeGreaterThan(3)
-        expect(p95(probes)).toBeLessThan(p95(idle) + HEALTHZ_BOUND_MS)
+        expect(median(probes)).toBeLessThan(median(idle) + HEALTHZ_MEDIAN_MS)
+        expect(p95(probes)).toBeLessThan(p95(idle) + HEALTHZ_P95_MS)
         expect(slowest).toBeLessThan(HEALTHZ_WORST_MS)
       },
       120_000,
