@@ -48,6 +48,8 @@ const schema = z
     /** How often the flusher drains the write queue into Postgres, and the most it takes at once. */
     FLUSH_MS: ms(5, 10_000).default(100),
     FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
+    /** Rows per page of a CSV export (one query each; only one page is in memory at a time). */
+    EXPORT_PAGE_ROWS: z.coerce.number().int().min(100).max(100_000).default(1000),
     /** Heartbeat comment on every SSE stream; well inside common proxy idle timeouts (60 s). */
     HEARTBEAT_MS: ms(100, 60_000).default(15_000),
     /** Ticker lease time to live: how soon another instance takes over a dead ticker. */

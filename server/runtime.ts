@@ -11,6 +11,7 @@ import { defaultMaxStreams, openFileLimit } from './fanout/capacity.ts'
 import { Hub } from './fanout/hub.ts'
 import { GuestService } from './guest/service.ts'
 import { AttendeeService } from './host/attendees/service.ts'
+import { ExportService } from './host/exports/service.ts'
 import { createHostLimits, type HostLimits } from './host/guard.ts'
 import { ModerationService } from './host/moderation/service.ts'
 import { PollService } from './host/polls/service.ts'
@@ -40,6 +41,7 @@ export interface Runtime {
   raffles: RaffleService
   wristbands: WristbandService
   attendees: AttendeeService
+  exports: ExportService
   show: ShowService
   screen: ScreenService
   hostLimits: HostLimits
@@ -139,6 +141,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     raffles: new RaffleService(db, counters),
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),
+    exports: new ExportService(db, config.EXPORT_PAGE_ROWS),
     show: new ShowService(db, counters),
     screen: new ScreenService(db, counters, directory),
     hostLimits: createHostLimits(live.buckets),

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import type { Runtime } from '../runtime.ts'
 import { attendeeRoutes } from './attendees/routes.ts'
+import { exportRoutes } from './exports/routes.ts'
 import { moderationRoutes } from './moderation/routes.ts'
 import { pollRoutes } from './polls/routes.ts'
 import { qaRoutes } from './qa/routes.ts'
@@ -22,6 +23,7 @@ export const hostRoutes = (rt: Runtime) =>
     .use(raffleRoutes(rt))
     .use(wristbandRoutes(rt))
     .use(attendeeRoutes(rt))
+    .use(exportRoutes(rt))
     .use(showRoutes(rt))
     .use(cueSheetRoutes(rt))
     .use(screenRoutes(rt))

@@ -86,6 +86,17 @@ export function buildSpec(app: AnyElysia): Spec {
       content: { 'application/json': { schema: z.toJSONSchema(body, { unrepresentable: 'any', io: 'input' }) } },
     } as Operation['requestBody']
   }
+  // The generator leaves out every path with a dot in it (it takes them for static files);
+  // ours are routes like any other (/sw.js), so they are described here.
+  for (const route of app.routes) {
+    if (!route.path.includes('.') || route.path.includes('*') || route.hooks?.detail?.hide) continue
+    const item = (operations[route.path.replace(/:([^/]+)/g, '{$1}')] ??= {})
+    item[route.method.toLowerCase()] ??= {
+      tags: [tagOf(route.path)],
+      summary: ROUTE_SUMMARIES[`${route.method} ${route.path}`],
+      responses: PLAIN_ANSWERS[tagOf(route.path)],
+    }
+  }
   return {
     openapi: '3.1.0',
     info: {

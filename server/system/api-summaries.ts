@@ -62,6 +62,8 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'POST /api/admin/events/:slug/raffles/:id/winners/:number/no-show':
     'Mark a winner absent; the next pick from the same list takes the prize',
   'POST /api/admin/events/:slug/raffles/:id/claims': "Check a winner's claim code and mark the prize claimed",
+  'GET /api/admin/events/:slug/exports/:file':
+    'Download a CSV, streamed: results.csv, responses.csv, messages.csv, questions.csv or checkins.csv',
   'GET /api/admin/events/:slug/raffles/:id/export': 'Winners, no-shows, passed-over picks and claims as CSV',
   'GET /api/events/:slug/raffles/:id/proof': 'The public proof of a draw (hashes before it, everything after it)',
   'POST /api/events/:slug/raffles/:id/taps':
@@ -90,5 +92,7 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /e/:slug': 'The guest page (phone)',
   'GET /e/:slug/screen': 'The big screen',
   'GET /e/:slug/admin': 'The admin page',
+  'GET /sw.js':
+    "The guest page's service worker (JavaScript, no-cache): the page shell, its assets and the last snapshot, for opening offline",
   'GET /e/:slug/raffles/:id/verify': 'The public check of a raffle draw: recomputes the winners in the browser',
 }

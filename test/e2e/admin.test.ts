@@ -386,6 +386,15 @@ describe('the host admin page', () => {
       const csv = readFileSync((await download.path())!, 'utf8')
       expect(csv.split('\n')[0]).toBe('number,checked_in_at')
       expect(csv.trim().split('\n').length).toBe(1 + 10)
+      // The streamed exports: the same check-ins, with their batch, as a spreadsheet reads them.
+      const [exported] = await Promise.all([
+        page.waitForEvent('download'),
+        panel.getByRole('button', { name: /checkins\.csv/ }).click(),
+      ])
+      expect(exported.suggestedFilename()).toBe(`${SLUG}-checkins.csv`)
+      const checkins = readFileSync((await exported.path())!, 'utf8').split('\r\n')
+      expect(checkins[0]).toBe('\uFEFFnumber,batch,checked_in_at,revoked_at')
+      expect(checkins.slice(1, -1).map((line) => line.split(',')[1])).toEqual(Array(10).fill('e2e'))
       await settle(page)
       await screenshot(page, 'admin-wristbands')
     },

@@ -854,3 +854,8 @@ declare global {
     'gb-guest-app': GuestApp
   }
 }
+
+// The service worker (client/src/sw/sw.js): after a first visit the page opens offline.
+if ('serviceWorker' in navigator) {
+  addEventListener('load', () => navigator.serviceWorker.register('/sw.js', { scope: '/e/' }).catch(() => {}))
+}

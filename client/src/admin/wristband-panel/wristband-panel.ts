@@ -40,6 +40,15 @@ async function download(url: string, fallbackName: string): Promise<ApiResult<{ 
   }
 }
 
+/** The streamed exports (docs/protocol.md, "Exports"): file, what, what is in it. */
+const EXPORT_FILES = [
+  ['results.csv', 'Results', 'per poll and option, word or value: counts'],
+  ['responses.csv', 'Responses', "each wristband's answer to each poll"],
+  ['messages.csv', 'Messages', 'danmaku with their moderation state'],
+  ['questions.csv', 'Questions', 'Q&A with upvotes and state'],
+  ['checkins.csv', 'Check-ins', 'number, batch, check-in time'],
+] as const
+
 /**
  * Wristbands and exports: the printed batches, revoking lost or misused wristbands by
  * number, the attendee list as CSV, and the links to the guest page and the big screen.
@@ -195,6 +204,14 @@ export class WristbandPanel extends LitElement {
     )
   }
 
+  private exportFile(file: string) {
+    return this.actions.run(
+      file,
+      () => download(`${adminBase(this.slug)}/exports/${file}`, `${this.slug}-${file}`),
+      (b) => `Downloaded ${b.name} (${plural(b.rows, 'row')})`,
+    )
+  }
+
   private async copy(url: string, key: string) {
     try {
       await navigator.clipboard.writeText(url)
@@ -308,6 +325,15 @@ export class WristbandPanel extends LitElement {
           </button>
         </div>
         ${this.actions.feedback('csv')}
+        ${EXPORT_FILES.map(
+          ([file, what, columns]) => html`<div class="link">
+              <span><b>${what}</b><code>${columns}</code></span>
+              <button class="btn btn-outline btn-sm" style="grid-column: span 2" ?disabled=${this.actions.busy(file)} @click=${() => this.exportFile(file)}>
+                ⬇ ${file}
+              </button>
+            </div>
+            ${this.actions.feedback(file)}`,
+        )}
         <div class="link">
           <span><b>Guest page</b><code>${guest}</code></span>
           <a class="btn btn-outline btn-sm" href=${guest} target="_blank" rel="noopener">Open ↗</a>
