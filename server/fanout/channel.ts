@@ -197,16 +197,18 @@ export class Channel {
     const stats = this.hub.stats
     const steady = this.hub.otherWorkShare() >= CONTENDED_SHARE
     let paused = 0
+    let contended = steady
     for (;;) {
       const { cpuMs, wallMs } = await this.hub.yieldToWork()
       paused += wallMs
+      const working = cpuMs >= CONTENDED_CPU_MS
+      contended ||= working
       if (this.closed || paused >= cap) break
-      if (!steady && cpuMs < CONTENDED_CPU_MS) break
+      if (!steady && !working) break
     }
-    if (paused >= 1) {
-      stats.contended++
-      stats.pausedMs += paused
-    } else stats.uncontended++
+    stats.pausedMs += paused
+    if (contended) stats.contended++
+    else stats.uncontended++
   }
 
   /** Brings one subscriber up to the current seq: the frames it has not had, in one write. */

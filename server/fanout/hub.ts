@@ -67,7 +67,7 @@ export interface HubStats {
   fanOuts: number
   fanOutMs: number
   pausedMs: number
-  /** Pauses after fan-outs that found work waiting, and yields that found none (ms of CPU, counts). */
+  /** Fan-outs after which work was waiting (the pause lasted while it was), and after which none was. */
   contended: number
   uncontended: number
 }
