@@ -176,7 +176,13 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
       flusher.start()
       tickers.start()
       void refreshEvents()
-      if (config.mode === 'cluster') refresh = setInterval(refreshEvents, EVENT_REFRESH_MS)
+      if (config.mode === 'cluster') {
+        refresh = setInterval(() => {
+          void refreshEvents()
+          // A change taken by an instance that died before ticking it still reaches these subscribers.
+          for (const eventId of hub.subscribedEvents()) tickers.poke(eventId)
+        }, EVENT_REFRESH_MS)
+      }
     },
     async stop() {
       if (refresh) clearInterval(refresh)

@@ -127,6 +127,11 @@ export class Hub {
     return c
   }
 
+  /** The events that have subscribers on this instance. */
+  subscribedEvents(): number[] {
+    return [...this.channels].filter(([, c]) => c.subscribers.size > 0).map(([id]) => id)
+  }
+
   /** Channels open on this instance (each one follows its event's log). */
   get channelCount() {
     return this.channels.size

@@ -168,6 +168,10 @@ const QUIET_TICKS = 7
  * shared counters; the woken one keeps asking for the lease every tick (it does not
  * count as quiet) until it holds it and finds nothing new. A holder going to sleep gives
  * the lease up at once, so a change taken elsewhere just before waits at most a tick more.
+ * An instance that dies between taking a change and ticking it would leave it unread
+ * until the next change; so in cluster mode each instance pokes the events it has
+ * subscribers for once a second (`poke`: one tick), and whoever holds the lease, or
+ * takes it once the dead one's has expired, reads it.
  */
 export class Tickers {
   readonly stats: TickerStats = { ticks: 0, deltas: 0, owned: new Set() }
@@ -207,6 +211,17 @@ export class Tickers {
   wake(eventId: number) {
     this.wakes.set(eventId, (this.wakes.get(eventId) ?? 0) + 1)
     this.awake.set(eventId, 0)
+    this.arm()
+  }
+
+  /**
+   * One tick soon for an event that was not woken (it sleeps again after one quiet tick):
+   * the slow look cluster mode keeps at events with subscribers, in case the instance that
+   * took a change died before its ticker read it.
+   */
+  poke(eventId: number) {
+    if (this.awake.has(eventId)) return
+    this.awake.set(eventId, QUIET_TICKS - 1)
     this.arm()
   }
 
