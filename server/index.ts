@@ -2,11 +2,13 @@
  * Starts one Glowband instance: `bun server/index.ts [--demo]`.
  * With --demo it makes sure a demo event exists and prints its three URLs.
  */
+import { availableParallelism } from 'node:os'
 import { createApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { ensureDemoEvent } from './events/demo.ts'
 import { serveOptions } from './listen.ts'
 import { claimDataDir, localUrl } from './operator/data-dir.ts'
+import { instanceArgs, instancesRefusal, instancesWanted, superviseInstances } from './operator/instances.ts'
 import { createRuntime } from './runtime.ts'
 
 let config: Config
@@ -18,6 +20,32 @@ try {
     process.exit(2)
   }
   throw err
+}
+
+// --instances auto|N: this process supervises one instance per core on the same port.
+const instances = (() => {
+  try {
+    return instancesWanted(process.argv.slice(2), availableParallelism())
+  } catch (err) {
+    console.error((err as Error).message)
+    process.exit(2)
+  }
+})()
+if (instances !== null) {
+  const refusal = instancesRefusal(config, instances)
+  if (refusal) {
+    console.error(refusal)
+    process.exit(2)
+  }
+  process.exit(
+    await superviseInstances({
+      count: instances,
+      script: process.argv[1],
+      args: instanceArgs(process.argv.slice(2)),
+      config,
+      say: (line) => console.error(line),
+    }),
+  )
 }
 
 // Embedded mode: the database files are this process's alone; the CLI goes through the API.

@@ -24,6 +24,7 @@ import { WristbandService } from './host/wristbands/service.ts'
 import { loadSigningKey, Signer } from './http/session.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
 import { type LiveLayer, openMemoryLive } from './live/index.ts'
+import { Wakes, withWakes } from './live/wakes.ts'
 import { Flusher } from './pipeline/flusher.ts'
 import { Tickers } from './pipeline/ticker.ts'
 
@@ -56,7 +57,11 @@ export interface Runtime {
   stop(): Promise<void>
 }
 
-/** How often each instance re-reads which events are open (and rebuilds lost live state). */
+/**
+ * How often an instance in cluster mode re-reads which events are open (other instances
+ * create and end them, and a Redis that came back may have lost live state). Embedded
+ * mode is the only process: it re-reads when an event changes, never on a timer.
+ */
 const EVENT_REFRESH_MS = 1000
 
 export async function createRuntime(config: Config, logger?: Logger): Promise<Runtime> {
@@ -84,6 +89,9 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
       queueFile: inMemory ? null : join(config.dataDir, 'queue.wal'),
     })
   }
+  // Every change to live state wakes the ticker and the flusher (they sleep otherwise).
+  const wakes = new Wakes()
+  live = withWakes(live, wakes)
   const { counters } = live
   const db = database.db
   const directory = new EventDirectory(db, counters, log, live.engagement)
@@ -113,11 +121,13 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     maxStreams: config.MAX_STREAMS ?? defaultMaxStreams(openFileLimit()),
     maxStreamsPerAddress: config.MAX_STREAMS_PER_ADDRESS,
   })
+  wakes.on((eventId) => tickers.wake(eventId))
+  wakes.on((eventId) => flusher.wake(eventId))
   log.debug('stream capacity', { maxStreams: hub.opts.maxStreams, perAddress: hub.opts.maxStreamsPerAddress })
   const signer = new Signer(await loadSigningKey(db))
   let refresh: ReturnType<typeof setInterval> | null = null
 
-  const refreshEvents = async () => {
+  const readEvents = async () => {
     try {
       const open = await directory.open()
       tickers.setEvents(open.map((e) => e.id))
@@ -126,6 +136,24 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
       log.debug('event refresh failed', { error: String(err) })
     }
   }
+  // One refresh at a time; a change during one asks for another after it.
+  let refreshing: Promise<void> | null = null
+  let again = false
+  const refreshEvents = (): Promise<void> => {
+    if (refreshing) {
+      again = true
+      return refreshing
+    }
+    refreshing = readEvents().finally(() => {
+      refreshing = null
+      if (again) {
+        again = false
+        void refreshEvents()
+      }
+    })
+    return refreshing
+  }
+  if (config.mode === 'embedded') directory.changed = () => void refreshEvents()
 
   const runtime: Runtime = {
     config,
@@ -154,7 +182,13 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
       flusher.start()
       tickers.start()
       void refreshEvents()
-      refresh = setInterval(refreshEvents, EVENT_REFRESH_MS)
+      if (config.mode === 'cluster') {
+        refresh = setInterval(() => {
+          void refreshEvents()
+          // A change taken by an instance that died before ticking it still reaches these subscribers.
+          for (const eventId of hub.subscribedEvents()) tickers.poke(eventId)
+        }, EVENT_REFRESH_MS)
+      }
     },
     async stop() {
       if (refresh) clearInterval(refresh)

@@ -166,10 +166,14 @@ export class EventDirectory {
     return this.cache.size + this.misses.size
   }
 
+  /** Called when an event was created or changed on this instance (the runtime re-reads the open ones). */
+  changed: () => void = () => {}
+
   /** Drops cached rows, after a host changed the event. */
   forget(slug: string) {
     this.cache.delete(slug)
     this.misses.delete(slug)
+    this.changed()
   }
 
   async list(): Promise<EventRecord[]> {

@@ -10,9 +10,14 @@
  * order and without a gap. A subscriber that joined while its catch-up was being read
  * gets what was applied meanwhile the same way.
  *
- * Fan-out is paced: after a fan-out that took T ms, the channel waits T x (1/share - 1)
- * ms before the next, so writing to subscribers takes at most `fanOutShare` of this
- * process and the rest stays for the actions that make the deltas.
+ * Fan-out paces itself only when other work is waiting. After a fan-out the channel
+ * yields through the event loop's I/O poll and looks at how much CPU the process spent
+ * meanwhile on other work (requests, Redis replies, timers): that is the measure of
+ * contention. While each yield finds work, it yields again, up to what keeps fan-out
+ * within `fanOutShare` of the process; the first yield that finds none ends the pause.
+ * So with light load (a few votes a second) the next delta goes out at once, as from a
+ * bare broadcaster, and under a spike the actions are still taken and the deltas that
+ * arrive meanwhile go out several to a write.
  *
  * A channel lives while it has subscribers or was asked for lately; the hub closes idle
  * ones, which ends their follow loop (and frees the connection its tail held).
@@ -24,6 +29,21 @@ import { emptyTickerState, parseTickerState, type TickerState } from '../pipelin
 import { healthFrame, sseFrame } from './frames.ts'
 import type { Hub } from './hub.ts'
 import type { SseSink } from './sse-sink.ts'
+
+/** CPU time (ms) the process must have spent on other work during a yield for it to count as contended. */
+export const CONTENDED_CPU_MS = 0.2
+/**
+ * Past this share of its spare time spent on other work, the process counts as contended
+ * and fan-out pauses for the whole of its cap: actions are arriving steadily.
+ */
+export const CONTENDED_SHARE = 0.3
+
+/**
+ * The longest pause after a fan-out of `tookMs`: what keeps fan-out within `share` of
+ * the process while work is waiting.
+ * @example pauseCap(200, 0.4) // 300
+ */
+export const pauseCap = (tookMs: number, share: number) => Math.min(2000, (tookMs * (1 - share)) / share)
 
 export interface Subscriber {
   admin: boolean
@@ -165,13 +185,30 @@ export class Channel {
     return took
   }
 
-  /** Leaves the rest of the process to other work after a fan-out that took `tookMs`. */
+  /**
+   * Leaves the process to other work after a fan-out that took `tookMs`, for as long as
+   * there is some: it yields through the event loop again and again while each yield
+   * finds work (CPU spent on requests, replies, timers), and goes on at once when one
+   * finds none, or when the pause reaches the cap of `fanOutShare`.
+   */
   private async pace(tookMs: number) {
-    const share = this.hub.opts.fanOutShare
-    const pause = Math.min(2000, (tookMs * (1 - share)) / share)
-    if (pause < 1 || this.closed) return
-    this.hub.stats.pausedMs += pause
-    await Bun.sleep(pause)
+    if (this.closed || !this.subscribers.size) return
+    const cap = pauseCap(tookMs, this.hub.opts.fanOutShare)
+    const stats = this.hub.stats
+    const steady = this.hub.otherWorkShare() >= CONTENDED_SHARE
+    let paused = 0
+    let contended = steady
+    for (;;) {
+      const { cpuMs, wallMs } = await this.hub.yieldToWork()
+      paused += wallMs
+      const working = cpuMs >= CONTENDED_CPU_MS
+      contended ||= working
+      if (this.closed || paused >= cap) break
+      if (!steady && !working) break
+    }
+    stats.pausedMs += paused
+    if (contended) stats.contended++
+    else stats.uncontended++
   }
 
   /** Brings one subscriber up to the current seq: the frames it has not had, in one write. */

@@ -20,7 +20,7 @@ export interface HubOptions {
   retryMs: number
   /** Bytes queued for one subscriber (beyond what its socket took) before it is skipped to a fresh snapshot. */
   backlogBytes: number
-  /** The most of this process's time fan-out may take (0 < share <= 1; 1 never waits). */
+  /** Under contention, the most of this process's time fan-out may take (0 < share <= 1; 1 never waits). */
   fanOutShare: number
   /** A channel with no subscriber is closed once nobody asked for it this long (ms). */
   channelIdleMs: number
@@ -37,6 +37,8 @@ const FULL_RETRY_SECONDS = 5
 const ADDRESS_RETRY_SECONDS = 30
 /** At most one log line per reason per this long, with the count of refusals since the last. */
 const REFUSAL_LOG_MS = 10_000
+/** How long the measure of contention remembers (ms). */
+const LOAD_WINDOW_MS = 1000
 
 const instanceFull = () =>
   new ApiFailure(
@@ -65,6 +67,9 @@ export interface HubStats {
   fanOuts: number
   fanOutMs: number
   pausedMs: number
+  /** Fan-outs after which work was waiting (the pause lasted while it was), and after which none was. */
+  contended: number
+  uncontended: number
 }
 
 export class Hub {
@@ -78,6 +83,8 @@ export class Hub {
     fanOuts: 0,
     fanOutMs: 0,
     pausedMs: 0,
+    contended: 0,
+    uncontended: 0,
   }
   private channels = new Map<number, Channel>()
   private heartbeat: ReturnType<typeof setInterval>
@@ -120,6 +127,11 @@ export class Hub {
     return c
   }
 
+  /** The events that have subscribers on this instance. */
+  subscribedEvents(): number[] {
+    return [...this.channels].filter(([, c]) => c.subscribers.size > 0).map(([id]) => id)
+  }
+
   /** Channels open on this instance (each one follows its event's log). */
   get channelCount() {
     return this.channels.size
@@ -143,6 +155,43 @@ export class Hub {
   write(sub: Subscriber, frame: Uint8Array) {
     // A closed stream takes nothing; its close handler removes the subscriber.
     if (sub.out.write(frame)) this.stats.bytes += frame.byteLength
+  }
+
+  /**
+   * Yields once through the event loop and returns the CPU time (ms) this process spent
+   * meanwhile on other work (requests, Redis replies, timers) and the wall time the yield
+   * took. A zero timer is the way through Bun's I/O poll (`setImmediate` runs before it,
+   * so requests waiting on their sockets would not be seen).
+   */
+  async yieldToWork(): Promise<{ cpuMs: number; wallMs: number }> {
+    const wall = performance.now()
+    const cpu = process.cpuUsage()
+    await new Promise<void>((resolve) => setTimeout(resolve, 0))
+    const used = process.cpuUsage(cpu)
+    return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall }
+  }
+
+  private load = { wall: performance.now(), cpu: process.cpuUsage(), fanOutMs: 0, busy: 0 }
+
+  /**
+   * The measure of contention: the share of the time this process was not fanning out
+   * that it spent on other work (CPU time of requests, replies, the ticker, the flusher),
+   * smoothed over about a second. CPU time, not wall time, so a process the kernel has
+   * descheduled on a busy machine does not look contended; a moment with nothing to do
+   * in the middle of a spike (requests waiting on Redis) does not make it look idle.
+   */
+  otherWorkShare(): number {
+    const now = performance.now()
+    const cpu = process.cpuUsage()
+    const l = this.load
+    const wall = now - l.wall
+    if (wall < 5) return l.busy
+    const fan = this.stats.fanOutMs - l.fanOutMs
+    const used = (cpu.user - l.cpu.user + cpu.system - l.cpu.system) / 1000
+    const share = wall - fan > 1 ? Math.min(1, Math.max(0, (used - fan) / (wall - fan))) : l.busy
+    const weight = Math.min(1, wall / LOAD_WINDOW_MS)
+    this.load = { wall: now, cpu, fanOutMs: this.stats.fanOutMs, busy: l.busy + (share - l.busy) * weight }
+    return this.load.busy
   }
 
   /** Whether a subscriber's queue (what its socket has not taken) is under the limit. */

@@ -9,6 +9,12 @@
  * periodic cycle, a drain before a rebuild and the drain at shutdown all pass. So entries
  * reach Postgres in queue order and never twice at once.
  *
+ * It wakes on work, not on a timer: a change to an event's live state (the steps that
+ * append to the queue among them; server/live/wakes.ts) wakes it, and it then runs a pass
+ * every `intervalMs` until a pass finds every queue empty and nothing backing off. Then
+ * it gives up its leases (another instance's entries are not held behind a lease nobody
+ * renews) and sleeps. An idle deployment costs nothing here.
+ *
  * Failures stay with their event: an event whose writes fail backs off on its own (up to
  * 5 s) while the others go on. An entry Postgres refuses for what it is (a constraint or
  * a bad value, not an outage) is found by halving the batch and set aside as a dead
@@ -85,16 +91,50 @@ export class Flusher {
     private opts: FlusherOptions,
   ) {}
 
+  /** Flusher leases this instance took since it last slept. */
+  private held = new Set<number>()
+  /** Set by a wake; a pass that started before it does not put the flusher to sleep. */
+  private woken = false
+  private asleep = true
+
   start() {
     this.running = true
+    // Whatever the queue holds from before a restart is work.
+    this.wake()
+  }
+
+  /** Something may have been queued: a pass within `intervalMs`, and more until the queues are empty. */
+  wake(_eventId?: number) {
+    this.woken = true
+    if (!this.running || !this.asleep) return
+    this.asleep = false
     this.schedule()
+  }
+
+  /** Whether the flusher is sleeping (no pass scheduled). */
+  get sleeping() {
+    return this.asleep
   }
 
   private schedule() {
     if (!this.running) return
     this.timer = setTimeout(() => {
-      this.busy = this.cycle().finally(() => this.schedule())
+      this.busy = this.cycle()
+        .catch(() => true)
+        .then((more) => {
+          if (more) return this.schedule()
+          this.asleep = true
+          return this.releaseLeases()
+        })
     }, this.opts.intervalMs)
+  }
+
+  private async releaseLeases() {
+    const held = [...this.held]
+    this.held.clear()
+    for (const eventId of held) {
+      await this.live.leases.release(`flusher:${eventId}`, this.opts.consumer).catch(() => {})
+    }
   }
 
   /** Events currently backing off after failed writes. */
@@ -102,21 +142,32 @@ export class Flusher {
     return this.backoff.size
   }
 
-  /** One pass over every event with a queue; events in back-off wait their turn. */
-  private async cycle() {
+  /**
+   * One pass over every event with a queue; events in back-off wait their turn. Returns
+   * whether there is more to do: entries left, an event backing off, or a wake meanwhile.
+   */
+  private async cycle(): Promise<boolean> {
+    this.woken = false
     let eventIds: number[]
     try {
       eventIds = await this.live.queue.events()
     } catch {
-      return
+      return true
     }
     const now = Date.now()
+    let more = false
     for (const eventId of eventIds) {
-      if (!this.running) return
+      if (!this.running) return false
       const wait = this.backoff.get(eventId)
-      if (wait && wait.until > now) continue
+      if (wait && wait.until > now) {
+        more = true
+        continue
+      }
       await this.inLane(eventId, () => this.flushEvent(eventId)).catch(() => {})
+      if (this.backoff.has(eventId)) more = true
+      else if (!more) more = (await this.live.queue.depth(eventId).catch(() => 1)) > 0
     }
+    return more || this.woken
   }
 
   /** Runs `fn` after every flush of this event already under way in this process. */
@@ -144,6 +195,7 @@ export class Flusher {
     try {
       for (;;) {
         if (!(await this.live.leases.acquire(`flusher:${eventId}`, consumer, leaseMs))) return total || null
+        this.held.add(eventId)
         const n = await this.flushBatch(eventId)
         total += n
         if (n < batchSize) break

@@ -150,7 +150,31 @@ export interface TickerStats {
   owned: Set<number>
 }
 
-/** Runs the ticker loop for every event it is told about; only the lease holder writes. */
+/**
+ * Quiet ticks in a row (nothing changed, nothing woke the event meanwhile) after which an
+ * event's ticker goes to sleep and gives its lease up; about a second at the default tick.
+ */
+const QUIET_TICKS = 7
+
+/**
+ * Runs the ticker for every event that has work; only the lease holder writes.
+ *
+ * It wakes on work, not on a timer: a change to an event's live state (server/live/wakes.ts)
+ * wakes its event, which is then ticked every tick until `QUIET_TICKS` ticks in a row
+ * found nothing new, and nothing woke it while they ran; then it sleeps and gives up
+ * its lease, and with no event awake the loop's timer stops. An event with no activity
+ * costs nothing per tick.
+ *
+ * Across instances: an instance that took a change wakes its own ticker. If another
+ * instance holds the lease, that one is awake and its next tick reads the change from the
+ * shared counters; the woken one keeps asking for the lease every tick (it does not
+ * count as quiet) until it holds it and finds nothing new. A holder going to sleep gives
+ * the lease up at once, so a change taken elsewhere just before waits at most a tick more.
+ * An instance that dies between taking a change and ticking it would leave it unread
+ * until the next change; so in cluster mode each instance pokes the events it has
+ * subscribers for once a second (`poke`: one tick), and whoever holds the lease, or
+ * takes it once the dead one's has expired, reads it.
+ */
 export class Tickers {
   readonly stats: TickerStats = { ticks: 0, deltas: 0, owned: new Set() }
   private states = new Map<number, TickerState>()
@@ -159,7 +183,12 @@ export class Tickers {
   /** Events whose last tick failed (Redis away): the log is looked at again before going on. */
   private failed = new Set<number>()
   private events = new Set<number>()
+  /** Awake events, with their quiet ticks in a row. */
+  private awake = new Map<number, number>()
+  /** How many times each awake event was woken (a wake during a tick keeps it awake). */
+  private wakes = new Map<number, number>()
   private timer: ReturnType<typeof setInterval> | null = null
+  private running = false
   private inFlight = false
 
   constructor(
@@ -168,42 +197,105 @@ export class Tickers {
     private opts: { owner: string; tickMs: number; leaseMs: number },
   ) {}
 
-  /** The events this instance competes to tick; one that leaves is forgotten, and its lease given up. */
+  /** The open events. One that leaves is forgotten and its lease given up once it is quiet. */
   setEvents(ids: Iterable<number>) {
     const next = new Set(ids)
-    for (const id of this.events) if (!next.has(id)) this.forget(id)
+    for (const id of this.events) if (!next.has(id) && !this.awake.has(id)) this.forget(id)
     this.events = next
+  }
+
+  /** Events awake now (for tests and metrics). */
+  get awakeCount() {
+    return this.awake.size
+  }
+
+  /** Something in this event's live state may have changed: tick it until it is quiet. */
+  wake(eventId: number) {
+    this.wakes.set(eventId, (this.wakes.get(eventId) ?? 0) + 1)
+    this.awake.set(eventId, 0)
+    this.arm()
+  }
+
+  /**
+   * One tick soon for an event that was not woken (it sleeps again after one quiet tick):
+   * the slow look cluster mode keeps at events with subscribers, in case the instance that
+   * took a change died before its ticker read it.
+   */
+  poke(eventId: number) {
+    if (this.awake.has(eventId)) return
+    this.awake.set(eventId, QUIET_TICKS - 1)
+    this.arm()
   }
 
   private forget(eventId: number) {
     this.states.delete(eventId)
+    this.awake.delete(eventId)
+    this.wakes.delete(eventId)
     if (this.stats.owned.delete(eventId)) {
       void this.live.leases.release(`ticker:${eventId}`, this.opts.owner).catch(() => {})
     }
   }
 
   start() {
-    this.timer = setInterval(() => {
-      // A slow tick (Redis hiccup) must not pile up ticks behind it.
-      if (this.inFlight) return
-      this.inFlight = true
-      this.tickAll().finally(() => (this.inFlight = false))
-    }, this.opts.tickMs)
+    this.running = true
+    this.arm()
   }
 
+  /** Starts the loop's timer if an event is awake; the first tick runs at once. */
+  private arm() {
+    if (!this.running || this.timer || !this.awake.size) return
+    this.timer = setInterval(() => this.loop(), this.opts.tickMs)
+    this.loop()
+  }
+
+  private loop() {
+    // A slow tick (Redis hiccup) must not pile up ticks behind it.
+    if (this.inFlight) return
+    if (!this.awake.size) {
+      if (this.timer) clearInterval(this.timer)
+      this.timer = null
+      return
+    }
+    this.inFlight = true
+    this.tickAll().finally(() => (this.inFlight = false))
+  }
+
+  /** One tick of every awake event. */
   async tickAll() {
-    await Promise.all([...this.events].map((id) => this.tick(id)))
+    await Promise.all([...this.awake.keys()].map((id) => this.tickAwake(id)))
   }
 
-  /** One tick of one event. Exposed for tests. */
-  async tick(eventId: number): Promise<void> {
+  /** Ticks an awake event and puts it to sleep once it has been quiet long enough. */
+  private async tickAwake(eventId: number) {
+    const woken = this.wakes.get(eventId)
+    const quiet = (await this.tick(eventId)) && this.wakes.get(eventId) === woken
+    if (!this.awake.has(eventId)) return
+    const ticks = quiet ? (this.awake.get(eventId) ?? 0) + 1 : 0
+    if (ticks < QUIET_TICKS) {
+      this.awake.set(eventId, ticks)
+      return
+    }
+    this.awake.delete(eventId)
+    this.wakes.delete(eventId)
+    // Asleep, the state could go stale behind another instance's appends: it is read again on waking.
+    this.states.delete(eventId)
+    if (this.stats.owned.delete(eventId))
+      await this.live.leases.release(`ticker:${eventId}`, this.opts.owner).catch(() => {})
+    if (!this.events.has(eventId)) this.forget(eventId)
+  }
+
+  /**
+   * One tick of one event. Exposed for tests. True when it was quiet: this instance holds
+   * the lease and found nothing new.
+   */
+  async tick(eventId: number): Promise<boolean> {
     this.stats.ticks++
     const { owner, leaseMs } = this.opts
     try {
       if (!(await this.live.leases.acquire(`ticker:${eventId}`, owner, leaseMs))) {
         if (this.stats.owned.delete(eventId)) this.log.info('ticker lease lost', { eventId })
         this.states.delete(eventId)
-        return
+        return false
       }
       if (!this.stats.owned.has(eventId)) {
         this.stats.owned.add(eventId)
@@ -236,12 +328,12 @@ export class Tickers {
       const askHidden = watchedIds(state)
       const read = await this.live.counters.readLive(eventId, state.feedCursor, askHidden)
       const extra = await this.live.engagement.read(eventId, boardOf(read), QUESTIONS_KEPT, ADMIN_LIST_KEPT)
-      // The event may have left while the read was under way.
-      if (!this.events.has(eventId)) return
+      // The event may have been forgotten while the read was under way.
+      if (!this.awake.has(eventId)) return false
       const { delta, next } = diffLive(state, read, extra)
       if (!delta) {
         this.states.set(eventId, next)
-        return
+        return true
       }
       const ahead = this.ahead.has(eventId)
       const ok = await this.live.log.append(
@@ -257,7 +349,7 @@ export class Tickers {
         this.ahead.delete(eventId)
         this.stats.deltas++
         if (ahead) this.log.warn('delta log came back behind the ticker; its history goes on', { eventId })
-        return
+        return false
       }
       this.ahead.delete(eventId)
       // The log went back behind what this ticker appended (its Redis lost its last writes):
@@ -267,17 +359,21 @@ export class Tickers {
       if (!ahead && logged && logged.snapshot.seq < state.snapshot.seq) this.ahead.add(eventId)
       // Lost the lease or someone else appended: start again from the log's state.
       else this.states.delete(eventId)
+      return false
     } catch (err) {
       // The state is kept through an outage (Redis down): it is the history the clients
       // saw, and the log may come back behind it. If an append did go through unanswered,
       // the next one is refused and the state is read again from the log.
       this.failed.add(eventId)
       this.log.debug('tick failed', { eventId, error: String(err) })
+      return false
     }
   }
 
   async stop() {
+    this.running = false
     if (this.timer) clearInterval(this.timer)
+    this.timer = null
     for (const eventId of this.stats.owned) {
       await this.live.leases.release(`ticker:${eventId}`, this.opts.owner).catch(() => {})
     }
