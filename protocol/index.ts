@@ -16,11 +16,13 @@ import {
   reactionCountsSchema,
 } from './engagement.ts'
 import { statusSchema } from './event.ts'
+import { meQuizSchema, quizViewSchema } from './quiz.ts'
 
 export const PROTOCOL_VERSION = 1
 
 export * from './engagement.ts'
 export * from './event.ts'
+export * from './quiz.ts'
 
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
 /** The interaction kinds a poll can be (server/interactions/kinds; docs/protocol.md describes each). */
@@ -126,6 +128,8 @@ export const snapshotSchema = z.object({
   show: showSchema.nullable(),
   /** The top of the Q&A board (at most QUESTIONS_KEPT), in `questionOrder`. */
   questions: z.array(questionSchema),
+  /** The quiz question started last, its reveal and the leaderboard (protocol/quiz.ts); absent before any. */
+  quiz: quizViewSchema.nullable().optional(),
 })
 export type Snapshot = z.infer<typeof snapshotSchema>
 
@@ -163,6 +167,8 @@ export const deltaSchema = z.object({
   removedQuestions: z.array(z.number().int()).optional(),
   /** Reactions tapped since the last tick: emoji -> taps. Not kept in the snapshot. */
   reactions: reactionCountsSchema.optional(),
+  /** The quiz view, whole, when it changed. */
+  quiz: quizViewSchema.nullable().optional(),
 })
 export type Delta = z.infer<typeof deltaSchema>
 
@@ -214,6 +220,7 @@ export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
     next.raffles = raffles
   }
   if (delta.show !== undefined) next.show = delta.show
+  if (delta.quiz !== undefined) next.quiz = delta.quiz
   if (delta.questions || delta.removedQuestions) next.questions = applyQuestions(snapshot.questions ?? [], delta)
   return next
 }
@@ -298,6 +305,10 @@ export const meSchema = z.object({
   questions: z.array(ownQuestionSchema),
   /** Ids of the questions this wristband upvoted. */
   upvoted: z.array(z.number().int()),
+  /** Quiz score (points) and rank (1 = first; ties share a rank) after the last scored question. */
+  score: z.number().int().optional(),
+  rank: z.number().int().nullable().optional(),
+  quiz: meQuizSchema.optional(),
 })
 export type Me = z.infer<typeof meSchema>
 

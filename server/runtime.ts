@@ -24,6 +24,7 @@ import { createLogger, type Logger } from './lib/logger.ts'
 import { type LiveLayer, openMemoryLive } from './live/index.ts'
 import { Flusher } from './pipeline/flusher.ts'
 import { Tickers } from './pipeline/ticker.ts'
+import { QuizService } from './quiz/service.ts'
 
 export interface Runtime {
   config: Config
@@ -40,6 +41,7 @@ export interface Runtime {
   wristbands: WristbandService
   attendees: AttendeeService
   show: ShowService
+  quiz: QuizService
   hostLimits: HostLimits
   flusher: Flusher
   tickers: Tickers
@@ -138,6 +140,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),
     show: new ShowService(db, counters),
+    quiz: new QuizService(db, counters, directory, log),
     hostLimits: createHostLimits(live.buckets),
     flusher,
     tickers,
@@ -152,6 +155,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     },
     async stop() {
       if (refresh) clearInterval(refresh)
+      runtime.quiz.stop()
       await tickers.stop()
       await hub.close(Math.min(config.SHUTDOWN_GRACE_MS, 2000))
       await flusher.stop()

@@ -103,9 +103,10 @@ export function guestRoutes(rt: Runtime) {
         )
         .get(
           '/me',
-          ({ event, number, set }) => {
+          async ({ event, number, set }) => {
             set.headers['cache-control'] = 'no-store'
-            return rt.guests.me(event, number)
+            const [me, quiz] = await Promise.all([rt.guests.me(event, number), rt.quiz.standing(event, number)])
+            return { ...me, ...quiz }
           },
           { params: slugParams, response: meSchema, guest: true },
         )
