@@ -131,6 +131,16 @@ export const meQuizSchema = z.object({
   nickname: z.string().nullable(),
 })
 
+/** `GET /api/events/:slug/score`: this wristband's standing after the last scored question. */
+export const scoreResultSchema = z.object({
+  score: z.number().int(),
+  /** 1 = first; ties share a rank; null before this wristband's first scored answer. */
+  rank: z.number().int().nullable(),
+  players: z.number().int(),
+  scoredQuestionId: z.number().int().nullable(),
+})
+export type ScoreResult = z.infer<typeof scoreResultSchema>
+
 /**
  * Points for one answer: `points * (1 - 0.5 * elapsed / duration)` rounded, for a right
  * answer (elapsed from the question's start to the server's accept time, clamped to the

@@ -8,6 +8,7 @@ import {
   nicknameBodySchema,
   nicknameResultSchema,
   quizSchema,
+  scoreResultSchema,
 } from '../../protocol/index.ts'
 import { guestGuard } from '../guest/guard.ts'
 import { hostScope } from '../host/scope.ts'
@@ -64,6 +65,14 @@ export const quizGuestRoutes = (rt: Runtime) =>
         return result
       },
       { params: slugParams, body: answerBodySchema, response: { 202: answerResultSchema }, guest: true },
+    )
+    .get(
+      '/score',
+      ({ event, number, set }) => {
+        set.headers['cache-control'] = 'no-store'
+        return rt.quiz.score(event, number)
+      },
+      { params: slugParams, response: scoreResultSchema, guest: true },
     )
     .put('/nickname', ({ event, number, body }) => rt.quiz.setNickname(event, number, body.nickname), {
       params: slugParams,

@@ -349,6 +349,21 @@ export class QuizService {
     }
   }
 
+  /**
+   * Score and rank alone, from this instance's standings: a map lookup once the question's
+   * scores are taken, so every phone can ask right after a question ends.
+   */
+  async score(event: EventRecord, number: number) {
+    const scored = await this.live(() => this.refresh(event.id))
+    const s = scored?.standings
+    return {
+      score: s?.scores.get(number) ?? 0,
+      rank: s?.ranks.get(number) ?? null,
+      players: s?.scores.size ?? 0,
+      scoredQuestionId: scored?.through ?? null,
+    }
+  }
+
   // ---- scoring ----
 
   private async quizIdOf(eventId: number, questionId: number): Promise<number | null> {

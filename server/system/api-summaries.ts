@@ -20,6 +20,8 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'POST /api/events/:slug/questions/:id/unvote': 'Take an upvote back, for clients that cannot send DELETE (202)',
   'POST /api/events/:slug/answers':
     'Answer a quiz question: once per wristband, before its deadline by the server clock (202 with the accept time)',
+  'GET /api/events/:slug/score':
+    "This wristband's quiz score and rank after the last scored question (a lookup: ask after each question's end)",
   'PUT /api/events/:slug/nickname': 'Set (or clear, with "") the nickname the quiz leaderboard shows; word-filtered',
   'POST /api/admin/events/:slug/quizzes': 'Build a quiz: questions with 2-6 options, the right ones, seconds, points',
   'GET /api/admin/events/:slug/quizzes': "The event's quizzes with their questions and progress",
