@@ -16,7 +16,7 @@ import {
   reactionCountsSchema,
 } from './engagement.ts'
 import { statusSchema } from './event.ts'
-import { meQuizSchema, quizViewSchema } from './quiz.ts'
+import { quizField } from './quiz.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -129,7 +129,7 @@ export const snapshotSchema = z.object({
   /** The top of the Q&A board (at most QUESTIONS_KEPT), in `questionOrder`. */
   questions: z.array(questionSchema),
   /** The quiz question started last, its reveal and the leaderboard (protocol/quiz.ts); absent before any. */
-  quiz: quizViewSchema.nullable().optional(),
+  quiz: quizField,
 })
 export type Snapshot = z.infer<typeof snapshotSchema>
 
@@ -168,7 +168,7 @@ export const deltaSchema = z.object({
   /** Reactions tapped since the last tick: emoji -> taps. Not kept in the snapshot. */
   reactions: reactionCountsSchema.optional(),
   /** The quiz view, whole, when it changed. */
-  quiz: quizViewSchema.nullable().optional(),
+  quiz: quizField,
 })
 export type Delta = z.infer<typeof deltaSchema>
 
@@ -305,10 +305,6 @@ export const meSchema = z.object({
   questions: z.array(ownQuestionSchema),
   /** Ids of the questions this wristband upvoted. */
   upvoted: z.array(z.number().int()),
-  /** Quiz score (points) and rank (1 = first; ties share a rank) after the last scored question. */
-  score: z.number().int().optional(),
-  rank: z.number().int().nullable().optional(),
-  quiz: meQuizSchema.optional(),
 })
 export type Me = z.infer<typeof meSchema>
 

@@ -17,6 +17,7 @@ import {
   voteBodySchema,
   voteResultSchema,
 } from '../../protocol/index.ts'
+import { meQuizFields } from '../../protocol/quiz-api.ts'
 import { eventScope } from '../events/scope.ts'
 import { clientAddress } from '../http/client-address.ts'
 import { idParams, slugParams } from '../http/params.ts'
@@ -108,7 +109,7 @@ export function guestRoutes(rt: Runtime) {
             const [me, quiz] = await Promise.all([rt.guests.me(event, number), rt.quiz.standing(event, number)])
             return { ...me, ...quiz }
           },
-          { params: slugParams, response: meSchema, guest: true },
+          { params: slugParams, response: meSchema.extend(meQuizFields), guest: true },
         )
         .post(
           '/votes',

@@ -9,7 +9,7 @@ import {
   nicknameResultSchema,
   quizSchema,
   scoreResultSchema,
-} from '../../protocol/index.ts'
+} from '../../protocol/quiz-api.ts'
 import { guestGuard } from '../guest/guard.ts'
 import { hostScope } from '../host/scope.ts'
 import { idParams, slugParams } from '../http/params.ts'

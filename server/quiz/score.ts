@@ -37,7 +37,7 @@ export interface Standings {
   scores: Map<number, number>
   /** Competition ranking: equal scores share a rank, the next rank skips (1, 2, 2, 4). */
   ranks: Map<number, number>
-  /** The top LEADERBOARD_KEPT, without nicknames. */
+  /** The top LEADERBOARD_KEPT in leaderboard order, without nicknames. */
   top: LeaderRow[]
 }
 
@@ -51,8 +51,5 @@ export function standings(perQuestion: Map<number, number>[]): Standings {
     const rank = i > 0 && rows[i - 1].score === r.score ? ranks.get(rows[i - 1].number)! : i + 1
     ranks.set(r.number, rank)
   })
-  const top = rows
-    .slice(0, LEADERBOARD_KEPT)
-    .map((r) => ({ rank: ranks.get(r.number)!, number: r.number, score: r.score }))
-  return { scores, ranks, top }
+  return { scores, ranks, top: rows.slice(0, LEADERBOARD_KEPT) }
 }

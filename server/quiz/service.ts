@@ -13,20 +13,20 @@ import { randomBytes } from 'node:crypto'
 import { and, asc, eq, inArray, ne } from 'drizzle-orm'
 import { auditLog, nicknames, pollOptions, polls, quizzes } from '../../db/schema.ts'
 import { cleanGuestText, findBlockedWord, visibleLength } from '../../protocol/guest-text.ts'
-import {
-  type AnswerBody,
-  type CreateQuiz,
-  type LeaderRow,
-  NICKNAME_MAX_CHARS,
-  QUIZ_SCORE_GRACE_MS,
-  type Quiz,
-} from '../../protocol/index.ts'
+import { type LeaderRow, NICKNAME_MAX_CHARS, QUIZ_SCORE_GRACE_MS } from '../../protocol/index.ts'
+import type { AnswerBody, CreateQuiz, Quiz, ScoreResult } from '../../protocol/quiz-api.ts'
 import type { Database } from '../database/connect.ts'
 import type { EventDirectory, EventRecord } from '../events/directory.ts'
 import { audit } from '../host/audit.ts'
 import { isDependencyDown } from '../http/dependency-errors.ts'
 import { ApiFailure, badRequest, conflict, notFound, unavailable } from '../http/errors.ts'
-import { QUIZ_KIND, type QuizQuestionConfig, quizAnswer, quiz as quizKind } from '../interactions/kinds/quiz.ts'
+import {
+  QUIZ_KIND,
+  type QuizQuestionConfig,
+  type QuizResponse,
+  quizAnswer,
+  quiz as quizKind,
+} from '../interactions/kinds/quiz.ts'
 import type { Logger } from '../lib/logger.ts'
 import { withTimeout } from '../lib/timeout.ts'
 import type { LiveCounters, ResponseError } from '../live/counters/types.ts'
@@ -36,6 +36,8 @@ import { type ScoredQuestion, type Standings, scoreQuestion, standings } from '.
 const ANSWER_LIMIT = { count: 30, windowMs: 10_000 }
 /** How long the list of started questions is trusted on an instance (another may have started one). */
 const STARTED_TTL_MS = 250
+/** How long an instance trusts its copy of the event's nicknames (a change made here applies at once). */
+const NICKNAMES_TTL_MS = 5000
 
 interface QuestionRow {
   id: number
@@ -88,6 +90,7 @@ export class QuizService {
   private questionScores = new Map<number, Map<number, number>>()
   private scored = new Map<number, Scored>()
   private inFlight = new Map<number, Promise<Scored | null>>()
+  private nicknames = new Map<number, { at: number; names: Promise<Map<number, string>> }>()
   private timers = new Set<ReturnType<typeof setTimeout>>()
 
   constructor(
@@ -259,6 +262,7 @@ export class QuizService {
 
   /** A nickname changed: the leaderboard on the screens is written again if it shows this wristband. */
   private async renamed(eventId: number, number: number) {
+    this.nicknames.delete(eventId)
     const scored = await this.live(() => this.refresh(eventId))
     if (scored?.standings.top.some((r) => r.number === number)) await this.live(() => this.refresh(eventId, true))
   }
@@ -322,46 +326,53 @@ export class QuizService {
     return { nickname }
   }
 
-  /** `/me`'s quiz part: score and rank after the last scored question of the quiz started last. */
-  async standing(event: EventRecord, number: number) {
+  /** `/me`'s quiz part: score and rank after the last scored question of the quiz started last (a lookup). */
+  async standing(event: EventRecord, number: number): Promise<{ score?: number; rank?: number | null }> {
     const scored = await this.live(() => this.refresh(event.id))
-    const rows = await this.live(() => this.startedRows(event.id))
-    const latest = latestQuiz(rows)
-    if (latest === null) return {}
-    const ids = new Set(rows.filter((r) => r.config.quizId === latest).map((r) => r.id))
-    const answers: Record<string, number> = {}
-    for (const r of await this.live(() => this.counters.responsesOf(event.id, number))) {
-      if (ids.has(r.interactionId)) answers[r.interactionId] = (JSON.parse(r.response) as { optionId: number }).optionId
-    }
-    const [nick] = await withTimeout(
-      this.db
-        .select({ nickname: nicknames.nickname })
-        .from(nicknames)
-        .where(and(eq(nicknames.eventId, event.id), eq(nicknames.number, number))),
-      1000,
-      [],
-    )
-    const s = scored?.standings
-    return {
-      score: s?.scores.get(number) ?? 0,
-      rank: s?.ranks.get(number) ?? null,
-      quiz: { quizId: latest, scoredQuestionId: scored?.through ?? null, answers, nickname: nick?.nickname ?? null },
-    }
+    if (!scored) return {}
+    return { score: scored.standings.scores.get(number) ?? 0, rank: scored.standings.ranks.get(number) ?? null }
   }
 
   /**
-   * Score and rank alone, from this instance's standings: a map lookup once the question's
-   * scores are taken, so every phone can ask right after a question ends.
+   * `GET .../score`: the standing plus this wristband's answers and nickname, so a phone
+   * that reloads (or a second phone) shows the current question as answered at once.
    */
-  async score(event: EventRecord, number: number) {
+  async score(event: EventRecord, number: number): Promise<ScoreResult> {
     const scored = await this.live(() => this.refresh(event.id))
+    const rows = await this.live(() => this.startedRows(event.id))
+    const quizId = latestQuiz(rows)
+    const ids = new Set(rows.filter((r) => r.config.quizId === quizId).map((r) => r.id))
+    const answers: Record<string, number> = {}
+    if (ids.size) {
+      for (const r of await this.live(() => this.counters.responsesOf(event.id, number))) {
+        if (ids.has(r.interactionId)) answers[r.interactionId] = (JSON.parse(r.response) as QuizResponse).optionId
+      }
+    }
+    const names = await withTimeout(this.nicknamesOf(event.id), 1000, new Map<number, string>())
     const s = scored?.standings
     return {
       score: s?.scores.get(number) ?? 0,
       rank: s?.ranks.get(number) ?? null,
       players: s?.scores.size ?? 0,
+      quizId,
       scoredQuestionId: scored?.through ?? null,
+      answers,
+      nickname: names.get(number) ?? null,
     }
+  }
+
+  /** The event's nicknames, read at most every NICKNAMES_TTL_MS (and at once after a change here). */
+  private nicknamesOf(eventId: number): Promise<Map<number, string>> {
+    const hit = this.nicknames.get(eventId)
+    if (hit && Date.now() - hit.at < NICKNAMES_TTL_MS) return hit.names
+    const names = this.db
+      .select({ number: nicknames.number, nickname: nicknames.nickname })
+      .from(nicknames)
+      .where(eq(nicknames.eventId, eventId))
+      .then((rows) => new Map(rows.map((r) => [r.number, r.nickname])))
+    names.catch(() => this.nicknames.delete(eventId))
+    this.nicknames.set(eventId, { at: Date.now(), names })
+    return names
   }
 
   // ---- scoring ----

@@ -9,15 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { responses } from '../../db/schema.ts'
-import {
-  type Me,
-  QUIZ_SCORE_GRACE_MS,
-  type Quiz,
-  quizScore,
-  type ScoreResult,
-  type Snapshot,
-  standingOrder,
-} from '../../protocol/index.ts'
+import { type Me, QUIZ_SCORE_GRACE_MS, quizScore, type Snapshot, standingOrder } from '../../protocol/index.ts'
+import type { Quiz, ScoreResult } from '../../protocol/quiz-api.ts'
 import { guestCookieName } from '../../server/http/session.ts'
 import {
   BACKENDS,
@@ -28,6 +21,9 @@ import {
   type TestServer,
   until,
 } from '../support/backends.ts'
+
+/** `/me` with the quiz's fields (protocol/quiz-api.ts meQuizFields). */
+type QuizMe = Me & { score?: number; rank?: number | null }
 
 const GUESTS = 5000
 const SECONDS = 5
@@ -158,14 +154,13 @@ for (const backend of BACKENDS) {
         const counts: Record<string, number> = {}
         for (let i = 0; i < GUESTS; i++) counts[q.options[option(i)].id] = (counts[q.options[option(i)].id] ?? 0) + 1
         expect(view.answered).toBe(GUESTS)
-        expect(view.reveal?.counts).toEqual(counts)
-        expect(view.players).toBe(GUESTS)
+        expect(view.reveal?.counts).toEqual(q.options.map((o) => counts[o.id] ?? 0))
         const sorted = [...expected].sort(standingOrder)
         const rankOf = new Map<number, number>()
         sorted.forEach((r, i) => {
           rankOf.set(r.number, i > 0 && sorted[i - 1].score === r.score ? rankOf.get(sorted[i - 1].number)! : i + 1)
         })
-        expect(view.leaderboard).toEqual(sorted.slice(0, 10).map((r) => ({ rank: rankOf.get(r.number)!, ...r })))
+        expect(view.leaderboard).toEqual(sorted.slice(0, 10))
 
         // Every phone learns its rank (spread over 1 s, as the phones' jitter does); a sample also through /me.
         const r0 = performance.now()
@@ -181,7 +176,7 @@ for (const backend of BACKENDS) {
         for (let i = 0; i < GUESTS; i += 50) {
           const me = (await (
             await server.fetch(`/api/events/${slug}/me`, { headers: { cookie: cookies[i] } })
-          ).json()) as Me
+          ).json()) as QuizMe
           expect([me.score, me.rank]).toEqual([expected[i].score, rankOf.get(numbers[i])])
         }
 

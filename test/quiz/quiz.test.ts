@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { and, eq } from 'drizzle-orm'
 import { polls, responses } from '../../db/schema.ts'
-import { type Me, type Quiz, quizScore, type Snapshot } from '../../protocol/index.ts'
+import { type Me, quizScore, type Snapshot } from '../../protocol/index.ts'
+import { leaderRanks, type Quiz, type ScoreResult } from '../../protocol/quiz-api.ts'
 import { QuizService } from '../../server/quiz/service.ts'
 import {
   BACKENDS,
@@ -20,6 +21,9 @@ import {
   type TestServer,
   until,
 } from '../support/backends.ts'
+
+/** `/me` with the quiz's fields (protocol/quiz-api.ts meQuizFields). */
+type QuizMe = Me & { score?: number; rank?: number | null }
 
 const SECONDS = 5
 
@@ -35,8 +39,10 @@ for (const backend of BACKENDS) {
       server.fetch(`/api/admin/events/${slug}${path}`, json(body, host()))
     const answer = (i: number, body: Record<string, unknown>) =>
       server.fetch(`/api/events/${slug}/answers`, json(body, { cookie: guests[i] }))
-    const me = async (cookie: string): Promise<Me> =>
+    const me = async (cookie: string): Promise<QuizMe> =>
       (await server.fetch(`/api/events/${slug}/me`, { headers: { cookie } })).json()
+    const score = async (cookie: string): Promise<ScoreResult> =>
+      (await server.fetch(`/api/events/${slug}/score`, { headers: { cookie } })).json()
     const snapshot = async (): Promise<Snapshot> =>
       (await (await server.fetch(`/api/events/${slug}/snapshot`)).json()).snapshot
 
@@ -166,24 +172,24 @@ for (const backend of BACKENDS) {
           return s.quiz?.questionId === q1.id && s.quiz.leaderboard ? s.quiz : null
         }, 8000)
         if (!revealed) throw new Error('no reveal')
-        expect(revealed.phase).toBe('reveal')
+        expect(revealed.endsAt).toBe(endsAt1)
         expect(revealed.answered).toBe(4)
         expect(revealed.reveal).toEqual({
           correct: [q1.options[0].id],
-          counts: { [q1.options[0].id]: 3, [q1.options[1].id]: 1, [q1.options[2].id]: 0 },
+          counts: [3, 1, 0],
         })
         const order1 = [0, 2, 3, 1]
         expect(revealed.leaderboard!.map((r) => r.number)).toEqual(order1.map((i) => seeded.wristbands[i].number))
         expect(revealed.leaderboard!.map((r) => r.score)).toEqual(
           order1.map((i) => expected1.get(seeded.wristbands[i].number)!),
         )
-        expect(revealed.leaderboard!.map((r) => r.rank)).toEqual([1, 2, 3, 4])
-        expect(revealed.players).toBe(4)
+        expect(leaderRanks(revealed.leaderboard!)).toEqual([1, 2, 3, 4])
+        expect((await score(guests[0])).players).toBe(4)
         for (const [rank, i] of order1.entries()) {
           const mine = await me(guests[i])
           expect(mine.score).toBe(expected1.get(seeded.wristbands[i].number)!)
           expect(mine.rank).toBe(rank + 1)
-          expect(mine.quiz?.scoredQuestionId).toBe(q1.id)
+          expect((await score(guests[i])).scoredQuestionId).toBe(q1.id)
         }
         const idle = await me(guests[5])
         expect(idle.score).toBe(0)
@@ -208,8 +214,8 @@ for (const backend of BACKENDS) {
         const secondPhone = await checkIn(server, slug, seeded.wristbands[0].code)
         const again = await answer(0, { quizId: quiz.id, questionId: q2.id, optionId: q2.options[0].id })
         expect(again.status).toBe(409)
-        const onSecond = await me(secondPhone)
-        expect(onSecond.quiz?.answers).toEqual({ [q1.id]: q1.options[0].id, [q2.id]: q2.options[1].id })
+        const onSecond = await score(secondPhone)
+        expect(onSecond.answers).toEqual({ [q1.id]: q1.options[0].id, [q2.id]: q2.options[1].id })
 
         await until(
           async () => (await snapshot()).quiz?.leaderboard && (await snapshot()).quiz?.questionId === q2.id,
@@ -276,13 +282,13 @@ for (const backend of BACKENDS) {
         expect(await ok.json()).toEqual({ nickname: 'Quizzy' })
         const named = await until(async () => (await snapshot()).quiz?.leaderboard?.find((r) => r.nickname), 5000)
         expect(named).toMatchObject({ number: seeded.wristbands[2].number, nickname: 'Quizzy' })
-        expect((await me(guests[2])).quiz?.nickname).toBe('Quizzy')
+        expect((await score(guests[2])).nickname).toBe('Quizzy')
         const reset = await server.fetch(`/api/admin/events/${slug}/nicknames/${seeded.wristbands[2].number}`, {
           method: 'DELETE',
           headers: host(),
         })
         expect(reset.status).toBe(200)
-        expect((await me(guests[2])).quiz?.nickname).toBeNull()
+        expect((await score(guests[2])).nickname).toBeNull()
         // The screens' leaderboard shows the number again at the next tick.
         await until(async () => (await snapshot()).quiz?.leaderboard?.every((r) => !r.nickname), 5000)
       },

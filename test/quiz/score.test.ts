@@ -1,6 +1,7 @@
 /** The scoring formula and the ranking: exact, deterministic, ties share a rank. */
 import { describe, expect, test } from 'bun:test'
 import { quizScore } from '../../protocol/index.ts'
+import { leaderRanks } from '../../protocol/quiz-api.ts'
 import { scoreQuestion, standings } from '../../server/quiz/score.ts'
 
 describe('quiz scores', () => {
@@ -45,16 +46,17 @@ describe('quiz scores', () => {
       ]),
     ])
     expect(s.top).toEqual([
-      { rank: 1, number: 5, score: 100 },
-      { rank: 2, number: 3, score: 50 },
-      { rank: 2, number: 7, score: 50 },
-      { rank: 2, number: 9, score: 50 },
-      { rank: 5, number: 1, score: 20 },
+      { number: 5, score: 100 },
+      { number: 3, score: 50 },
+      { number: 7, score: 50 },
+      { number: 9, score: 50 },
+      { number: 1, score: 20 },
     ])
+    expect(leaderRanks(s.top)).toEqual([1, 2, 2, 2, 5])
     expect(s.ranks.get(9)).toBe(2)
     const many = standings([new Map(Array.from({ length: 25 }, (_, i) => [i + 1, i * 10] as [number, number]))])
     expect(many.top).toHaveLength(10)
-    expect(many.top[0]).toEqual({ rank: 1, number: 25, score: 240 })
+    expect(many.top[0]).toEqual({ number: 25, score: 240 })
     expect(many.ranks.get(1)).toBe(25)
   })
 })

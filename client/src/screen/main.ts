@@ -21,6 +21,7 @@ import { screenStyles } from './main.styles.ts'
 import './poll-bars/poll-bars.ts'
 import './kind-view/kind-view.ts'
 import './qa-list/qa-list.ts'
+import './quiz-view/quiz-view.ts'
 import type { ReactionBubbles } from './reaction-bubbles/reaction-bubbles.ts'
 import './reaction-bubbles/reaction-bubbles.ts'
 import type { RaffleDraw } from './raffle-draw/raffle-draw.ts'
@@ -299,10 +300,12 @@ export class ScreenApp extends LitElement {
     const found = this.currentPoll(snap)
     const poll = found && !found.open && snap.questions?.length ? null : found
     const winners = !this.raffleUp ? this.latestRaffle : null
+    // A quiz takes the stage until a poll opens or its leaderboard has shown for 5 minutes.
+    const quiz = snap.quiz && !found?.open && this.clockCtl.clock.now() < snap.quiz.endsAt + 300_000 ? snap.quiz : null
     const overlaid = snap.status !== 'live' || this.raffleUp
     return html`
       <gb-show-lights .show=${snap.show} .clock=${this.clockCtl.clock}></gb-show-lights>
-      <div class="frame ${poll ? '' : 'no-poll'}">
+      <div class="frame ${poll || quiz ? '' : 'no-poll'}">
         <header>
           <div class="brand">
             <span class="onair ${snap.status} ${stream.state === 'live' ? '' : 'offline'}" aria-hidden="true"></span>
@@ -317,13 +320,15 @@ export class ScreenApp extends LitElement {
         <gb-danmaku-layer class="sky"></gb-danmaku-layer>
         <main>
           ${
-            poll
-              ? poll.kind === 'choice' && !(poll.hideResults && !poll.revealed)
-                ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
-                : html`<gb-kind-view class="card stage" .poll=${poll}></gb-kind-view>`
-              : snap.questions?.length
-                ? html`<gb-qa-list class="card stage" .questions=${snap.questions} .max=${5}></gb-qa-list>`
-                : html`<div class="card stage welcome">
+            quiz
+              ? html`<gb-quiz-view class="card stage" .quiz=${quiz} .clock=${this.clockCtl.clock}></gb-quiz-view>`
+              : poll
+                ? poll.kind === 'choice' && !(poll.hideResults && !poll.revealed)
+                  ? html`<gb-poll-bars class="card stage" .poll=${poll}></gb-poll-bars>`
+                  : html`<gb-kind-view class="card stage" .poll=${poll}></gb-kind-view>`
+                : snap.questions?.length
+                  ? html`<gb-qa-list class="card stage" .questions=${snap.questions} .max=${5}></gb-qa-list>`
+                  : html`<div class="card stage welcome">
                 <div class="kicker">Welcome</div>
                 <h2>Send a message to this screen</h2>
                 <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>

@@ -99,20 +99,15 @@ export function quizView(interactions: InteractionRead[], now: number): QuizView
     question: s.question,
     options: s.options,
     seconds: s.seconds,
-    points: s.points,
     endsAt,
-    phase: now < endsAt ? 'question' : 'reveal',
     answered: last.responders,
   }
-  if (view.phase === 'reveal') {
+  if (now >= endsAt) {
     view.reveal = {
       correct: s.correct,
-      counts: Object.fromEntries(s.options.map((o) => [String(o.id), last.counts.get(String(o.id)) ?? 0])),
+      counts: s.options.map((o) => last.counts.get(String(o.id)) ?? 0),
     }
-    if (s.leaderboard) {
-      view.leaderboard = s.leaderboard
-      view.players = s.players ?? 0
-    }
+    if (s.leaderboard) view.leaderboard = s.leaderboard
   }
   return view
 }
