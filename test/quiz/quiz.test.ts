@@ -266,6 +266,28 @@ for (const backend of BACKENDS) {
     )
 
     test.skipIf(skip)(
+      'a quiz question is not a poll: the poll routes refuse it and leave it out of the order',
+      async () => {
+        const quizzes = (await (
+          await server.fetch(`/api/admin/events/${slug}/quizzes`, { headers: host() })
+        ).json()) as Quiz[]
+        const question = quizzes[0].questions[0]
+        expect((await hostPost(`/polls/${question.id}/open`)).status).toBe(404)
+        expect((await hostPost(`/polls/${question.id}/reset`)).status).toBe(404)
+        const vote = await server.fetch(
+          `/api/events/${slug}/votes`,
+          json({ pollId: question.id, optionId: question.options[0].id }, { cookie: guests[6] }),
+        )
+        expect(vote.status).toBe(422)
+        const order = await server.fetch(`/api/admin/events/${slug}/polls/order`, {
+          ...json({ ids: [] }, host()),
+          method: 'PUT',
+        })
+        expect(order.status).toBe(200)
+      },
+    )
+
+    test.skipIf(skip)(
       'nicknames pass the word filter, show on the leaderboard, and the host can reset one',
       async () => {
         const put = (i: number, nickname: string) =>

@@ -5,12 +5,13 @@
  * from the kind module.
  */
 import { randomBytes } from 'node:crypto'
-import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, ne, sql } from 'drizzle-orm'
 import { auditLog, pollOptions, polls, responses } from '../../../db/schema.ts'
 import type { Database } from '../../database/connect.ts'
 import type { EventRecord } from '../../events/directory.ts'
 import { ApiFailure, badRequest, conflict, notFound } from '../../http/errors.ts'
 import type { InteractionRow } from '../../interactions/kind.ts'
+import { QUIZ_KIND } from '../../interactions/kinds/quiz.ts'
 import { moderatedText, type TextResponse, type TextState } from '../../interactions/kinds/text.ts'
 import { kindOf } from '../../interactions/registry.ts'
 import type { LiveCounters } from '../../live/counters/types.ts'
@@ -37,7 +38,8 @@ export class PollService {
       .select()
       .from(polls)
       .where(and(eq(polls.id, pollId), eq(polls.eventId, eventId)))
-    if (!poll) throw notFound('poll')
+    // A quiz question is run by the quiz (server/quiz), never opened, edited or reset as a poll.
+    if (!poll || poll.kind === QUIZ_KIND) throw notFound('poll')
     const options = await this.db
       .select({ id: pollOptions.id, label: pollOptions.label })
       .from(pollOptions)
@@ -197,7 +199,10 @@ export class PollService {
 
   /** The host's order of polls: `ids` lists every poll of the event once, first first. */
   async reorderPolls(event: EventRecord, ids: number[]) {
-    const existing = await this.db.select({ id: polls.id }).from(polls).where(eq(polls.eventId, event.id))
+    const existing = await this.db
+      .select({ id: polls.id })
+      .from(polls)
+      .where(and(eq(polls.eventId, event.id), ne(polls.kind, QUIZ_KIND)))
     const known = new Set(existing.map((p) => p.id))
     if (new Set(ids).size !== ids.length || ids.length !== known.size || !ids.every((id) => known.has(id))) {
       throw badRequest('wrong_poll_list', 'list every poll of this event once, in the order you want', {
