@@ -238,7 +238,7 @@ export class QuizPanel extends LitElement {
           ?disabled=${running || done || this.actions.busy(`next-${quiz.id}`)}
           @click=${() => this.next(quiz)}
         >
-          ${done ? 'Quiz finished' : running ? 'Question running…' : `Start question ${next + 1}`}
+          ${running ? 'Question running…' : done ? 'Quiz finished' : `Start question ${next + 1}`}
         </button>
       </div>
       ${this.actions.feedback(`next-${quiz.id}`)}
