@@ -344,3 +344,35 @@ export const showCueSheets = pgTable('cue_sheets', {
   body: jsonb('body').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 })
+
+/**
+ * Quizzes: a title over questions that are interactions of kind `quiz` (polls rows whose
+ * config holds `quizId`, `index`, the right option ids, seconds, points and, once started,
+ * `endsAt`). Answers are responses like votes; scores are computed from them.
+ */
+export const quizzes = pgTable(
+  'quizzes',
+  {
+    id: serial('id').primaryKey(),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('quizzes_event').on(t.eventId)],
+)
+
+/** Guests' optional nicknames on the leaderboard (through the event's word filter; the host can reset one). */
+export const nicknames = pgTable(
+  'nicknames',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    nickname: text('nickname').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.number] })],
+)

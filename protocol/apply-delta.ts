@@ -47,6 +47,7 @@ export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
   }
   if (delta.show !== undefined) next.show = delta.show
   if (delta.screen !== undefined) next.screen = delta.screen
+  if (delta.quiz !== undefined) next.quiz = delta.quiz
   if (delta.questions || delta.removedQuestions) next.questions = applyQuestions(snapshot.questions ?? [], delta)
   return next
 }

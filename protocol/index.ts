@@ -9,6 +9,7 @@ import { actionIdSchema } from './action-id.ts'
 import { MESSAGE_MAX_CHARS, WORD_MAX_CHARS, WORDS_PER_GUEST } from './constants.ts'
 import { heldQuestionSchema, ownQuestionSchema, questionSchema, reactionCountsSchema } from './engagement.ts'
 import { statusSchema } from './event.ts'
+import { quizField } from './quiz.ts'
 import { defaultScreenState, screenStateSchema } from './screen.ts'
 
 export const PROTOCOL_VERSION = 1
@@ -17,6 +18,7 @@ export { applyDelta, byPosition } from './apply-delta.ts'
 export { DANMAKU_KEPT, MESSAGE_MAX_CHARS, WORD_MAX_CHARS, WORDS_PER_GUEST } from './constants.ts'
 export * from './engagement.ts'
 export * from './event.ts'
+export * from './quiz.ts'
 export * from './screen.ts'
 
 export const pollOptionSchema = z.object({ id: z.number().int(), label: z.string(), votes: z.number().int() })
@@ -123,6 +125,8 @@ export const snapshotSchema = z.object({
   questions: z.array(questionSchema),
   /** What the host has the big screen show (absent from snapshots made before it existed: `auto`). */
   screen: screenStateSchema.optional(),
+  /** The quiz question started last, its reveal and the leaderboard (protocol/quiz.ts); absent before any. */
+  quiz: quizField,
 })
 export type Snapshot = z.infer<typeof snapshotSchema>
 
@@ -161,6 +165,8 @@ export const deltaSchema = z.object({
   /** Reactions tapped since the last tick: emoji -> taps. Not kept in the snapshot. */
   reactions: reactionCountsSchema.optional(),
   screen: screenStateSchema.optional(),
+  /** The quiz view, whole, when it changed. */
+  quiz: quizField,
 })
 export type Delta = z.infer<typeof deltaSchema>
 

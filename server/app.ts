@@ -10,6 +10,7 @@ import { errorHandling } from './http/error-handling.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { operatorRoutes } from './operator/routes.ts'
 import { pageRoutes } from './pages/routes.ts'
+import { quizRoutes } from './quiz/routes.ts'
 import type { Runtime } from './runtime.ts'
 import { streamRoutes } from './stream/routes.ts'
 import { apiDocsRoutes } from './system/api-docs.ts'
@@ -27,6 +28,7 @@ export function createApp(rt: Runtime) {
     .use(streamRoutes(rt))
     .use(publicRaffleRoutes(rt))
     .use(hostRoutes(rt))
+    .use(quizRoutes(rt))
     .use(operatorRoutes(rt))
     .use(pageRoutes(rt))
   return app.use(apiDocsRoutes(() => app))

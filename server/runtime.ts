@@ -27,6 +27,7 @@ import { type LiveLayer, openMemoryLive } from './live/index.ts'
 import { Wakes, withWakes } from './live/wakes.ts'
 import { Flusher } from './pipeline/flusher.ts'
 import { Tickers } from './pipeline/ticker.ts'
+import { QuizService } from './quiz/service.ts'
 
 export interface Runtime {
   config: Config
@@ -45,6 +46,7 @@ export interface Runtime {
   exports: ExportService
   show: ShowService
   screen: ScreenService
+  quiz: QuizService
   hostLimits: HostLimits
   flusher: Flusher
   tickers: Tickers
@@ -172,6 +174,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     exports: new ExportService(db, config.EXPORT_PAGE_ROWS),
     show: new ShowService(db, counters),
     screen: new ScreenService(db, counters, directory),
+    quiz: new QuizService(db, counters, directory, log),
     hostLimits: createHostLimits(live.buckets),
     flusher,
     tickers,
@@ -192,6 +195,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     },
     async stop() {
       if (refresh) clearInterval(refresh)
+      runtime.quiz.stop()
       await tickers.stop()
       await hub.close(Math.min(config.SHUTDOWN_GRACE_MS, 2000))
       await flusher.stop()

@@ -17,6 +17,7 @@ import {
   voteBodySchema,
   voteResultSchema,
 } from '../../protocol/index.ts'
+import { meQuizFields } from '../../protocol/quiz-api.ts'
 import { eventScope } from '../events/scope.ts'
 import { clientAddress } from '../http/client-address.ts'
 import { idParams, slugParams } from '../http/params.ts'
@@ -103,11 +104,12 @@ export function guestRoutes(rt: Runtime) {
         )
         .get(
           '/me',
-          ({ event, number, set }) => {
+          async ({ event, number, set }) => {
             set.headers['cache-control'] = 'no-store'
-            return rt.guests.me(event, number)
+            const [me, quiz] = await Promise.all([rt.guests.me(event, number), rt.quiz.standing(event, number)])
+            return { ...me, ...quiz }
           },
-          { params: slugParams, response: meSchema, guest: true },
+          { params: slugParams, response: meSchema.extend(meQuizFields), guest: true },
         )
         .post(
           '/votes',

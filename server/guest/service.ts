@@ -37,6 +37,7 @@ const voteErrors: Record<ResponseError, ApiFailure> = {
     pollId: 'not a choice poll',
   }),
   not_open: new ApiFailure(409, 'poll_not_open', 'this poll is not open for votes', { pollId: 'poll is not open' }),
+  closed: new ApiFailure(409, 'poll_not_open', 'this poll is not open for votes', { pollId: 'poll is not open' }),
   unknown_key: new ApiFailure(422, 'unknown_option', 'that option is not part of this poll', {
     optionId: 'not an option of this poll',
   }),

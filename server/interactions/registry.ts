@@ -3,11 +3,12 @@ import type { VoteBody } from '../../protocol/index.ts'
 import type { Kind } from './kind.ts'
 import { choice } from './kinds/choice.ts'
 import { qa } from './kinds/qa.ts'
+import { quiz } from './kinds/quiz.ts'
 import { rating } from './kinds/rating.ts'
 import { text } from './kinds/text.ts'
 import { words } from './kinds/words.ts'
 
-const kinds = new Map<string, Kind>([choice, rating, words, text, qa].map((k) => [k.name, k]))
+const kinds = new Map<string, Kind>([choice, rating, words, text, qa, quiz].map((k) => [k.name, k]))
 
 /** The kind module of an interaction; an unknown kind is a bug (rows are written by this server). */
 export function kindOf(name: string): Kind {

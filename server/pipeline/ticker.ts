@@ -17,6 +17,7 @@ import {
 } from '../../protocol/index.ts'
 import { withoutResults } from '../interactions/kind.ts'
 import { QA_KIND } from '../interactions/kinds/qa.ts'
+import { QUIZ_KIND, quizView } from '../interactions/kinds/quiz.ts'
 import { kindOf } from '../interactions/registry.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { LiveRead } from '../live/counters/types.ts'
@@ -38,7 +39,7 @@ export const watchedIds = (state: TickerState): number[] => [
 /** Each interaction's full view, made by its kind from its counters, in the host's order. */
 export const viewsOf = (live: LiveRead): Poll[] =>
   live.interactions
-    .filter((i) => i.def.kind !== QA_KIND)
+    .filter((i) => i.def.kind !== QA_KIND && i.def.kind !== QUIZ_KIND)
     .map((i) => kindOf(i.def.kind).view(i.def, i.counts, i.responders))
     .sort(byPosition)
 
@@ -70,6 +71,7 @@ export function diffLive(
   prev: TickerState,
   live: LiveRead,
   extra?: EngagementRead,
+  now = Date.now(),
 ): { delta: Delta | null; next: TickerState } {
   const s = prev.snapshot
   const { polls, results } = publicViews(live)
@@ -104,6 +106,8 @@ export function diffLive(
   if (changedRaffles.length) mark('raffles', changedRaffles)
   if (!same(live.show, s.show)) mark('show', live.show)
   if (!same(live.screen, s.screen)) mark('screen', live.screen)
+  const quiz = quizView(live.interactions, now)
+  if (!same(quiz, s.quiz ?? null)) mark('quiz', quiz)
   const admin: AdminView = extra ? { ...liveAdmin, heldQuestions: extra.held } : liveAdmin
   if (!same(admin, prev.admin)) mark('admin', admin)
 
@@ -141,6 +145,8 @@ export function diffLive(
     questions,
     screen: live.screen,
   }
+  // Absent until an event has had a quiz, so snapshots without one stay as they were.
+  if (quiz || s.quiz !== undefined) snapshot.quiz = quiz
   return { delta, next: { snapshot, admin, feedCursor: live.feedCursor, recent } }
 }
 

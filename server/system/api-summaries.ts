@@ -18,6 +18,17 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'POST /api/events/:slug/questions/:id/upvote': 'Upvote a question, once per wristband (202)',
   'DELETE /api/events/:slug/questions/:id/upvote': 'Take an upvote back (202)',
   'POST /api/events/:slug/questions/:id/unvote': 'Take an upvote back, for clients that cannot send DELETE (202)',
+  'POST /api/events/:slug/answers':
+    'Answer a quiz question: once per wristband, before its deadline by the server clock (202 with the accept time)',
+  'GET /api/events/:slug/score':
+    "This wristband's quiz score and rank after the last scored question (a lookup: ask after each question's end)",
+  'PUT /api/events/:slug/nickname': 'Set (or clear, with "") the nickname the quiz leaderboard shows; word-filtered',
+  'POST /api/admin/events/:slug/quizzes': 'Build a quiz: questions with 2-6 options, the right ones, seconds, points',
+  'GET /api/admin/events/:slug/quizzes': "The event's quizzes with their questions and progress",
+  'GET /api/admin/events/:slug/quizzes/:id': 'One quiz with its questions and progress',
+  'POST /api/admin/events/:slug/quizzes/:id/next':
+    'Start the next question (endsAt = now + seconds); refused while one runs',
+  'DELETE /api/admin/events/:slug/nicknames/:number': "Reset a guest's leaderboard nickname",
   'POST /api/events/:slug/reactions':
     'Send a reaction that floats up the big screen (202; counted per tick, never stored)',
   'GET /api/events/:slug/stream': 'The live state as server-sent events',

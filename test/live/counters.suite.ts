@@ -963,6 +963,28 @@ export function describeCounters(name: string, make: MakeLayer) {
       expect(await layer.queue.depth(E)).toBe(1)
     })
 
+    test('closesAt: a response at or after the deadline (by the server time it carries) is refused', async () => {
+      await load({ interactions: [def(9, { keys: ['1', '2'], maxKeys: 1, once: true, closesAt: T0 + 1000 })] })
+      const at = (number: number, now: number) => ({ ...answer(number, 9, ['1'], { kind: 'test' }), now })
+      expect(await store.respond(E, at(1, T0 + 999))).toEqual({ ok: true, duplicate: false })
+      expect(await store.respond(E, at(2, T0 + 1000))).toEqual({ ok: false, error: 'closed' })
+      expect(await store.respond(E, at(3, T0 + 5000))).toEqual({ ok: false, error: 'closed' })
+      expect(await countsOf(9)).toEqual({ counts: { '1': 1 }, responders: 1 })
+      expect(await layer.queue.depth(E)).toBe(1)
+    })
+
+    test('responsesTo: every current response to one interaction, with its wristband', async () => {
+      await load({ interactions: [def(9, { keys: ['1', '2'], maxKeys: 1 })] })
+      await store.respond(E, answer(1, 9, ['1'], { kind: 'test', response: '{"o":1}' }))
+      await store.respond(E, answer(2, 9, ['2'], { kind: 'test', response: '{"o":2}' }))
+      const all = (await store.responsesTo(E, 9)).sort((a, b) => a.number - b.number)
+      expect(all).toEqual([
+        { number: 1, slot: '', response: '{"o":1}' },
+        { number: 2, slot: '', response: '{"o":2}' },
+      ])
+      expect(await store.responsesTo(E, 404)).toEqual([])
+    })
+
     test('top: only the most counted keys are read, highest first', async () => {
       await load({ wristbands: bands(1, 12), interactions: [def(9, { maxKeys: 1 }, { top: 3 })] })
       const words = ['a', 'b', 'b', 'c', 'c', 'c', 'd', 'd', 'd', 'd', 'e', 'f']

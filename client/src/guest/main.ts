@@ -793,6 +793,7 @@ export class GuestApp extends LitElement {
                     ></gb-raffle-card>`
                   : nothing
               }
+              ${snap.quiz ? html`<gb-quiz-card .quiz=${snap.quiz} .clock=${this.lights.clock}></gb-quiz-card>` : nothing}
               <gb-danmaku-feed .items=${snap.danmaku} .myNumber=${this.me?.number ?? null}></gb-danmaku-feed>
               ${
                 hasOpen

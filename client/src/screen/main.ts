@@ -29,6 +29,7 @@ import { screenStyles } from './main.styles.ts'
 import './poll-bars/poll-bars.ts'
 import './kind-view/kind-view.ts'
 import './qa-list/qa-list.ts'
+import './quiz-view/quiz-view.ts'
 import type { ReactionBubbles } from './reaction-bubbles/reaction-bubbles.ts'
 import './reaction-bubbles/reaction-bubbles.ts'
 import type { RaffleDraw } from './raffle-draw/raffle-draw.ts'
@@ -326,6 +327,10 @@ export class ScreenApp extends LitElement {
     const screen = snap.screen ?? defaultScreenState()
     const poll = this.stagedPoll(snap, screen)
     const winners = !this.raffleUp ? this.latestRaffle : null
+    // Chosen by the host, or (auto) a quiz takes the stage until a poll opens or its leaderboard has shown for 5 minutes.
+    const recentQuiz = snap.quiz && this.clockCtl.clock.now() < snap.quiz.endsAt + 300_000 ? snap.quiz : null
+    const quiz =
+      screen.view === 'quiz' ? (snap.quiz ?? null) : screen.view === 'auto' && !poll?.open ? recentQuiz : null
     const overlaid = snap.status !== 'live' || this.raffleUp
     const slide = screen.view === 'join' || screen.view === 'idle'
     return html`
@@ -341,7 +346,7 @@ export class ScreenApp extends LitElement {
             ></gb-screen-slide>`
           : nothing
       }
-      <div class="frame ${poll ? '' : 'no-poll'}" data-view=${screen.view} ?hidden=${slide}>
+      <div class="frame ${poll || quiz ? '' : 'no-poll'}" data-view=${screen.view} ?hidden=${slide}>
         <header>
           <div class="brand">
             <span class="onair ${snap.status} ${stream.state === 'live' ? '' : 'offline'}" aria-hidden="true"></span>
@@ -355,7 +360,11 @@ export class ScreenApp extends LitElement {
         </header>
         <gb-danmaku-layer class="sky"></gb-danmaku-layer>
         <main>
-          ${this.stage(snap, screen, poll)}
+          ${
+            quiz
+              ? html`<gb-quiz-view class="card stage" data-stage="quiz" .quiz=${quiz} .clock=${this.clockCtl.clock}></gb-quiz-view>`
+              : this.stage(snap, screen, poll)
+          }
           <aside>
             <div class="card join">${this.info ? html`<gb-join-qr .url=${this.info.joinUrl}></gb-join-qr>` : nothing}</div>
             ${winners ? this.winnersCard(winners) : nothing}

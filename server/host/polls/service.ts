@@ -12,6 +12,7 @@ import type { EventRecord } from '../../events/directory.ts'
 import { ApiFailure, badRequest, conflict, notFound } from '../../http/errors.ts'
 import type { InteractionRow } from '../../interactions/kind.ts'
 import { QA_KIND } from '../../interactions/kinds/qa.ts'
+import { QUIZ_KIND } from '../../interactions/kinds/quiz.ts'
 import { moderatedText, type TextResponse, type TextState } from '../../interactions/kinds/text.ts'
 import { kindOf } from '../../interactions/registry.ts'
 import type { LiveCounters } from '../../live/counters/types.ts'
@@ -39,7 +40,8 @@ export class PollService {
       .select()
       .from(polls)
       .where(and(eq(polls.id, pollId), eq(polls.eventId, eventId), ne(polls.kind, QA_KIND)))
-    if (!poll) throw notFound('poll')
+    // A quiz question is run by the quiz (server/quiz), never opened, edited or reset as a poll.
+    if (!poll || poll.kind === QUIZ_KIND) throw notFound('poll')
     const options = await this.db
       .select({ id: pollOptions.id, label: pollOptions.label })
       .from(pollOptions)
@@ -202,7 +204,7 @@ export class PollService {
     const existing = await this.db
       .select({ id: polls.id })
       .from(polls)
-      .where(and(eq(polls.eventId, event.id), ne(polls.kind, QA_KIND)))
+      .where(and(eq(polls.eventId, event.id), ne(polls.kind, QA_KIND), ne(polls.kind, QUIZ_KIND)))
     const known = new Set(existing.map((p) => p.id))
     if (new Set(ids).size !== ids.length || ids.length !== known.size || !ids.every((id) => known.has(id))) {
       throw badRequest('wrong_poll_list', 'list every poll of this event once, in the order you want', {

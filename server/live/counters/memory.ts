@@ -326,6 +326,9 @@ export class MemoryCounters implements LiveCounters {
     const { def } = live
     if (def.kind !== r.kind) return { ok: false, error: 'wrong_kind' }
     if (!def.open && !r.byHost) return { ok: false, error: 'not_open' }
+    if (def.accept.closesAt !== undefined && r.now >= def.accept.closesAt && !r.byHost) {
+      return { ok: false, error: 'closed' }
+    }
     if (r.keys.length > def.accept.maxKeys) return { ok: false, error: 'too_many_keys' }
     if (def.accept.keys && !r.keys.every((k) => def.accept.keys!.includes(k))) {
       return { ok: false, error: 'unknown_key' }
@@ -404,6 +407,20 @@ export class MemoryCounters implements LiveCounters {
       const slot = entry.slice(colon + 1)
       const r = e.interactions.get(interactionId)?.responses.get(responseField(number, slot))
       if (r) out.push({ interactionId, slot, response: r.json })
+    }
+    return out
+  }
+
+  async responsesTo(eventId: number, interactionId: number) {
+    const live = this.events.get(eventId)?.interactions.get(interactionId)
+    const out: { number: number; slot: string; response: string }[] = []
+    for (const [field, r] of live?.responses ?? []) {
+      const colon = field.indexOf(':')
+      out.push({
+        number: Number(colon > 0 ? field.slice(0, colon) : field),
+        slot: colon > 0 ? field.slice(colon + 1) : '',
+        response: r.json,
+      })
     }
     return out
   }

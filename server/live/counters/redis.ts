@@ -402,6 +402,18 @@ export class RedisCounters implements LiveCounters {
     return out
   }
 
+  async responsesTo(eventId: number, interactionId: number) {
+    const all = await this.redis.hgetall(this.key(eventId, `r:${interactionId}`))
+    return Object.entries(all).map(([field, value]) => {
+      const colon = field.indexOf(':')
+      return {
+        number: Number(colon > 0 ? field.slice(0, colon) : field),
+        slot: colon > 0 ? field.slice(colon + 1) : '',
+        response: storedResponse(value),
+      }
+    })
+  }
+
   async readLive(eventId: number, feedCursor: number, askHidden: number[]): Promise<LiveRead> {
     const k = (name: string) => this.key(eventId, name)
     const r = (await runScript(

@@ -68,7 +68,7 @@ return {1, n, 1}
 
 /**
  * The response primitive: wristband N's response to interaction I (and slot) is now R.
- * Check order as memory.ts: wristband, actionId, interaction, kind, open, keys, once;
+ * Check order as memory.ts: wristband, actionId, interaction, kind, open, deadline, keys, once;
  * then, only when the response changes, the rate limit. The interaction's counters
  * (`c:<id>`, a sorted set) lose one for each key of the old response and gain one for
  * each key of the new; a key that falls to 0 is removed. The response is stored in
@@ -94,6 +94,9 @@ if not raw then return 'unknown_interaction' end
 local def = cjson.decode(raw)
 if def.kind ~= ARGV[3] then return 'wrong_kind' end
 if def.open ~= true and not byHost then return 'not_open' end
+if type(def.accept.closesAt) == 'number' and tonumber(ARGV[12]) >= def.accept.closesAt and not byHost then
+  return 'closed'
+end
 if #ARGV - FIRST_KEY + 1 > def.accept.maxKeys then return 'too_many_keys' end
 if type(def.accept.keys) == 'table' then
   local allowed = {}

@@ -22,6 +22,8 @@ export interface Acceptance {
   maxKeys: number
   /** One response per wristband (and slot), never replaced: a quiz answer. */
   once?: boolean
+  /** Server epoch ms from which responses are refused (`closed`): a quiz question's deadline. */
+  closesAt?: number
 }
 
 /** An interaction as the counter layer keeps it; `spec` is its kind's own definition. */
@@ -101,6 +103,7 @@ export type ResponseError =
   | 'unknown_interaction'
   | 'wrong_kind'
   | 'not_open'
+  | 'closed'
   | 'unknown_key'
   | 'too_many_keys'
   | 'already_answered'
@@ -189,6 +192,8 @@ export interface LiveCounters {
   message(eventId: number, input: MessageInput): Promise<MessageResult>
   /** One wristband's current responses. */
   responsesOf(eventId: number, number: number): Promise<{ interactionId: number; slot: string; response: string }[]>
+  /** Every current response to one interaction (a quiz question's answers, to score them). */
+  responsesTo(eventId: number, interactionId: number): Promise<{ number: number; slot: string; response: string }[]>
 
   // ---- the ticker's read ----
   readLive(eventId: number, feedCursor: number, askHidden: number[]): Promise<LiveRead>

@@ -4,6 +4,7 @@ import { slugFromPath } from '../../lib/api.ts'
 import { LiveController, type LiveStream, streamUrls } from '../../lib/live-stream.ts'
 import '../moderation-panel/moderation-panel.ts'
 import '../qa-panel/qa-panel.ts'
+import '../quiz-panel/quiz-panel.ts'
 import '../overview-panel/overview-panel.ts'
 import '../poll-manager/poll-manager.ts'
 import '../raffle-panel/raffle-panel.ts'
@@ -17,7 +18,7 @@ import type { WristbandBatch } from '../wristband-panel/wristband-panel.ts'
 import '../wristband-panel/wristband-panel.ts'
 import { consoleStyles } from './admin-console.styles.ts'
 
-type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'raffles' | 'screen' | 'show' | 'wristbands'
+type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'quiz' | 'raffles' | 'screen' | 'show' | 'wristbands'
 /** phone: one column; laptop: overview + tabs; wide: moderation gets its own column. */
 type Layout = 'phone' | 'laptop' | 'wide'
 
@@ -213,6 +214,11 @@ export class AdminConsole extends LitElement {
       badge: heldQuestions ? html`<span class="badge badge-warn">${heldQuestions} held</span>` : nothing,
     })
     tabs.push({
+      id: 'quiz',
+      label: 'Quiz',
+      badge: s?.quiz && !s.quiz.reveal ? html`<span class="badge badge-live">live</span>` : nothing,
+    })
+    tabs.push({
       id: 'raffles',
       label: 'Raffles',
       badge: undrawn ? html`<span class="badge">${undrawn}</span>` : nothing,
@@ -307,6 +313,9 @@ export class AdminConsole extends LitElement {
               if (this.event) this.event = { ...this.event, settings: e.detail }
             }}
           ></gb-qa-panel>
+        </section>
+        <section class="panel" id="panel-quiz" role="tabpanel" aria-labelledby="tab-quiz" ?hidden=${!shown('quiz')}>
+          <gb-quiz-panel .slug=${this.slug} .live=${s?.quiz ?? null}></gb-quiz-panel>
         </section>
         <section class="panel" id="panel-raffles" role="tabpanel" aria-labelledby="tab-raffles" ?hidden=${!shown('raffles')}>
           <gb-raffle-panel .slug=${this.slug} .raffles=${s?.raffles ?? []}></gb-raffle-panel>

@@ -24,7 +24,7 @@ const loadPlayer = () =>
 
 /**
  * The server clock, loaded just after the page rather than with it (the page's size
- * budget: the first screen needs no clock). Until it is there, `now()` is the phone's
+ * budget: the first screen needs no clock), with the quiz card (../after-load.ts). Until it is there, `now()` is the phone's
  * own time and `whenSynced` waits for it to load and sync.
  */
 export class LazyClock {
@@ -35,7 +35,7 @@ export class LazyClock {
   constructor(private timeUrl: string) {}
 
   private load() {
-    this.loading ??= import('../../lib/clock.ts').then(({ ServerClock }) => {
+    this.loading ??= import('../after-load.ts').then(({ ServerClock }) => {
       const clock = new ServerClock(this.timeUrl)
       this.real = clock
       if (this.running) clock.start()
