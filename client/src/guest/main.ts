@@ -30,14 +30,14 @@ import { LightShowController } from './light-show/light-show.ts'
 import type { DismissEvent } from './pending-list/pending-list.ts'
 import './pending-list/pending-list.ts'
 import type { AnswerEvent, AnswerValue } from './answer-card/answer-card.ts'
-import './answer-card/answer-card.ts'
 import type { VoteEvent, VoteState } from './poll-card/poll-card.ts'
 import './poll-card/poll-card.ts'
-import './raffle-card/raffle-card.ts'
 import { reasonText } from './reasons.ts'
 import './qa-box/qa-box.ts'
 import { sharedStyles, stageGlowPageStyles } from './shared.styles.ts'
 import './status-banner/status-banner.ts'
+import { chooseLocale, fixedLanguage, formatNumber, msg, str, useLocale } from '../lib/i18n.ts'
+import '../lib/language-switch.ts'
 
 /** GET /api/events/:slug */
 export type EventInfo = PublicEvent
@@ -71,8 +71,25 @@ function writeCache(slug: string, patch: Partial<Cached>) {
   }
 }
 
-const SENDING: Notice = { tone: 'info', text: 'Sending…' }
-const SAVED: Notice = { tone: 'info', text: 'Saved on this phone: it goes out as soon as the connection is back.' }
+/** The raffle card loads once the event has a raffle, not with the page (the page's size budget). */
+let raffleCard: Promise<unknown> | null = null
+const loadRaffleCard = () => (raffleCard ??= import('./raffle-card/raffle-card.ts'))
+/** The same for the card of the other poll kinds (rating, words, text): most events open choice polls. */
+let answerCard: Promise<unknown> | null = null
+const loadAnswerCard = () => (answerCard ??= import('./answer-card/answer-card.ts'))
+
+const SENDING: Notice = {
+  tone: 'info',
+  get text() {
+    return msg('Sending…')
+  },
+}
+const SAVED: Notice = {
+  tone: 'info',
+  get text() {
+    return msg('Saved on this phone: it goes out as soon as the connection is back.')
+  },
+}
 
 /** How long "Sent!" stays under the message box. */
 const NOTICE_MS = 8000
@@ -431,6 +448,8 @@ export class GuestApp extends LitElement {
       this.event = cached.event
     }
     if (this.event) document.title = `${this.event.name} · Glowband`
+    // The host's fixed language wins over the browser and the guest's own pick.
+    if (fixedLanguage(this.event)) void useLocale(chooseLocale(this.event?.language))
     if (me.ok) return this.setMe(me.body, false)
     if (me.status === 401) {
       this.phase = 'checkin'
@@ -477,8 +496,9 @@ export class GuestApp extends LitElement {
       onAccepted: (a, body) => this.accepted(a, body),
       onRefused: (r) => this.refused(r),
       onUnauthorized: () => {
-        this.checkinError =
-          'Your check-in on this phone has expired. Scan your wristband or type its code: what you did is kept.'
+        this.checkinError = msg(
+          'Your check-in on this phone has expired. Scan your wristband or type its code: what you did is kept.',
+        )
         this.phase = 'checkin'
       },
     })
@@ -526,8 +546,8 @@ export class GuestApp extends LitElement {
     const held = !!(body as { held?: boolean } | null)?.held
     this.say(
       held
-        ? { tone: 'info', text: 'Sent! The host checks messages before they go on the big screen.' }
-        : { tone: 'ok', text: 'Sent! Watch for it on the big screen.' },
+        ? { tone: 'info', text: msg('Sent! The host checks messages before they go on the big screen.') }
+        : { tone: 'ok', text: msg('Sent! Watch for it on the big screen.') },
     )
   }
 
@@ -539,7 +559,7 @@ export class GuestApp extends LitElement {
       // Back in the box, with the reason right under it: the guest can fix it and send again.
       box.restore(text)
       this.outbox?.dismiss(r.action.actionId)
-      this.say({ tone: 'bad', text: `Not sent: ${reasonText(r.error)}` }, false)
+      this.say({ tone: 'bad', text: msg(str`Not sent: ${reasonText(r.error)}`) }, false)
     }
   }
 
@@ -588,19 +608,20 @@ export class GuestApp extends LitElement {
   render() {
     const show = this.phase === 'ready' ? this.live.stream.snapshot?.show : null
     const hidden = !!show && this.hiddenShow === show.startAt
-    const awake = this.lights.wake === 'unsupported' || this.lights.wake === 'refused' ? ' · keep your screen on' : ''
+    const awake =
+      this.lights.wake === 'unsupported' || this.lights.wake === 'refused' ? msg(' · keep your screen on') : ''
     return html`${
       show && !hidden
         ? html`<button class="show show-stage" @click=${() => (this.hiddenShow = show.startAt)}>
             <span class="show-from"></span><span class="show-color"></span>
             <gb-cue-overlay .overlay=${this.lights.overlay} .now=${this.lights.clock.now()}></gb-cue-overlay>
-            <span class="show-caption">Light show${awake} · tap to see the page</span>
+            <span class="show-caption">${msg(str`Light show${awake} · tap to see the page`)}</span>
           </button>`
         : nothing
     }${
       hidden && this.lights.running
         ? html`<button class="back-to-show" data-testid="back-to-show" @click=${() => (this.hiddenShow = null)}>
-            <span class="back-dot" aria-hidden="true"></span>Back to the light show
+            <span class="back-dot" aria-hidden="true"></span>${msg('Back to the light show')}
           </button>`
         : nothing
     }
@@ -619,20 +640,21 @@ export class GuestApp extends LitElement {
     return html`<header>
       <div>
         <p class="brand">Glowband</p>
-        <h1 class="wrap">${this.event?.name ?? 'Live event'}</h1>
+        <h1 class="wrap">${this.event?.name ?? msg('Live event')}</h1>
         ${
           withMe && s.snapshot
-            ? html`<p class="here">${s.snapshot.checkins} ${s.snapshot.checkins === 1 ? 'guest' : 'guests'} here</p>`
+            ? html`<p class="here">${s.snapshot.checkins === 1 ? msg('1 guest here') : msg(str`${formatNumber(s.snapshot.checkins)} guests here`)}</p>`
             : nothing
         }
       </div>
       <div class="meta">
         ${
           withMe && this.me
-            ? html`<span class="band" data-testid="number">Wristband #${this.me.number}</span>`
+            ? html`<span class="band" data-testid="number">${msg(str`Wristband #${this.me.number}`)}</span>`
             : nothing
         }
         <gb-connection-pill .state=${state} .degraded=${s.degraded}></gb-connection-pill>
+        ${fixedLanguage(this.event) ? nothing : html`<gb-language-switch></gb-language-switch>`}
       </div>
     </header>`
   }
@@ -642,26 +664,26 @@ export class GuestApp extends LitElement {
       case 'loading':
         return html`<div class="center" role="status">
           <div class="spinner" aria-hidden="true"></div>
-          <p class="quiet">Joining the event…</p>
+          <p class="quiet">${msg('Joining the event…')}</p>
         </div>`
       case 'missing':
         return html`<div class="center">
-          <h2>This event is not here</h2>
-          <p class="quiet">Check the link, or scan the QR code on your wristband again.</p>
-          <a class="btn btn-primary" href="/">Type my wristband code</a>
+          <h2>${msg('This event is not here')}</h2>
+          <p class="quiet">${msg('Check the link, or scan the QR code on your wristband again.')}</p>
+          <a class="btn btn-primary" href="/">${msg('Type my wristband code')}</a>
         </div>`
       case 'revoked':
         return html`${this.header(false)}
           <div class="center" role="alert">
-            <h2>This wristband no longer works</h2>
-            <p class="quiet">Ask the staff at the entrance for help.</p>
+            <h2>${msg('This wristband no longer works')}</h2>
+            <p class="quiet">${msg('Ask the staff at the entrance for help.')}</p>
           </div>`
       case 'offline':
         return html`${this.header(false)}
           <div class="center" role="status">
             <div class="spinner" aria-hidden="true"></div>
-            <h2>Can't reach the event</h2>
-            <p class="quiet">Check your signal. We keep trying.</p>
+            <h2>${msg("Can't reach the event")}</h2>
+            <p class="quiet">${msg('Check your signal. We keep trying.')}</p>
           </div>`
       case 'checkin':
         return this.renderCheckin()
@@ -675,13 +697,12 @@ export class GuestApp extends LitElement {
     return html`${this.header(false)}
       <main>
         <section class="intro">
-          <h2>Join in</h2>
+          <h2>${msg('Join in')}</h2>
           <p class="quiet">
-            Scan the QR code on your wristband with your camera, or type the code printed under it. Then vote, send messages to
-            the big screen, and see if you won.
+            ${msg('Scan the QR code on your wristband with your camera, or type the code printed under it. Then vote, send messages to the big screen, and see if you won.')}
           </p>
         </section>
-        <section class="card" aria-label="Check in with your wristband code">
+        <section class="card" aria-label=${msg('Check in with your wristband code')}>
           <gb-checkin-form
             .busy=${this.checkinBusy}
             .error=${this.checkinError}
@@ -690,7 +711,7 @@ export class GuestApp extends LitElement {
         </section>
         ${
           waiting
-            ? html`<p class="quiet">${waiting === 1 ? '1 action is' : `${waiting} actions are`} saved and sent once you are checked in.</p>`
+            ? html`<p class="quiet">${waiting === 1 ? msg('1 action is saved and sent once you are checked in.') : msg(str`${waiting} actions are saved and sent once you are checked in.`)}</p>`
             : nothing
         }
       </main>`
@@ -733,18 +754,20 @@ export class GuestApp extends LitElement {
     const polls = snap ? this.visiblePolls(snap.polls) : []
     const hasOpen = polls.some((p) => p.open)
     const raffles = snap ? this.raffles(snap.raffles) : []
+    if (raffles.length) void loadRaffleCard()
+    if (polls.some((p) => p.kind !== 'choice')) void loadAnswerCard()
     // A first attempt on a good connection takes a blink: list actions once one had to wait.
     const showList =
       !!ob &&
       (ob.refused.length > 0 ||
         (ob.pending.length > 0 && (ob.waitReason !== null || ob.pending.some((a) => a.attempts > 1))))
     const notice = this.notice === SENDING && ob?.waitReason ? SAVED : this.notice
-    const tabs = html`<nav class="tabs" role="tablist" aria-label="Sections">
+    const tabs = html`<nav class="tabs" role="tablist" aria-label=${msg('Sections')}>
       <button role="tab" aria-selected=${this.tab === 'live' ? 'true' : 'false'} @click=${() => (this.tab = 'live')}>
-        Live
+        ${msg('Live')}
       </button>
       <button role="tab" aria-selected=${this.tab === 'qa' ? 'true' : 'false'} @click=${() => (this.tab = 'qa')}>
-        Q&amp;A${snap?.questions?.length ? html` <span class="count">${snap.questions.length}</span>` : nothing}
+        ${msg('Q&A')}${snap?.questions?.length ? html` <span class="count">${snap.questions.length}</span>` : nothing}
       </button>
     </nav>`
     if (this.tab === 'qa') {
@@ -783,8 +806,8 @@ export class GuestApp extends LitElement {
                 hasOpen
                   ? nothing
                   : html`<section class="card no-poll">
-                    <h2>No poll open right now</h2>
-                    <p class="quiet">The next one shows up here the moment the host opens it.</p>
+                    <h2>${msg('No poll open right now')}</h2>
+                    <p class="quiet">${msg('The next one shows up here the moment the host opens it.')}</p>
                   </section>`
               }
               ${polls.map((p) => {
@@ -806,7 +829,7 @@ export class GuestApp extends LitElement {
               })}`
             : html`<div class="center" role="status">
               <div class="spinner" aria-hidden="true"></div>
-              <p class="quiet">Connecting to the live event…</p>
+              <p class="quiet">${msg('Connecting to the live event…')}</p>
             </div>`
         }
         ${

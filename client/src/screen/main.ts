@@ -28,6 +28,7 @@ import './raffle-draw/raffle-draw.ts'
 import './shared/tween-number.ts'
 import './show-lights/show-lights.ts'
 import './status-overlay/status-overlay.ts'
+import { chooseLocale, msg, useLocale } from '../lib/i18n.ts'
 
 /** How long the big winners panel stays up after a draw. */
 export const WINNERS_PANEL_MS = 60_000
@@ -157,6 +158,7 @@ export class ScreenApp extends LitElement {
       if (r.ok) {
         this.info = r.body
         document.title = `${r.body.name} · Glowband screen`
+        void useLocale(chooseLocale(r.body.language))
         return
       }
       if (r.status === 404) {
@@ -285,13 +287,13 @@ export class ScreenApp extends LitElement {
       .delayed=${this.freshness.delayed()}
     ></gb-connection-badge>`
     if (this.missing) {
-      return html`<div class="splash"><h1>No event here</h1><p>Check the screen address: /e/<i>event</i>/screen</p></div>`
+      return html`<div class="splash"><h1>${msg('No event here')}</h1><p>${msg('Check the screen address:')} /e/<i>event</i>/screen</p></div>`
     }
     if (!snap) {
       return html`<div class="splash">
           <div class="spinner" aria-hidden="true"></div>
           <h1>${this.info?.name ?? 'Glowband'}</h1>
-          <p>Connecting to the live event…</p>
+          <p>${msg('Connecting to the live event…')}</p>
         </div>
         ${badge(true)}`
     }
@@ -311,7 +313,7 @@ export class ScreenApp extends LitElement {
           ${overlaid ? nothing : badge(false)}
           <div class="checkins" data-checkins=${snap.checkins}>
             <gb-tween-number class="count" .value=${snap.checkins}></gb-tween-number>
-            <span class="unit">checked in</span>
+            <span class="unit">${msg('checked in')}</span>
           </div>
         </header>
         <gb-danmaku-layer class="sky"></gb-danmaku-layer>
@@ -324,9 +326,9 @@ export class ScreenApp extends LitElement {
               : snap.questions?.length
                 ? html`<gb-qa-list class="card stage" .questions=${snap.questions} .max=${5}></gb-qa-list>`
                 : html`<div class="card stage welcome">
-                <div class="kicker">Welcome</div>
-                <h2>Send a message to this screen</h2>
-                <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
+                <div class="kicker">${msg('Welcome')}</div>
+                <h2>${msg('Send a message to this screen')}</h2>
+                <p>${msg('Scan your wristband or the code on the right, then vote, send messages and win prizes.')}</p>
               </div>`
           }
           <aside>

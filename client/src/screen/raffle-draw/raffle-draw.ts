@@ -1,5 +1,6 @@
 import { html, LitElement, nothing } from 'lit'
 import type { Raffle } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { raffleDrawStyles } from './raffle-draw.styles.ts'
 
 /** How many reels spin at once; a bigger draw lands these and then shows everyone. */
@@ -192,7 +193,7 @@ export class RaffleDraw extends LitElement {
     const digits = String(Math.max(this.poolMax, ...r.winners)).length
     if (this.phase === 'drumroll') {
       return html`<div class="overlay rolling" data-phase="drumroll" role="status" aria-live="polite">
-        <div class="kicker">Drum roll</div>
+        <div class="kicker">${msg('Drum roll')}</div>
         <h2>${r.name}</h2>
         <div class="reels" style="--digits:${digits}; --count:${this.reels.length}">
           ${this.reels.map(
@@ -200,13 +201,13 @@ export class RaffleDraw extends LitElement {
               html`<div class="reel"><span class="hash">#</span>${Number.isNaN(reel.shown) ? '?' : reel.shown}</div>`,
           )}
         </div>
-        <div class="hint">Tap your phone: every tap goes into the draw!</div>
+        <div class="hint">${msg('Tap your phone: every tap goes into the draw!')}</div>
         ${this.proofLine(r)}
       </div>`
     }
     if (this.phase === 'rolling') {
       return html`<div class="overlay rolling" data-phase="rolling" role="status" aria-live="polite">
-        <div class="kicker">Raffle draw</div>
+        <div class="kicker">${msg('Raffle draw')}</div>
         <h2>${r.name}</h2>
         <div class="reels" style="--digits:${digits}; --count:${this.reels.length}">
           ${this.reels.map(
@@ -214,19 +215,19 @@ export class RaffleDraw extends LitElement {
               html`<div class="reel ${reel.landed ? 'landed' : ''}"><span class="hash">#</span>${reel.shown}</div>`,
           )}
         </div>
-        <div class="hint">Good luck!</div>
+        <div class="hint">${msg('Good luck!')}</div>
       </div>`
     }
     const many = r.winners.length
     const shown = r.winners.slice(0, 60)
     return html`<div class="overlay winners" data-phase="winners" role="status" aria-live="polite">
-      <div class="kicker">🎉 ${many === 1 ? 'The winner' : 'The winners'}</div>
+      <div class="kicker">🎉 ${many === 1 ? msg('The winner') : msg('The winners')}</div>
       <h2>${r.name}</h2>
       <ul class="panel ${many > 12 ? 'dense' : ''}" style="--digits:${digits}">
         ${shown.map((n) => html`<li class="winner" data-number=${n}><span class="hash">#</span>${n}</li>`)}
       </ul>
-      ${many > shown.length ? html`<div class="more">and ${many - shown.length} more</div>` : nothing}
-      <div class="hint">Is that your wristband number? Check your phone!</div>
+      ${many > shown.length ? html`<div class="more">${msg(str`and ${many - shown.length} more`)}</div>` : nothing}
+      <div class="hint">${msg('Is that your wristband number? Check your phone!')}</div>
       ${this.proofLine(r)}
     </div>`
   }
@@ -235,8 +236,7 @@ export class RaffleDraw extends LitElement {
   private proofLine(r: Raffle) {
     if (!r.listHash || !r.commitment) return nothing
     return html`<div class="proof" data-list-hash=${r.listHash} data-commitment=${r.commitment}>
-      ${r.eligible ?? ''} on the list · list hash ${r.listHash.slice(0, 16)}… · seed commitment
-      ${r.commitment.slice(0, 16)}…
+      ${msg(str`${r.eligible ?? ''} on the list · list hash ${r.listHash.slice(0, 16)}… · seed commitment ${r.commitment.slice(0, 16)}…`)}
     </div>`
   }
 }
