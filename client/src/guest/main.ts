@@ -114,6 +114,7 @@ export class GuestApp extends LitElement {
     notice: { state: true },
     hiddenShow: { state: true },
     tab: { state: true },
+    spoken: { state: true },
   }
 
   static styles = [
@@ -381,6 +382,9 @@ export class GuestApp extends LitElement {
   private bootTimer: ReturnType<typeof setTimeout> | null = null
   private lastState: LiveStream['state'] = 'connecting'
   private lastFresh = 0
+  /** What screen readers heard last (the live region below the page), and what it was about. */
+  declare spoken: string
+  private heard: { status?: string; open?: string; raffles?: Set<number> } = {}
   private meFromCache = false
   /** Re-renders while polling, so a poll that stopped answering shows as "reconnecting". */
   private pollWatch: ReturnType<typeof setInterval> | null = null
@@ -397,6 +401,7 @@ export class GuestApp extends LitElement {
     this.checkinBusy = false
     this.checkinError = ''
     this.notice = null
+    this.spoken = ''
     this.hiddenShow = null
     this.tab = 'live'
   }
@@ -505,7 +510,48 @@ export class GuestApp extends LitElement {
     this.outbox.start()
   }
 
+  /** Says a change out loud to screen readers, through the page's one polite live region. */
+  private announce(text: string) {
+    // The same words twice in a row are still a new announcement.
+    this.spoken = text === this.spoken.replace(/\u200b$/, '') ? `${text}\u200b` : text
+  }
+
+  /** Status changes, a poll opening or closing and raffle results, as a screen reader should hear them. */
+  private hear(snap: LiveStream['snapshot']) {
+    if (!snap || !this.me) return
+    const open = snap.polls.filter((p) => p.open)
+    const openIds = open.map((p) => p.id).join()
+    const drawn = snap.raffles.filter((r) => r.drawnAt !== null)
+    const h = this.heard
+    if (h.raffles === undefined) {
+      this.heard = { status: snap.status, open: openIds, raffles: new Set(drawn.map((r) => r.id)) }
+      return
+    }
+    if (snap.status !== h.status) {
+      this.announce(
+        snap.status === 'paused'
+          ? msg('The host paused the event.')
+          : snap.status === 'ended'
+            ? msg('The event has ended.')
+            : msg('The event is live again.'),
+      )
+    } else if (openIds !== h.open) {
+      const fresh = open.find((p) => !h.open?.split(',').includes(String(p.id)))
+      this.announce(fresh ? msg(str`New poll: ${fresh.question}`) : msg('Voting has closed.'))
+    }
+    for (const r of drawn) {
+      if (h.raffles.has(r.id)) continue
+      h.raffles.add(r.id)
+      this.announce(
+        r.winners.includes(this.me.number) ? msg(str`You won: ${r.name}!`) : msg(str`${r.name}: not this time.`),
+      )
+    }
+    h.status = snap.status
+    h.open = openIds
+  }
+
   private onStream(s: LiveStream) {
+    this.hear(s.snapshot)
     const back =
       (s.state === 'live' && this.lastState !== 'live') ||
       (s.freshAt > 0 && this.lastFresh > 0 && s.freshAt - this.lastFresh > STALE_MS)
@@ -540,6 +586,7 @@ export class GuestApp extends LitElement {
         return
       }
       this.confirmed = { ...this.confirmed, [v.pollId]: v.optionId }
+      this.announce(msg('Your vote is in.'))
       if (this.me) writeCache(this.slug, { me: { ...this.me, votes: this.confirmed } })
       return
     }
@@ -625,7 +672,8 @@ export class GuestApp extends LitElement {
           </button>`
         : nothing
     }
-      <div class="page ${hidden && this.lights.running ? 'page-with-back' : ''}">${this.renderPhase()}</div>`
+      <div class="page ${hidden && this.lights.running ? 'page-with-back' : ''}">${this.renderPhase()}</div>
+      <p class="sr-only" role="status" aria-live="polite" data-testid="announcer">${this.spoken}</p>`
   }
 
   private header(withMe: boolean) {

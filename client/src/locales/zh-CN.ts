@@ -5,6 +5,13 @@
  * Adding a language: copy this file to `<locale>.ts` and translate the values (client/src/lib/i18n.ts).
  */
 export default {
+  'The host paused the event.': '主持人暂停了活动。',
+  'The event is live again.': '活动已恢复直播。',
+  'New poll: ${0}': '新投票：${0}',
+  'You won: ${0}!': '你中奖了：${0}！',
+  '${0}: not this time.': '${0}：这次没中。',
+  'Your vote is in.': '你的投票已送达。',
+  ' upvotes': ' 个赞',
   'Guests and the screen follow each browser': '来宾页面和大屏幕跟随各自浏览器的语言',
   'Every guest page and the screen now use this language': '所有来宾页面和大屏幕现在都使用这种语言',
   Languages: '语言',

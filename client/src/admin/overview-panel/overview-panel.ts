@@ -165,7 +165,7 @@ export class OverviewPanel extends LitElement {
         </div>
         ${
           recent.length
-            ? html`<ol aria-live="polite">
+            ? html`<ol aria-live="polite" tabindex="0" aria-labelledby="recent-title">
               ${recent.slice(0, 20).map(
                 (c) => html`<li class="checkin">
                   <span class="band num">#${c.number}</span>

@@ -2,6 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import type { Status } from '../../../../protocol/index.ts'
 import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
+import { trapTab } from '../shared/focus-trap.ts'
 import { clockTime, NowController } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { statusPanelStyles } from './status-panel.styles.ts'
@@ -57,6 +58,8 @@ export class StatusPanel extends LitElement {
   private confirmed: { status: Status; at: number } | null = null
   /** When the stream showed the current status first (only known if it changed while we watched). */
   private since: number | null = null
+  /** The control that opened the dialog: it gets the focus back when the dialog closes. */
+  private opener: HTMLElement | null = null
 
   static styles = [adminStyles, statusPanelStyles]
 
@@ -81,7 +84,9 @@ export class StatusPanel extends LitElement {
   }
 
   private onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.sheet) this.close()
+    if (!this.sheet) return
+    if (e.key === 'Escape') this.close()
+    else trapTab(e, this.renderRoot.querySelector<HTMLElement>('[role="dialog"]'))
   }
 
   protected willUpdate(changed: PropertyValues<this>) {
@@ -94,6 +99,7 @@ export class StatusPanel extends LitElement {
   }
 
   private open(sheet: Exclude<Sheet, null>) {
+    this.opener = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null
     this.actions.clear('status')
     this.draft = sheet === 'pause' && this.status === 'paused' ? this.message : ''
     this.sheet = sheet
@@ -104,6 +110,17 @@ export class StatusPanel extends LitElement {
 
   private close() {
     this.sheet = null
+    this.giveFocusBack()
+  }
+
+  /** Back to the button that opened the dialog, or the first action if that one is gone. */
+  private giveFocusBack() {
+    const opener = this.opener
+    this.opener = null
+    void this.updateComplete.then(() => {
+      const target = opener?.isConnected ? opener : this.renderRoot.querySelector<HTMLElement>('.actions button')
+      target?.focus()
+    })
   }
 
   /** Sends a status; the sheet closes once the server took it, the echo confirms it. */
@@ -118,6 +135,7 @@ export class StatusPanel extends LitElement {
       this.pending = null
     }
     this.sheet = null
+    this.giveFocusBack()
     this.requestUpdate()
   }
 

@@ -228,11 +228,10 @@ export class QaBox extends LitElement {
                   <button
                     class="up"
                     aria-pressed=${this.upvoted(q.id) ? 'true' : 'false'}
-                    aria-label=${msg(str`Upvote (${this.votes(q)})`)}
                     ?disabled=${!live}
                     @click=${() => this.toggle(q)}
                   >
-                    ▲ ${this.votes(q)}
+                    <span aria-hidden="true">▲</span> ${this.votes(q)}<span class="sr-only">${msg(' upvotes')}</span>
                   </button>
                 </li>`,
               )}
