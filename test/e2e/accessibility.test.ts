@@ -65,7 +65,7 @@ describe.skipIf(!run)('accessibility', () => {
         }
       }
       expect(found).toEqual({})
-    }, 120_000)
+    }, 180_000)
   }
 
   test('the paused phone passes axe too, and the phone says status changes, its vote and raffle results out loud', async () => {

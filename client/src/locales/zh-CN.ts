@@ -328,6 +328,15 @@ export default {
   'Past polls': '过往投票',
   'No polls yet. Write one on the left; it shows on every phone and the big screen when you open it.':
     '还没有投票。在左侧写一个；开启后会显示在每部手机和大屏幕上。',
+  'latest ${0}, newest first': '最近 ${0} 条，最新在前',
+  per: '每',
+  s: '秒',
+  'Preview: ${0} · ${1}': '预览：${0} · ${1}',
+  'Preview: ${0} of ${1} · ${2}': '预览：${0} / ${1} · ${2}',
+  'Approve message from #${0}': '通过 #${0} 的消息',
+  'Hide message from #${0}': '隐藏 #${0} 的消息',
+  'Preview: dark': '预览：黑屏',
+  'Preview: ${0}': '预览：${0}',
   Language: '语言',
   'No connection. They are saved on this phone and sent as soon as you are back online.':
     '没有网络连接。它们已保存在这部手机上，恢复联网后会立即发送。',

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { AdminView, Danmaku } from '../../../../protocol/index.ts'
-import { msg } from '../../lib/i18n.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, relativeTime } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
@@ -193,7 +193,7 @@ export class ModerationPanel extends LitElement {
                   ? html`<button
                     class="btn btn-good btn-sm"
                     ?disabled=${busy}
-                    aria-label="Approve message from #${m.number}"
+                    aria-label=${msg(str`Approve message from #${m.number}`)}
                     @click=${() => this.moderate(m, 'approve', true)}
                   >
                     ${msg('Approve')}
@@ -203,7 +203,7 @@ export class ModerationPanel extends LitElement {
               <button
                 class="btn btn-outline btn-sm"
                 ?disabled=${busy}
-                aria-label="Hide message from #${m.number}"
+                aria-label=${msg(str`Hide message from #${m.number}`)}
                 @click=${() => this.moderate(m, 'hide', held)}
               >
                 ${msg('Hide')}
@@ -243,7 +243,7 @@ export class ModerationPanel extends LitElement {
       <div class="card-head">
         <h3 id="feed-title">${msg('Live messages')}</h3>
         <span class="spacer"></span>
-        <span class="count">${feed.length ? `latest ${feed.length}, newest first` : ''}</span>
+        <span class="count">${feed.length ? msg(str`latest ${feed.length}, newest first`) : ''}</span>
       </div>
       ${
         feed.length
@@ -309,7 +309,7 @@ export class ModerationPanel extends LitElement {
                 aria-invalid=${err('messagesPerWindow') ? 'true' : 'false'}
                 @input=${(e: Event) => this.edit('messagesPerWindow', (e.target as HTMLInputElement).value)}
               />
-              per
+              ${msg('per')}
               <input
                 type="number"
                 name="messageWindowSeconds"
@@ -321,7 +321,7 @@ export class ModerationPanel extends LitElement {
                 aria-invalid=${err('messageWindowSeconds') ? 'true' : 'false'}
                 @input=${(e: Event) => this.edit('messageWindowSeconds', (e.target as HTMLInputElement).value)}
               />
-              s
+              ${msg('s')}
             </div>
           </div>
         </div>

@@ -286,7 +286,7 @@ export class PollManager extends LitElement {
                 id="option-${i}"
                 type="text"
                 maxlength=${OPTION_MAX}
-                aria-label="Option ${i + 1}"
+                aria-label=${msg(str`Option ${i + 1}`)}
                 placeholder=${i < 2 ? msg(str`Option ${i + 1}`) : msg(str`Option ${i + 1} (optional)`)}
                 .value=${value}
                 aria-invalid=${err ? 'true' : 'false'}

@@ -289,7 +289,7 @@ export class ShowPanel extends LitElement {
         }
       </div>
       <div class="now" data-show-start=${show.startAt}>
-        <div class="swatch ${state ? 'on' : ''}" style="--glow:${color}" role="img" aria-label="Preview: ${color === 'transparent' ? 'dark' : color}">
+        <div class="swatch ${state ? 'on' : ''}" style="--glow:${color}" role="img" aria-label=${color === 'transparent' ? msg('Preview: dark') : msg(str`Preview: ${color}`)}>
           <span data-preview=${color} style="background:${color};opacity:${state ? state.intensity : 0}"></span>
         </div>
         <div>
@@ -321,7 +321,10 @@ export class ShowPanel extends LitElement {
     let line = msg('Plays the sheet here, as a phone shows it, from its first cue.')
     if (at !== null) {
       const where = state ? `cue ${state.index + 1} of ${sheet.cues.length}` : 'dark'
-      line = `Preview: ${seconds(Math.min(elapsed, total))}${durationMs === null ? '' : ` of ${seconds(durationMs)}`} · ${where}`
+      line =
+        durationMs === null
+          ? msg(str`Preview: ${seconds(Math.min(elapsed, total))} · ${where}`)
+          : msg(str`Preview: ${seconds(Math.min(elapsed, total))} of ${seconds(durationMs)} · ${where}`)
     }
     return html`<div class="preview">
       <gb-cue-preview .sheet=${sheet} .startAt=${at}></gb-cue-preview>
