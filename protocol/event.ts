@@ -19,6 +19,14 @@ export const eventSettingsSchema = z.object({
   slowModeSeconds: z.number().int().min(0).max(3600).optional(),
   /** Case-insensitive words that get a message refused. */
   blockedWords: z.array(z.string().trim().min(1).max(50)).max(500),
+  /**
+   * The language of the guest pages and the big screen: 'auto' (each browser's, and the guest's
+   * own pick) or a fixed locale such as 'en' or 'zh-CN', which wins over both.
+   */
+  language: z
+    .string()
+    .regex(/^(auto|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "'auto' or a locale such as 'en' or 'zh-CN'")
+    .optional(),
 })
 export type EventSettings = z.infer<typeof eventSettingsSchema>
 

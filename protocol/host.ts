@@ -133,6 +133,8 @@ export const publicEventSchema = z.object({
   joinUrl: z.string(),
   maxMessageLength: z.number().int(),
   premoderate: z.boolean(),
+  /** 'auto', or the locale the host fixed for every page of this event. */
+  language: z.string().optional(),
 })
 export type PublicEvent = z.infer<typeof publicEventSchema>
 

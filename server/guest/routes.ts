@@ -83,6 +83,7 @@ export function guestRoutes(rt: Runtime) {
               joinUrl: `${rt.config.publicUrl}/e/${event.slug}`,
               maxMessageLength: event.settings.maxMessageLength,
               premoderate: event.settings.premoderate,
+              language: event.settings.language ?? 'auto',
             }
           },
           { params: slugParams, response: publicEventSchema, event: true },

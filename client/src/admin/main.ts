@@ -12,6 +12,8 @@ import { adminStyles } from './shared/admin.styles.ts'
 import { type AuthLostDetail, describeError } from './shared/host-api.ts'
 import { endSession, type HostEvent, loadHostEvent, startSession, takeKeyFromFragment } from './shared/session.ts'
 import './sign-in/sign-in.ts'
+import { msg, str } from '../lib/i18n.ts'
+import '../lib/language-switch.ts'
 
 type Auth = 'checking' | 'form' | 'in' | 'no-event'
 
@@ -91,13 +93,13 @@ export class AdminApp extends LitElement {
       if (r.status === 404) return void (this.auth = 'no-event')
       this.formError =
         r.error.error === 'wrong_secret'
-          ? 'The key in this admin link is not right for this event. Paste the host secret below.'
+          ? msg('The key in this admin link is not right for this event. Paste the host secret below.')
           : describeError(r.status, r.error)
       this.auth = 'form'
       return
     }
     if (sessionStorage.getItem(signedOutKey(this.slug))) {
-      this.formNotice = 'You signed out in this tab.'
+      this.formNotice = msg('You signed out in this tab.')
       this.auth = 'form'
       return
     }
@@ -134,30 +136,32 @@ export class AdminApp extends LitElement {
 
   private onAuthLost = (e: CustomEvent<AuthLostDetail>) => {
     if (this.auth !== 'in') return
-    this.leave(`Your host session has ended (${e.detail.message}). Enter the host secret to carry on.`)
+    this.leave(msg(str`Your host session has ended (${e.detail.message}). Enter the host secret to carry on.`))
   }
 
   private onSignOut = async () => {
     // The console goes first, so its stream closes before the session does.
-    this.leave('', 'Signing out…')
+    this.leave('', msg('Signing out…'))
     const ended = await endSession(this.slug)
     if (!ended) sessionStorage.setItem(signedOutKey(this.slug), '1')
     this.formNotice = ended
-      ? 'Signed out.'
-      : 'Signed out in this tab. This browser keeps host access until its host cookie expires (24 h after sign-in): close the browser on a shared machine.'
+      ? msg('Signed out.')
+      : msg(
+          'Signed out in this tab. This browser keeps host access until its host cookie expires (24 h after sign-in): close the browser on a shared machine.',
+        )
   }
 
   render() {
     switch (this.auth) {
       case 'checking':
         return html`<div class="center" role="status">
-          <div><div class="spinner"></div><p class="muted">Signing in…</p></div>
+          <div><div class="spinner"></div><p class="muted">${msg('Signing in…')}</p></div>
         </div>`
       case 'no-event':
         return html`<div class="center">
           <section class="card" style="max-width:28rem">
-            <h1 style="margin:0 0 0.5rem;font-size:1.35rem">No event here</h1>
-            <p class="muted">There is no event <b>/e/${this.slug}</b> on this server. Check the admin link the CLI printed.</p>
+            <h1 style="margin:0 0 0.5rem;font-size:1.35rem">${msg('No event here')}</h1>
+            <p class="muted">${msg('There is no event here on this server. Check the admin link the CLI printed.')} <b>/e/${this.slug}</b></p>
           </section>
         </div>`
       case 'form':

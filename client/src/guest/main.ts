@@ -30,14 +30,14 @@ import { LightShowController } from './light-show/light-show.ts'
 import type { DismissEvent } from './pending-list/pending-list.ts'
 import './pending-list/pending-list.ts'
 import type { AnswerEvent, AnswerValue } from './answer-card/answer-card.ts'
-import './answer-card/answer-card.ts'
 import type { VoteEvent, VoteState } from './poll-card/poll-card.ts'
 import './poll-card/poll-card.ts'
-import './raffle-card/raffle-card.ts'
 import { reasonText } from './reasons.ts'
 import './qa-box/qa-box.ts'
 import { sharedStyles, stageGlowPageStyles } from './shared.styles.ts'
 import './status-banner/status-banner.ts'
+import { chooseLocale, fixedLanguage, formatNumber, msg, str, useLocale } from '../lib/i18n.ts'
+import '../lib/language-switch.ts'
 
 /** GET /api/events/:slug */
 export type EventInfo = PublicEvent
@@ -71,8 +71,25 @@ function writeCache(slug: string, patch: Partial<Cached>) {
   }
 }
 
-const SENDING: Notice = { tone: 'info', text: 'Sending…' }
-const SAVED: Notice = { tone: 'info', text: 'Saved on this phone: it goes out as soon as the connection is back.' }
+/** The raffle card loads once the event has a raffle, not with the page (the page's size budget). */
+let raffleCard: Promise<unknown> | null = null
+const loadRaffleCard = () => (raffleCard ??= import('./raffle-card/raffle-card.ts'))
+/** The same for the card of the other poll kinds (rating, words, text): most events open choice polls. */
+let answerCard: Promise<unknown> | null = null
+const loadAnswerCard = () => (answerCard ??= import('./answer-card/answer-card.ts'))
+
+const SENDING: Notice = {
+  tone: 'info',
+  get text() {
+    return msg('Sending…')
+  },
+}
+const SAVED: Notice = {
+  tone: 'info',
+  get text() {
+    return msg('Saved on this phone: it goes out as soon as the connection is back.')
+  },
+}
 
 /** How long "Sent!" stays under the message box. */
 const NOTICE_MS = 8000
@@ -97,6 +114,7 @@ export class GuestApp extends LitElement {
     notice: { state: true },
     hiddenShow: { state: true },
     tab: { state: true },
+    spoken: { state: true },
   }
 
   static styles = [
@@ -379,6 +397,9 @@ export class GuestApp extends LitElement {
   private bootTimer: ReturnType<typeof setTimeout> | null = null
   private lastState: LiveStream['state'] = 'connecting'
   private lastFresh = 0
+  /** What screen readers heard last (the live region below the page), and what it was about. */
+  declare spoken: string
+  private heard: { status?: string; open?: string; raffles?: Set<number> } = {}
   private meFromCache = false
   /** Re-renders while polling, so a poll that stopped answering shows as "reconnecting". */
   private pollWatch: ReturnType<typeof setInterval> | null = null
@@ -395,6 +416,7 @@ export class GuestApp extends LitElement {
     this.checkinBusy = false
     this.checkinError = ''
     this.notice = null
+    this.spoken = ''
     this.hiddenShow = null
     this.tab = 'live'
   }
@@ -446,6 +468,8 @@ export class GuestApp extends LitElement {
       this.event = cached.event
     }
     if (this.event) document.title = `${this.event.name} · Glowband`
+    // The host's fixed language wins over the browser and the guest's own pick.
+    if (fixedLanguage(this.event)) void useLocale(chooseLocale(this.event?.language))
     if (me.ok) return this.setMe(me.body, false)
     if (me.status === 401) {
       this.phase = 'checkin'
@@ -492,15 +516,57 @@ export class GuestApp extends LitElement {
       onAccepted: (a, body) => this.accepted(a, body),
       onRefused: (r) => this.refused(r),
       onUnauthorized: () => {
-        this.checkinError =
-          'Your check-in on this phone has expired. Scan your wristband or type its code: what you did is kept.'
+        this.checkinError = msg(
+          'Your check-in on this phone has expired. Scan your wristband or type its code: what you did is kept.',
+        )
         this.phase = 'checkin'
       },
     })
     this.outbox.start()
   }
 
+  /** Says a change out loud to screen readers, through the page's one polite live region. */
+  private announce(text: string) {
+    // The same words twice in a row are still a new announcement.
+    this.spoken = text === this.spoken.replace(/\u200b$/, '') ? `${text}\u200b` : text
+  }
+
+  /** Status changes, a poll opening or closing and raffle results, as a screen reader should hear them. */
+  private hear(snap: LiveStream['snapshot']) {
+    if (!snap || !this.me) return
+    const open = snap.polls.filter((p) => p.open)
+    const openIds = open.map((p) => p.id).join()
+    const drawn = snap.raffles.filter((r) => r.drawnAt !== null)
+    const h = this.heard
+    if (h.raffles === undefined) {
+      this.heard = { status: snap.status, open: openIds, raffles: new Set(drawn.map((r) => r.id)) }
+      return
+    }
+    if (snap.status !== h.status) {
+      this.announce(
+        snap.status === 'paused'
+          ? msg('The host paused the event.')
+          : snap.status === 'ended'
+            ? msg('The event has ended.')
+            : msg('The event is live again.'),
+      )
+    } else if (openIds !== h.open) {
+      const fresh = open.find((p) => !h.open?.split(',').includes(String(p.id)))
+      this.announce(fresh ? msg(str`New poll: ${fresh.question}`) : msg('Voting has closed.'))
+    }
+    for (const r of drawn) {
+      if (h.raffles.has(r.id)) continue
+      h.raffles.add(r.id)
+      this.announce(
+        r.winners.includes(this.me.number) ? msg(str`You won: ${r.name}!`) : msg(str`${r.name}: not this time.`),
+      )
+    }
+    h.status = snap.status
+    h.open = openIds
+  }
+
   private onStream(s: LiveStream) {
+    this.hear(s.snapshot)
     const back =
       (s.state === 'live' && this.lastState !== 'live') ||
       (s.freshAt > 0 && this.lastFresh > 0 && s.freshAt - this.lastFresh > STALE_MS)
@@ -535,14 +601,15 @@ export class GuestApp extends LitElement {
         return
       }
       this.confirmed = { ...this.confirmed, [v.pollId]: v.optionId }
+      this.announce(msg('Your vote is in.'))
       if (this.me) writeCache(this.slug, { me: { ...this.me, votes: this.confirmed } })
       return
     }
     const held = !!(body as { held?: boolean } | null)?.held
     this.say(
       held
-        ? { tone: 'info', text: 'Sent! The host checks messages before they go on the big screen.' }
-        : { tone: 'ok', text: 'Sent! Watch for it on the big screen.' },
+        ? { tone: 'info', text: msg('Sent! The host checks messages before they go on the big screen.') }
+        : { tone: 'ok', text: msg('Sent! Watch for it on the big screen.') },
     )
   }
 
@@ -554,7 +621,7 @@ export class GuestApp extends LitElement {
       // Back in the box, with the reason right under it: the guest can fix it and send again.
       box.restore(text)
       this.outbox?.dismiss(r.action.actionId)
-      this.say({ tone: 'bad', text: `Not sent: ${reasonText(r.error)}` }, false)
+      this.say({ tone: 'bad', text: msg(str`Not sent: ${reasonText(r.error)}`) }, false)
     }
   }
 
@@ -603,23 +670,25 @@ export class GuestApp extends LitElement {
   render() {
     const show = this.phase === 'ready' ? this.live.stream.snapshot?.show : null
     const hidden = !!show && this.hiddenShow === show.startAt
-    const awake = this.lights.wake === 'unsupported' || this.lights.wake === 'refused' ? ' · keep your screen on' : ''
+    const awake =
+      this.lights.wake === 'unsupported' || this.lights.wake === 'refused' ? msg(' · keep your screen on') : ''
     return html`${
       show && !hidden
         ? html`<button class="show show-stage" @click=${() => (this.hiddenShow = show.startAt)}>
             <span class="show-from"></span><span class="show-color"></span>
             <gb-cue-overlay .overlay=${this.lights.overlay} .now=${this.lights.clock.now()}></gb-cue-overlay>
-            <span class="show-caption">Light show${awake} · tap to see the page</span>
+            <span class="show-caption">${msg(str`Light show${awake} · tap to see the page`)}</span>
           </button>`
         : nothing
     }${
       hidden && this.lights.running
         ? html`<button class="back-to-show" data-testid="back-to-show" @click=${() => (this.hiddenShow = null)}>
-            <span class="back-dot" aria-hidden="true"></span>Back to the light show
+            <span class="back-dot" aria-hidden="true"></span>${msg('Back to the light show')}
           </button>`
         : nothing
     }
-      <div class="page ${hidden && this.lights.running ? 'page-with-back' : ''}">${this.renderPhase()}</div>`
+      <div class="page ${hidden && this.lights.running ? 'page-with-back' : ''}">${this.renderPhase()}</div>
+      <p class="sr-only" role="status" aria-live="polite" data-testid="announcer">${this.spoken}</p>`
   }
 
   private header(withMe: boolean) {
@@ -634,20 +703,21 @@ export class GuestApp extends LitElement {
     return html`<header>
       <div>
         <p class="brand">Glowband</p>
-        <h1 class="wrap">${this.event?.name ?? 'Live event'}</h1>
+        <h1 class="wrap">${this.event?.name ?? msg('Live event')}</h1>
         ${
           withMe && s.snapshot
-            ? html`<p class="here">${s.snapshot.checkins} ${s.snapshot.checkins === 1 ? 'guest' : 'guests'} here</p>`
+            ? html`<p class="here">${s.snapshot.checkins === 1 ? msg('1 guest here') : msg(str`${formatNumber(s.snapshot.checkins)} guests here`)}</p>`
             : nothing
         }
       </div>
       <div class="meta">
         ${
           withMe && this.me
-            ? html`<span class="band" data-testid="number">Wristband #${this.me.number}</span>`
+            ? html`<span class="band" data-testid="number">${msg(str`Wristband #${this.me.number}`)}</span>`
             : nothing
         }
         <gb-connection-pill .state=${state} .degraded=${s.degraded}></gb-connection-pill>
+        ${fixedLanguage(this.event) ? nothing : html`<gb-language-switch></gb-language-switch>`}
       </div>
     </header>`
   }
@@ -657,26 +727,26 @@ export class GuestApp extends LitElement {
       case 'loading':
         return html`<div class="center" role="status">
           <div class="spinner" aria-hidden="true"></div>
-          <p class="quiet">Joining the event…</p>
+          <p class="quiet">${msg('Joining the event…')}</p>
         </div>`
       case 'missing':
         return html`<div class="center">
-          <h2>This event is not here</h2>
-          <p class="quiet">Check the link, or scan the QR code on your wristband again.</p>
-          <a class="btn btn-primary" href="/">Type my wristband code</a>
+          <h2>${msg('This event is not here')}</h2>
+          <p class="quiet">${msg('Check the link, or scan the QR code on your wristband again.')}</p>
+          <a class="btn btn-primary" href="/">${msg('Type my wristband code')}</a>
         </div>`
       case 'revoked':
         return html`${this.header(false)}
           <div class="center" role="alert">
-            <h2>This wristband no longer works</h2>
-            <p class="quiet">Ask the staff at the entrance for help.</p>
+            <h2>${msg('This wristband no longer works')}</h2>
+            <p class="quiet">${msg('Ask the staff at the entrance for help.')}</p>
           </div>`
       case 'offline':
         return html`${this.header(false)}
           <div class="center" role="status">
             <div class="spinner" aria-hidden="true"></div>
-            <h2>Can't reach the event</h2>
-            <p class="quiet">Check your signal. We keep trying.</p>
+            <h2>${msg("Can't reach the event")}</h2>
+            <p class="quiet">${msg('Check your signal. We keep trying.')}</p>
           </div>`
       case 'checkin':
         return this.renderCheckin()
@@ -690,13 +760,12 @@ export class GuestApp extends LitElement {
     return html`${this.header(false)}
       <main>
         <section class="intro">
-          <h2>Join in</h2>
+          <h2>${msg('Join in')}</h2>
           <p class="quiet">
-            Scan the QR code on your wristband with your camera, or type the code printed under it. Then vote, send messages to
-            the big screen, and see if you won.
+            ${msg('Scan the QR code on your wristband with your camera, or type the code printed under it. Then vote, send messages to the big screen, and see if you won.')}
           </p>
         </section>
-        <section class="card" aria-label="Check in with your wristband code">
+        <section class="card" aria-label=${msg('Check in with your wristband code')}>
           <gb-checkin-form
             .busy=${this.checkinBusy}
             .error=${this.checkinError}
@@ -705,7 +774,7 @@ export class GuestApp extends LitElement {
         </section>
         ${
           waiting
-            ? html`<p class="quiet">${waiting === 1 ? '1 action is' : `${waiting} actions are`} saved and sent once you are checked in.</p>`
+            ? html`<p class="quiet">${waiting === 1 ? msg('1 action is saved and sent once you are checked in.') : msg(str`${waiting} actions are saved and sent once you are checked in.`)}</p>`
             : nothing
         }
       </main>`
@@ -748,18 +817,20 @@ export class GuestApp extends LitElement {
     const polls = snap ? this.visiblePolls(snap.polls) : []
     const hasOpen = polls.some((p) => p.open)
     const raffles = snap ? this.raffles(snap.raffles) : []
+    if (raffles.length) void loadRaffleCard()
+    if (polls.some((p) => p.kind !== 'choice')) void loadAnswerCard()
     // A first attempt on a good connection takes a blink: list actions once one had to wait.
     const showList =
       !!ob &&
       (ob.refused.length > 0 ||
         (ob.pending.length > 0 && (ob.waitReason !== null || ob.pending.some((a) => a.attempts > 1))))
     const notice = this.notice === SENDING && ob?.waitReason ? SAVED : this.notice
-    const tabs = html`<nav class="tabs" role="tablist" aria-label="Sections">
+    const tabs = html`<nav class="tabs" role="tablist" aria-label=${msg('Sections')}>
       <button role="tab" aria-selected=${this.tab === 'live' ? 'true' : 'false'} @click=${() => (this.tab = 'live')}>
-        Live
+        ${msg('Live')}
       </button>
       <button role="tab" aria-selected=${this.tab === 'qa' ? 'true' : 'false'} @click=${() => (this.tab = 'qa')}>
-        Q&amp;A${snap?.questions?.length ? html` <span class="count">${snap.questions.length}</span>` : nothing}
+        ${msg('Q&A')}${snap?.questions?.length ? html` <span class="count">${snap.questions.length}</span>` : nothing}
       </button>
     </nav>`
     if (this.tab === 'qa') {
@@ -799,8 +870,8 @@ export class GuestApp extends LitElement {
                 hasOpen
                   ? nothing
                   : html`<section class="card no-poll">
-                    <h2>No poll open right now</h2>
-                    <p class="quiet">The next one shows up here the moment the host opens it.</p>
+                    <h2>${msg('No poll open right now')}</h2>
+                    <p class="quiet">${msg('The next one shows up here the moment the host opens it.')}</p>
                   </section>`
               }
               ${polls.map((p) => {
@@ -822,7 +893,7 @@ export class GuestApp extends LitElement {
               })}`
             : html`<div class="center" role="status">
               <div class="spinner" aria-hidden="true"></div>
-              <p class="quiet">Connecting to the live event…</p>
+              <p class="quiet">${msg('Connecting to the live event…')}</p>
             </div>`
         }
         ${

@@ -1,24 +1,25 @@
 /** What a guest reads when the server refuses an action, by the public error code. */
 import type { ApiError } from '../../../protocol/index.ts'
+import { msg } from '../lib/i18n.ts'
 
-const REASONS: Record<string, string> = {
-  poll_not_open: 'The poll closed before your vote arrived.',
-  unknown_poll: 'That poll is no longer there.',
-  unknown_option: 'That option is no longer part of the poll.',
-  wristband_revoked: 'This wristband no longer works. Ask the staff for help.',
-  empty_message: 'The message was empty.',
-  blocked_word: 'It contains a word the host does not allow. Try other words.',
-  unknown_code: 'That code does not open this event. Check it against your wristband.',
-  invalid_code: 'That code has a typo. Check each character against your wristband.',
-  rate_limited: 'Too many tries from this network. Wait a minute, then try again.',
-  unavailable: 'The server is busy right now. Try again in a moment.',
-  offline: 'No connection. Check your signal and try again.',
-}
+const REASONS = (): Record<string, string> => ({
+  poll_not_open: msg('The poll closed before your vote arrived.'),
+  unknown_poll: msg('That poll is no longer there.'),
+  unknown_option: msg('That option is no longer part of the poll.'),
+  wristband_revoked: msg('This wristband no longer works. Ask the staff for help.'),
+  empty_message: msg('The message was empty.'),
+  blocked_word: msg('It contains a word the host does not allow. Try other words.'),
+  unknown_code: msg('That code does not open this event. Check it against your wristband.'),
+  invalid_code: msg('That code has a typo. Check each character against your wristband.'),
+  rate_limited: msg('Too many tries from this network. Wait a minute, then try again.'),
+  unavailable: msg('The server is busy right now. Try again in a moment.'),
+  offline: msg('No connection. Check your signal and try again.'),
+})
 
 /** A short, friendly sentence for a refusal; the server's own message when we have none. */
 export function reasonText(error: Pick<ApiError, 'error' | 'message'>): string {
-  const known = REASONS[error.error]
+  const known = REASONS()[error.error]
   if (known) return known
   const m = error.message.trim()
-  return m ? m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.') : 'The server refused it.'
+  return m ? m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.') : msg('The server refused it.')
 }

@@ -10,13 +10,15 @@ import type { CodeEvent } from '../guest/checkin-form/checkin-form.ts'
 import '../guest/checkin-form/checkin-form.ts'
 import { reasonText } from '../guest/reasons.ts'
 import { sharedStyles, stageGlowPageStyles } from '../guest/shared.styles.ts'
+import { msg } from '../lib/i18n.ts'
+import '../lib/language-switch.ts'
 
 /** Same key the guest page writes (client/src/guest/main.ts); not imported, to keep this page tiny. */
 const LAST_EVENT_KEY = 'gb-last-event'
 
-const SCAN_ERRORS: Record<string, string> = {
-  unknown_code: 'That wristband code was not recognised. Type the code printed under the QR code to try again.',
-}
+const SCAN_ERRORS = (): Record<string, string> => ({
+  unknown_code: msg('That wristband code was not recognised. Type the code printed under the QR code to try again.'),
+})
 
 function lastEvent(): { slug: string; name: string } | null {
   try {
@@ -47,6 +49,13 @@ export class HomePage extends LitElement {
         min-height: 100dvh;
         margin: 0 auto;
         padding: 1.5rem 16px calc(1.5rem + env(safe-area-inset-bottom));
+      }
+      .top {
+        display: flex;
+        align-items: center;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        gap: 0.5rem;
       }
       .brand {
         display: flex;
@@ -115,7 +124,7 @@ export class HomePage extends LitElement {
     super()
     const reason = new URLSearchParams(location.search).get('checkin')
     this.error = reason
-      ? (SCAN_ERRORS[reason] ?? reasonText({ error: reason, message: `check-in failed: ${reason}` }))
+      ? (SCAN_ERRORS()[reason] ?? reasonText({ error: reason, message: `check-in failed: ${reason}` }))
       : ''
     this.busy = false
     // Coming back with the Back button restores this page from the cache: the form must work again.
@@ -130,22 +139,25 @@ export class HomePage extends LitElement {
 
   render() {
     return html`<div class="page">
-      <p class="brand"><span class="glow" aria-hidden="true"></span>Glowband</p>
+      <div class="top">
+        <p class="brand"><span class="glow" aria-hidden="true"></span>Glowband</p>
+        <gb-language-switch></gb-language-switch>
+      </div>
       <div class="hero">
-        <h1>Your wristband is your ticket to the show.</h1>
-        <p class="lead">Scan its QR code with your phone's camera to vote, send messages to the big screen and win prizes. No app needed.</p>
+        <h1>${msg('Your wristband is your ticket to the show.')}</h1>
+        <p class="lead">${msg("Scan its QR code with your phone's camera to vote, send messages to the big screen and win prizes. No app needed.")}</p>
       </div>
       ${
         this.last
           ? html`<section class="card back">
-            <p>Back to <strong class="wrap">${this.last.name}</strong></p>
-            <a class="btn btn-quiet" href="/e/${encodeURIComponent(this.last.slug)}">Open</a>
+            <p>${msg('Back to')} <strong class="wrap">${this.last.name}</strong></p>
+            <a class="btn btn-quiet" href="/e/${encodeURIComponent(this.last.slug)}">${msg('Open')}</a>
           </section>`
           : nothing
       }
       ${this.error ? html`<p class="scan-error wrap" role="alert">${this.error}</p>` : nothing}
-      <section class="card" aria-label="Type your wristband code">
-        <gb-checkin-form .busy=${this.busy} submit-label="Join the event" @gb-code=${this.onCode}></gb-checkin-form>
+      <section class="card" aria-label=${msg('Type your wristband code')}>
+        <gb-checkin-form .busy=${this.busy} .submitLabel=${msg('Join the event')} @gb-code=${this.onCode}></gb-checkin-form>
       </section>
     </div>`
   }

@@ -39,6 +39,7 @@ import './screen-slide/screen-slide.ts'
 import './shared/tween-number.ts'
 import './show-lights/show-lights.ts'
 import './status-overlay/status-overlay.ts'
+import { chooseLocale, msg, useLocale } from '../lib/i18n.ts'
 
 /** A draw older than this when the screen learns of it is shown without the drum roll. */
 const DRUM_ROLL_MAX_AGE_MS = 20_000
@@ -168,6 +169,7 @@ export class ScreenApp extends LitElement {
       if (r.ok) {
         this.info = r.body
         document.title = `${r.body.name} · Glowband screen`
+        void useLocale(chooseLocale(r.body.language))
         return
       }
       if (r.status === 404) {
@@ -314,13 +316,13 @@ export class ScreenApp extends LitElement {
       .delayed=${this.freshness.delayed()}
     ></gb-connection-badge>`
     if (this.missing) {
-      return html`<div class="splash"><h1>No event here</h1><p>Check the screen address: /e/<i>event</i>/screen</p></div>`
+      return html`<div class="splash"><h1>${msg('No event here')}</h1><p>${msg('Check the screen address:')} /e/<i>event</i>/screen</p></div>`
     }
     if (!snap) {
       return html`<div class="splash">
           <div class="spinner" aria-hidden="true"></div>
           <h1>${this.info?.name ?? 'Glowband'}</h1>
-          <p>Connecting to the live event…</p>
+          <p>${msg('Connecting to the live event…')}</p>
         </div>
         ${badge(true)}`
     }
@@ -355,7 +357,7 @@ export class ScreenApp extends LitElement {
           ${overlaid ? nothing : badge(false)}
           <div class="checkins" data-checkins=${snap.checkins}>
             <gb-tween-number class="count" .value=${snap.checkins}></gb-tween-number>
-            <span class="unit">checked in</span>
+            <span class="unit">${msg('checked in')}</span>
           </div>
         </header>
         <gb-danmaku-layer class="sky"></gb-danmaku-layer>
@@ -402,24 +404,24 @@ export class ScreenApp extends LitElement {
     }
     if (screen.view === 'quiz') {
       return html`<div class="card stage welcome" data-stage="quiz">
-        <div class="kicker">Quiz</div>
-        <h2>The quiz starts in a moment</h2>
-        <p>Get your phone ready: questions appear there and here at the same time.</p>
+        <div class="kicker">${msg('Quiz')}</div>
+        <h2>${msg('The quiz starts in a moment')}</h2>
+        <p>${msg('Get your phone ready: questions appear there and here at the same time.')}</p>
       </div>`
     }
     if (screen.view === 'qa' || (screen.view === 'auto' && snap.questions?.length)) {
       return snap.questions?.length
         ? html`<gb-qa-list class="card stage" data-stage="qa" .questions=${snap.questions} .max=${5}></gb-qa-list>`
         : html`<div class="card stage welcome" data-stage="qa">
-            <div class="kicker">Q&amp;A</div>
-            <h2>Ask the stage a question</h2>
-            <p>Open the Q&amp;A tab on your phone: the questions with the most votes show here.</p>
+            <div class="kicker">${msg('Q&A')}</div>
+            <h2>${msg('Ask the stage a question')}</h2>
+            <p>${msg('Open the Q&A tab on your phone: the questions with the most votes show here.')}</p>
           </div>`
     }
     return html`<div class="card stage welcome" data-stage="welcome">
-      <div class="kicker">Welcome</div>
-      <h2>Send a message to this screen</h2>
-      <p>Scan your wristband or the code on the right, then vote, send messages and win prizes.</p>
+      <div class="kicker">${msg('Welcome')}</div>
+      <h2>${msg('Send a message to this screen')}</h2>
+      <p>${msg('Scan your wristband or the code on the right, then vote, send messages and win prizes.')}</p>
     </div>`
   }
 

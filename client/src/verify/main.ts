@@ -9,6 +9,8 @@ import '../lib/zod-jitless.ts'
 import { css, html, LitElement, nothing } from 'lit'
 import { type RaffleProof, raffleProofSchema, type VerifyResult, verifyProof } from '../../../protocol/raffle-proof.ts'
 import { sharedStyles, stageGlowPageStyles } from '../guest/shared.styles.ts'
+import { msg, str } from '../lib/i18n.ts'
+import '../lib/language-switch.ts'
 
 const REFRESH_MS = 3000
 
@@ -124,7 +126,7 @@ export class RaffleVerify extends LitElement {
   connectedCallback() {
     super.connectedCallback()
     if (this.target) void this.load()
-    else this.error = 'This address names no raffle; paste a proof below.'
+    else this.error = msg('This address names no raffle; paste a proof below.')
   }
 
   disconnectedCallback() {
@@ -142,13 +144,13 @@ export class RaffleVerify extends LitElement {
     try {
       const res = await fetch(this.proofUrl, { headers: { accept: 'application/json' } })
       if (!res.ok) {
-        this.error = res.status === 404 ? 'There is no such raffle.' : `The server answered ${res.status}.`
+        this.error = res.status === 404 ? msg('There is no such raffle.') : msg(str`The server answered ${res.status}.`)
         return
       }
       this.show(await res.json())
       this.error = ''
     } catch {
-      this.error = 'The proof could not be fetched; trying again.'
+      this.error = msg('The proof could not be fetched; trying again.')
     }
     if (this.proof?.state !== 'drawn') this.timer = setTimeout(() => void this.load(), REFRESH_MS)
   }
@@ -170,35 +172,35 @@ export class RaffleVerify extends LitElement {
     } catch {
       this.proof = null
       this.result = null
-      this.error = 'That is not JSON.'
+      this.error = msg('That is not JSON.')
     }
   }
 
   private renderPublic(p: RaffleProof) {
     if (p.state === 'open')
-      return html`<p>Not committed yet: the eligible list freezes when the host starts the drum roll.</p>`
+      return html`<p>${msg('Not committed yet: the eligible list freezes when the host starts the drum roll.')}</p>`
     return html`<dl>
-      <dt class="eyebrow">Eligible</dt>
+      <dt class="eyebrow">${msg('Eligible')}</dt>
       <dd data-eligible>${p.eligible}</dd>
-      <dt class="eyebrow">List hash</dt>
+      <dt class="eyebrow">${msg('List hash')}</dt>
       <dd class="hash" data-list-hash>${p.listHash}</dd>
-      <dt class="eyebrow">Seed commitment</dt>
+      <dt class="eyebrow">${msg('Seed commitment')}</dt>
       <dd class="hash" data-commitment>${p.commitment}</dd>
-      ${p.seed ? html`<dt class="eyebrow">Seed (revealed)</dt><dd class="hash">${p.seed}</dd>` : nothing}
-      ${p.entropy ? html`<dt class="eyebrow">Entropy (${p.taps?.length ?? 0} taps)</dt><dd class="hash">${p.entropy}</dd>` : nothing}
+      ${p.seed ? html`<dt class="eyebrow">${msg('Seed (revealed)')}</dt><dd class="hash">${p.seed}</dd>` : nothing}
+      ${p.entropy ? html`<dt class="eyebrow">${msg(str`Entropy (${p.taps?.length ?? 0} taps)`)}</dt><dd class="hash">${p.entropy}</dd>` : nothing}
     </dl>`
   }
 
   private renderResult(p: RaffleProof | null, r: VerifyResult) {
     return html`<section class="card" aria-live="polite">
       <p class="verdict ${r.ok ? 'match' : 'mismatch'}" data-verdict=${r.ok ? 'match' : 'mismatch'}>
-        ${r.ok ? 'MATCH' : 'MISMATCH'}
+        ${r.ok ? msg('MATCH') : msg('MISMATCH')}
       </p>
       <p>
         ${
           r.ok
-            ? 'The winners follow from the published list, seed and taps: recomputed in this browser.'
-            : 'This proof does not recompute to its winners.'
+            ? msg('The winners follow from the published list, seed and taps: recomputed in this browser.')
+            : msg('This proof does not recompute to its winners.')
         }
       </p>
       <table>
@@ -206,7 +208,7 @@ export class RaffleVerify extends LitElement {
           ${r.checks.map(
             (c) =>
               html`<tr data-check=${c.check}>
-                <td class="state ${c.ok ? 'ok' : 'fail'}">${c.ok ? 'ok' : 'FAIL'}</td>
+                <td class="state ${c.ok ? 'ok' : 'fail'}">${c.ok ? msg('ok') : msg('FAIL')}</td>
                 <td>${c.check}</td>
                 <td class="hash">${c.detail}</td>
               </tr>`,
@@ -215,7 +217,7 @@ export class RaffleVerify extends LitElement {
       </table>
       ${
         r.warnings.length
-          ? html`<p class="eyebrow">Warnings</p>
+          ? html`<p class="eyebrow">${msg('Warnings')}</p>
             <ul>
               ${r.warnings.map((w) => html`<li>${w}</li>`)}
             </ul>`
@@ -223,7 +225,7 @@ export class RaffleVerify extends LitElement {
       }
       ${
         p && r.ok
-          ? html`<p class="eyebrow">Winners, recomputed</p>
+          ? html`<p class="eyebrow">${msg('Winners, recomputed')}</p>
             ${[...p.prizes]
               .sort((a, b) => a.tier - b.tier)
               .map(
@@ -234,14 +236,14 @@ export class RaffleVerify extends LitElement {
                         r.winners
                           .filter((w) => w.tier === t.tier)
                           .map((w) => `#${w.number}`)
-                          .join(', ') || 'none'
+                          .join(', ') || msg('none')
                       }</span
                     ></p>`,
               )}
             ${
               p.picks.some((x) => x.outcome === 'no_show')
                 ? html`<p class="muted">
-                  Marked absent and replaced:
+                  ${msg('Marked absent and replaced:')}
                   ${p.picks
                     .filter((x) => x.outcome === 'no_show')
                     .map((x) => `#${x.number}`)
@@ -260,7 +262,7 @@ export class RaffleVerify extends LitElement {
     const asked = this.lookup.trim() !== '' && Number.isInteger(n)
     const tapped = p.taps?.some((t) => t.number === n)
     return html`<section class="card">
-      <label class="eyebrow" for="lookup">Is my number on the list?</label>
+      <label class="eyebrow" for="lookup">${msg('Is my number on the list?')}</label>
       <input
         id="lookup"
         inputmode="numeric"
@@ -270,8 +272,8 @@ export class RaffleVerify extends LitElement {
       ${
         asked
           ? html`<p data-lookup>
-            #${n} ${p.list.includes(n) ? 'is on the frozen list' : 'is not on the frozen list'}${
-              p.taps ? (tapped ? ', and its tap is in the entropy.' : ', with no tap in the entropy.') : '.'
+            #${n} ${p.list.includes(n) ? msg('is on the frozen list') : msg('is not on the frozen list')}${
+              p.taps ? (tapped ? msg(', and its tap is in the entropy.') : msg(', with no tap in the entropy.')) : '.'
             }
           </p>`
           : nothing
@@ -283,23 +285,24 @@ export class RaffleVerify extends LitElement {
     const p = this.proof
     return html`<main class="page">
       <header>
-        <p class="eyebrow">Glowband raffle check</p>
-        <h1>${p ? p.raffle.name : 'Check a raffle draw'}</h1>
-        ${p ? html`<p class="muted">Event ${p.event} · ${p.algorithm} · ${p.state}</p>` : nothing}
+        <gb-language-switch style="float:right"></gb-language-switch>
+        <p class="eyebrow">${msg('Glowband raffle check')}</p>
+        <h1>${p ? p.raffle.name : msg('Check a raffle draw')}</h1>
+        ${p ? html`<p class="muted">${msg(str`Event ${p.event} · ${p.algorithm} · ${p.state}`)}</p>` : nothing}
       </header>
       ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
       ${this.result ? this.renderResult(p, this.result) : nothing}
       ${p && p.state !== 'drawn' ? html`<section class="card">${this.renderPublic(p)}</section>` : nothing}
-      ${p && p.state === 'drawn' ? html`<details class="card"><summary>Published inputs</summary>${this.renderPublic(p)}</details>` : nothing}
+      ${p && p.state === 'drawn' ? html`<details class="card"><summary>${msg('Published inputs')}</summary>${this.renderPublic(p)}</details>` : nothing}
       ${p ? this.renderLookup(p) : nothing}
       <details class="card" ?open=${!this.target}>
-        <summary>Check a proof you saved</summary>
-        <p class="muted">Paste the JSON from the proof address. Nothing leaves this page.</p>
-        <textarea aria-label="Proof JSON" @input=${this.onPaste}></textarea>
+        <summary>${msg('Check a proof you saved')}</summary>
+        <p class="muted">${msg('Paste the JSON from the proof address. Nothing leaves this page.')}</p>
+        <textarea aria-label=${msg('Proof JSON')} @input=${this.onPaste}></textarea>
       </details>
       <p class="muted">
-        ${this.target ? html`<a href=${this.proofUrl}>The proof as JSON</a> · ` : nothing}How the draw works and how to
-        check it yourself: docs/raffles.md, or <code>glowband raffle verify proof.json</code>.
+        ${this.target ? html`<a href=${this.proofUrl}>${msg('The proof as JSON')}</a> · ` : nothing}${msg('How the draw works and how to check it yourself: docs/raffles.md, or')}
+        <code>glowband raffle verify proof.json</code>.
       </p>
     </main>`
   }

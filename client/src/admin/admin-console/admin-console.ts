@@ -16,7 +16,9 @@ import '../show-panel/show-panel.ts'
 import '../status-panel/status-panel.ts'
 import type { WristbandBatch } from '../wristband-panel/wristband-panel.ts'
 import '../wristband-panel/wristband-panel.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { consoleStyles } from './admin-console.styles.ts'
+import '../language-setting/language-setting.ts'
 
 type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'quiz' | 'raffles' | 'screen' | 'show' | 'wristbands'
 /** phone: one column; laptop: overview + tabs; wide: moderation gets its own column. */
@@ -139,14 +141,14 @@ export class AdminConsole extends LitElement {
 
   private renderConnection(s: LiveStream) {
     if (s.degraded)
-      return html`<span class="conn conn-bad" role="status" title="Counts may lag; guest actions may be refused for a moment"
-        ><span class="dot"></span><span class="conn-text">Degraded</span></span
+      return html`<span class="conn conn-bad" role="status" title=${msg('Counts may lag; guest actions may be refused for a moment')}
+        ><span class="dot"></span><span class="conn-text">${msg('Degraded')}</span></span
       >`
     const map = {
-      live: ['conn-live', 'Connected', 'Live updates are streaming'],
-      connecting: ['conn-wait', 'Connecting…', 'Opening the live stream'],
-      reconnecting: ['conn-warn', 'Reconnecting…', 'The live stream dropped; reconnecting'],
-      polling: ['conn-warn', 'Polling', 'The live stream is blocked; polling every 2 s instead'],
+      live: ['conn-live', msg('Connected'), msg('Live updates are streaming')],
+      connecting: ['conn-wait', msg('Connecting…'), msg('Opening the live stream')],
+      reconnecting: ['conn-warn', msg('Reconnecting…'), msg('The live stream dropped; reconnecting')],
+      polling: ['conn-warn', msg('Polling'), msg('The live stream is blocked; polling every 2 s instead')],
     } as const
     const [cls, text, title] = map[s.state]
     return html`<span class="conn ${cls}" role="status" title=${title} data-connection=${s.state}
@@ -166,7 +168,7 @@ export class AdminConsole extends LitElement {
 
   private renderTabs(tabs: { id: Tab; label: string; badge?: unknown }[]) {
     const ids = tabs.map((t) => t.id)
-    return html`<nav class="tabs" role="tablist" aria-label="Host tools" @keydown=${(e: KeyboardEvent) => this.tabKey(e, ids)}>
+    return html`<nav class="tabs" role="tablist" aria-label=${msg('Host tools')} @keydown=${(e: KeyboardEvent) => this.tabKey(e, ids)}>
       ${tabs.map(
         (t) => html`<button
           class="tab"
@@ -194,24 +196,24 @@ export class AdminConsole extends LitElement {
     const undrawn = s?.raffles.filter((r) => r.drawnAt === null).length ?? 0
     const usable = this.batches ? this.batches.reduce((n, b) => n + b.count - b.revoked, 0) : null
     const tabs: { id: Tab; label: string; badge?: unknown }[] = []
-    if (phone) tabs.push({ id: 'overview', label: 'Overview' })
+    if (phone) tabs.push({ id: 'overview', label: msg('Overview') })
     tabs.push({
       id: 'polls',
-      label: 'Polls',
-      badge: openPolls ? html`<span class="badge badge-live">${openPolls} open</span>` : nothing,
+      label: msg('Polls'),
+      badge: openPolls ? html`<span class="badge badge-live">${msg(str`${openPolls} open`)}</span>` : nothing,
     })
     if (!wide) {
       tabs.push({
         id: 'moderation',
-        label: 'Moderation',
-        badge: held ? html`<span class="badge badge-warn">${held} held</span>` : nothing,
+        label: msg('Moderation'),
+        badge: held ? html`<span class="badge badge-warn">${msg(str`${held} held`)}</span>` : nothing,
       })
     }
     const heldQuestions = admin?.heldQuestions?.length ?? 0
     tabs.push({
       id: 'qa',
-      label: 'Q&A',
-      badge: heldQuestions ? html`<span class="badge badge-warn">${heldQuestions} held</span>` : nothing,
+      label: msg('Q&A'),
+      badge: heldQuestions ? html`<span class="badge badge-warn">${msg(str`${heldQuestions} held`)}</span>` : nothing,
     })
     tabs.push({
       id: 'quiz',
@@ -220,7 +222,7 @@ export class AdminConsole extends LitElement {
     })
     tabs.push({
       id: 'raffles',
-      label: 'Raffles',
+      label: msg('Raffles'),
       badge: undrawn ? html`<span class="badge">${undrawn}</span>` : nothing,
     })
     tabs.push({
@@ -230,10 +232,10 @@ export class AdminConsole extends LitElement {
     })
     tabs.push({
       id: 'show',
-      label: 'Light show',
-      badge: s?.show ? html`<span class="badge badge-live"><span class="dot"></span>on</span>` : nothing,
+      label: msg('Light show'),
+      badge: s?.show ? html`<span class="badge badge-live"><span class="dot"></span>${msg('on')}</span>` : nothing,
     })
-    tabs.push({ id: 'wristbands', label: phone ? 'Wristbands' : 'Wristbands & exports' })
+    tabs.push({ id: 'wristbands', label: phone ? msg('Wristbands') : msg('Wristbands & exports') })
     const shown = (t: Tab) => this.tab === t
     const status = s?.status ?? null
     const moderation = html`<gb-moderation-panel
@@ -250,7 +252,7 @@ export class AdminConsole extends LitElement {
         <div class="brand">
           <span class="mark" aria-hidden="true"></span>
           <div class="names">
-            <span class="app">Glowband host</span>
+            <span class="app">${msg('Glowband host')}</span>
             <h1 title=${this.event?.name ?? ''}>${this.event?.name ?? this.slug}</h1>
           </div>
         </div>
@@ -266,7 +268,7 @@ export class AdminConsole extends LitElement {
             class="btn btn-ghost btn-sm"
             @click=${() => this.dispatchEvent(new CustomEvent<void>('gb-sign-out', { bubbles: true, composed: true }))}
           >
-            Sign out
+            ${msg('Sign out')}
           </button>
         </div>
       </header>
@@ -275,10 +277,17 @@ export class AdminConsole extends LitElement {
           class="overview"
           id="panel-overview"
           role=${phone ? 'tabpanel' : 'complementary'}
-          aria-label="Overview"
+          aria-label=${msg('Overview')}
           ?hidden=${phone && !shown('overview')}
         >
           <gb-overview-panel .snapshot=${s} .admin=${admin} .wristbands=${usable}></gb-overview-panel>
+          <gb-language-setting
+            .slug=${this.slug}
+            .settings=${this.event?.settings ?? null}
+            @gb-settings-saved=${(e: CustomEvent<EventSettings>) => {
+              if (this.event) this.event = { ...this.event, settings: e.detail }
+            }}
+          ></gb-language-setting>
         </aside>
         ${this.renderTabs(tabs)}
         <section class="panel" id="panel-polls" role="tabpanel" aria-labelledby="tab-polls" ?hidden=${!shown('polls')}>
@@ -288,8 +297,8 @@ export class AdminConsole extends LitElement {
           wide
             ? html`<aside class="side" aria-labelledby="side-title">
               <div class="side-title">
-                <h2 id="side-title" class="eyebrow">Moderation</h2>
-                ${held ? html`<span class="badge badge-warn">${held} held</span>` : nothing}
+                <h2 id="side-title" class="eyebrow">${msg('Moderation')}</h2>
+                ${held ? html`<span class="badge badge-warn">${msg(str`${held} held`)}</span>` : nothing}
               </div>
               ${moderation}
             </aside>`

@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { AdminView, Danmaku } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, relativeTime } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
@@ -39,13 +40,13 @@ const draftOf = (s: EventSettings): Draft => ({
   blockedWords: s.blockedWords.join('\n'),
 })
 
-const FIELD_LABELS = {
-  premoderate: 'Hold for approval',
-  maxMessageLength: 'Longest message',
-  messagesPerWindow: 'Messages per guest',
-  messageWindowSeconds: 'Per seconds',
-  blockedWords: 'Blocked words',
-}
+const FIELD_LABELS = () => ({
+  premoderate: msg('Hold for approval'),
+  maxMessageLength: msg('Longest message'),
+  messagesPerWindow: msg('Messages per guest'),
+  messageWindowSeconds: msg('Per seconds'),
+  blockedWords: msg('Blocked words'),
+})
 
 /**
  * Moderation: the live danmaku feed (newest first) with Hide, the queue of messages
@@ -145,17 +146,17 @@ export class ModerationPanel extends LitElement {
     else if (words.join('\n') !== now.blockedWords.join('\n')) patch.blockedWords = words
     if (d.premoderate !== now.premoderate) patch.premoderate = d.premoderate
     if (Object.keys(fields).length) {
-      this.actions.fail('settings', 'Some rules are not valid.', fields)
+      this.actions.fail('settings', msg('Some rules are not valid.'), fields)
       return
     }
     if (!Object.keys(patch).length) {
-      this.actions.succeed('settings', 'Nothing to save: the rules are unchanged')
+      this.actions.succeed('settings', msg('Nothing to save: the rules are unchanged'))
       return
     }
     const r = await this.actions.run<EventSettings>(
       'settings',
       () => hostApi(this.slug, 'PATCH', '/settings', patch),
-      'Rules saved: they apply to the next message',
+      msg('Rules saved: they apply to the next message'),
     )
     if (r.ok) {
       this.draft = draftOf(r.body)
@@ -186,26 +187,26 @@ export class ModerationPanel extends LitElement {
       <span class="btns">
         ${
           leaving
-            ? html`<span class="small muted" role="status">${held ? 'Done' : 'Hiding…'}</span>`
+            ? html`<span class="small muted" role="status">${held ? msg('Done') : msg('Hiding…')}</span>`
             : html`${
                 held
                   ? html`<button
                     class="btn btn-good btn-sm"
                     ?disabled=${busy}
-                    aria-label="Approve message from #${m.number}"
+                    aria-label=${msg(str`Approve message from #${m.number}`)}
                     @click=${() => this.moderate(m, 'approve', true)}
                   >
-                    Approve
+                    ${msg('Approve')}
                   </button>`
                   : nothing
               }
               <button
                 class="btn btn-outline btn-sm"
                 ?disabled=${busy}
-                aria-label="Hide message from #${m.number}"
+                aria-label=${msg(str`Hide message from #${m.number}`)}
                 @click=${() => this.moderate(m, 'hide', held)}
               >
-                Hide
+                ${msg('Hide')}
               </button>`
         }
       </span>
@@ -219,7 +220,7 @@ export class ModerationPanel extends LitElement {
     if (!held.length && !premoderate) return nothing
     return html`<section class="card held-card" aria-labelledby="held-title">
       <div class="card-head">
-        <h3 id="held-title">Waiting for approval</h3>
+        <h3 id="held-title">${msg('Waiting for approval')}</h3>
         <span class="badge ${held.length ? 'badge-warn' : ''}">${held.length}</span>
       </div>
       ${
@@ -231,7 +232,7 @@ export class ModerationPanel extends LitElement {
               (m) => this.renderMessage(m, true),
             )}
           </ol>`
-          : html`<p class="empty">Nothing waiting. New messages are held here until you approve them.</p>`
+          : html`<p class="empty">${msg('Nothing waiting. New messages are held here until you approve them.')}</p>`
       }
     </section>`
   }
@@ -240,9 +241,9 @@ export class ModerationPanel extends LitElement {
     const feed = [...(this.danmaku ?? [])].reverse()
     return html`<section class="card feed-card" aria-labelledby="feed-title">
       <div class="card-head">
-        <h3 id="feed-title">Live messages</h3>
+        <h3 id="feed-title">${msg('Live messages')}</h3>
         <span class="spacer"></span>
-        <span class="count">${feed.length ? `latest ${feed.length}, newest first` : ''}</span>
+        <span class="count">${feed.length ? msg(str`latest ${feed.length}, newest first`) : ''}</span>
       </div>
       ${
         feed.length
@@ -253,18 +254,19 @@ export class ModerationPanel extends LitElement {
               (m) => this.renderMessage(m, false),
             )}
           </ol>`
-          : html`<p class="empty">No messages on screen. Guests' messages appear here as they fly across the big screen.</p>`
+          : html`<p class="empty">${msg("No messages on screen. Guests' messages appear here as they fly across the big screen.")}</p>`
       }
     </section>`
   }
 
   private renderSettings() {
     const d = this.draft
-    if (!d) return html`<section class="card rules-card"><p class="muted">Loading the message rules…</p></section>`
+    if (!d)
+      return html`<section class="card rules-card"><p class="muted">${msg('Loading the message rules…')}</p></section>`
     const err = (k: string) => this.actions.fieldError('settings', k)
     const dirty = this.dirty()
     return html`<section class="card rules-card" aria-labelledby="rules-title">
-      <div class="card-head"><h3 id="rules-title">Message rules</h3></div>
+      <div class="card-head"><h3 id="rules-title">${msg('Message rules')}</h3></div>
       <form @submit=${this.save} novalidate>
         <label class="switch">
           <input
@@ -275,13 +277,13 @@ export class ModerationPanel extends LitElement {
             @change=${(e: Event) => this.edit('premoderate', (e.target as HTMLInputElement).checked)}
           />
           <span
-            ><b>Hold every message for approval</b
-            ><span>Nothing reaches the big screen until you approve it here.</span></span
+            ><b>${msg('Hold every message for approval')}</b
+            ><span>${msg('Nothing reaches the big screen until you approve it here.')}</span></span
           >
         </label>
         <div class="pair">
           <label class="field"
-            >Longest message (characters)
+            >${msg('Longest message (characters)')}
             <input
               type="number"
               name="maxMessageLength"
@@ -294,7 +296,7 @@ export class ModerationPanel extends LitElement {
             />
           </label>
           <div class="field">
-            <span>Rate limit per guest</span>
+            <span>${msg('Rate limit per guest')}</span>
             <div class="rate">
               <input
                 type="number"
@@ -302,33 +304,33 @@ export class ModerationPanel extends LitElement {
                 min="1"
                 max="1000"
                 inputmode="numeric"
-                aria-label="Messages per guest"
+                aria-label=${msg('Messages per guest')}
                 .value=${d.messagesPerWindow}
                 aria-invalid=${err('messagesPerWindow') ? 'true' : 'false'}
                 @input=${(e: Event) => this.edit('messagesPerWindow', (e.target as HTMLInputElement).value)}
               />
-              per
+              ${msg('per')}
               <input
                 type="number"
                 name="messageWindowSeconds"
                 min="1"
                 max="3600"
                 inputmode="numeric"
-                aria-label="Per this many seconds"
+                aria-label=${msg('Per this many seconds')}
                 .value=${d.messageWindowSeconds}
                 aria-invalid=${err('messageWindowSeconds') ? 'true' : 'false'}
                 @input=${(e: Event) => this.edit('messageWindowSeconds', (e.target as HTMLInputElement).value)}
               />
-              s
+              ${msg('s')}
             </div>
           </div>
         </div>
         <label class="field"
-          >Blocked words (one per line or comma-separated)
+          >${msg('Blocked words (one per line or comma-separated)')}
           <textarea
             name="blockedWords"
             rows="3"
-            placeholder="Messages containing these are refused"
+            placeholder=${msg('Messages containing these are refused')}
             .value=${d.blockedWords}
             aria-invalid=${err('blockedWords') ? 'true' : 'false'}
             @input=${(e: Event) => this.edit('blockedWords', (e.target as HTMLTextAreaElement).value)}
@@ -336,18 +338,18 @@ export class ModerationPanel extends LitElement {
         </label>
         <div class="save">
           <button type="submit" class="btn ${dirty ? 'btn-primary' : 'btn-outline'}" ?disabled=${this.actions.busy('settings')}>
-            Save rules
+            ${msg('Save rules')}
           </button>
           ${
             dirty
               ? html`<button type="button" class="btn btn-ghost" @click=${() => (this.draft = draftOf(this.settings!))}>
-                Undo changes
+                ${msg('Undo changes')}
               </button>`
               : nothing
           }
         </div>
       </form>
-      ${this.actions.feedback('settings', { fields: FIELD_LABELS })}
+      ${this.actions.feedback('settings', { fields: FIELD_LABELS() })}
     </section>`
   }
 

@@ -1,7 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { AdminView, Snapshot } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
-import { clockTime, count, NowController, plural, relativeTime } from '../shared/format.ts'
+import { clockTime, count, NowController, relativeTime } from '../shared/format.ts'
 
 /**
  * The live overview beside everything else: check-ins (with how many of the printed
@@ -149,22 +150,22 @@ export class OverviewPanel extends LitElement {
     const drawn = s?.raffles.filter((r) => r.drawnAt !== null).length ?? 0
     const show = s?.show ?? null
     return html`<section class="card" aria-labelledby="checkins-title">
-        <div class="card-head"><h2 id="checkins-title" class="eyebrow">Checked in</h2></div>
+        <div class="card-head"><h2 id="checkins-title" class="eyebrow">${msg('Checked in')}</h2></div>
         <p class="big num" data-checkins=${checkins}>${s ? count(checkins) : '–'}</p>
         ${
           total !== null
             ? html`<div class="meter" role="presentation"><span style="width:${pct}%"></span></div>
-              <p class="small muted">of ${plural(total, 'wristband')} · ${pct}%</p>`
+              <p class="small muted">${total === 1 ? msg(str`of 1 wristband · ${pct}%`) : msg(str`of ${count(total)} wristbands · ${pct}%`)}</p>`
             : nothing
         }
       </section>
       <section class="card" aria-labelledby="recent-title">
         <div class="card-head">
-          <h2 id="recent-title" class="eyebrow">Recent check-ins</h2>
+          <h2 id="recent-title" class="eyebrow">${msg('Recent check-ins')}</h2>
         </div>
         ${
           recent.length
-            ? html`<ol aria-live="polite">
+            ? html`<ol aria-live="polite" tabindex="0" aria-labelledby="recent-title">
               ${recent.slice(0, 20).map(
                 (c) => html`<li class="checkin">
                   <span class="band num">#${c.number}</span>
@@ -173,41 +174,41 @@ export class OverviewPanel extends LitElement {
                 </li>`,
               )}
             </ol>`
-            : html`<p class="empty">No one has checked in yet. Wristband scans appear here as they happen.</p>`
+            : html`<p class="empty">${msg('No one has checked in yet. Wristband scans appear here as they happen.')}</p>`
         }
       </section>
       <section class="card" aria-labelledby="now-title">
-        <div class="card-head"><h2 id="now-title" class="eyebrow">Right now</h2></div>
+        <div class="card-head"><h2 id="now-title" class="eyebrow">${msg('Right now')}</h2></div>
         <dl>
           <div>
-            <dt>Open poll</dt>
+            <dt>${msg('Open poll')}</dt>
             <dd title=${openPolls[0]?.question ?? ''}>
               ${
                 openPolls.length
                   ? openPolls.length === 1
                     ? openPolls[0].question
-                    : `${openPolls.length} polls open`
-                  : html`<span class="muted">none</span>`
+                    : msg(str`${openPolls.length} polls open`)
+                  : html`<span class="muted">${msg('none')}</span>`
               }
             </dd>
           </div>
           <div>
-            <dt>Held messages</dt>
-            <dd class=${held ? 'warn' : ''}>${held ? `${held} waiting` : html`<span class="muted">none</span>`}</dd>
+            <dt>${msg('Held messages')}</dt>
+            <dd class=${held ? 'warn' : ''}>${held ? msg(str`${held} waiting`) : html`<span class="muted">${msg('none')}</span>`}</dd>
           </div>
           <div>
-            <dt>Raffles drawn</dt>
-            <dd>${s ? `${drawn} of ${s.raffles.length}` : '–'}</dd>
+            <dt>${msg('Raffles drawn')}</dt>
+            <dd>${s ? msg(str`${drawn} of ${s.raffles.length}`) : '–'}</dd>
           </div>
           <div>
-            <dt>Light show</dt>
+            <dt>${msg('Light show')}</dt>
             <dd>
               ${
                 show
-                  ? html`<span title="Started ${clockTime(show.startAt)}"
-                    ><span class="swatch" aria-hidden="true"></span>running</span
+                  ? html`<span title=${msg(str`Started ${clockTime(show.startAt)}`)}
+                    ><span class="swatch" aria-hidden="true"></span>${msg('running')}</span
                   >`
-                  : html`<span class="muted">off</span>`
+                  : html`<span class="muted">${msg('off')}</span>`
               }
             </dd>
           </div>

@@ -2,8 +2,9 @@ import { html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { CreatedPoll } from '../../../../protocol/host.ts'
 import type { Poll, PollKind } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
-import { count, plural } from '../shared/format.ts'
+import { count } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { pollManagerStyles } from './poll-manager.styles.ts'
 import './poll-tools.ts'
@@ -99,7 +100,7 @@ export class PollManager extends LitElement {
       seen.add(o.toLowerCase())
     }
     if (Object.keys(fields).length) {
-      this.actions.fail('create', 'Fix the poll before creating it.', fields)
+      this.actions.fail('create', msg('Fix the poll before creating it.'), fields)
       return null
     }
     const body: Record<string, unknown> = { question, kind: this.kind }
@@ -125,19 +126,19 @@ export class PollManager extends LitElement {
     this.hideResults = false
     if (openNow) {
       const o = await this.actions.run('create', () => hostApi(this.slug, 'POST', `/polls/${r.body.id}/open`))
-      if (o.ok) this.actions.succeed('create', 'Poll created and open: guests can vote now')
+      if (o.ok) this.actions.succeed('create', msg('Poll created and open: guests can vote now'))
     } else {
-      this.actions.succeed('create', 'Draft saved: open it when you are ready')
+      this.actions.succeed('create', msg('Draft saved: open it when you are ready'))
     }
   }
 
   /** Reveal, reset, duplicate: one click each, answered in the poll's own feedback line. */
   private async act(poll: Poll, what: 'reveal' | 'reset' | 'duplicate') {
-    if (what === 'reset' && !confirm('Clear every answer to this poll?')) return
+    if (what === 'reset' && !confirm(msg('Clear every answer to this poll?'))) return
     const done = {
-      reveal: 'Results shown on every screen',
-      reset: 'Answers cleared',
-      duplicate: 'Copied into a new draft',
+      reveal: msg('Results shown on every screen'),
+      reset: msg('Answers cleared'),
+      duplicate: msg('Copied into a new draft'),
     }
     await this.actions.run(`poll-${poll.id}`, () => hostApi(this.slug, 'POST', `/polls/${poll.id}/${what}`), done[what])
   }
@@ -146,7 +147,7 @@ export class PollManager extends LitElement {
     await this.actions.run(
       `poll-${poll.id}`,
       () => hostApi(this.slug, 'POST', `/polls/${poll.id}/answers/${number}/hide`),
-      `Answer of #${number} hidden`,
+      msg(str`Answer of #${number} hidden`),
     )
   }
 
@@ -167,17 +168,17 @@ export class PollManager extends LitElement {
         ${(poll.answers ?? []).slice(0, 10).map(
           (a) => html`<li class="bar">
             <span class="label wrap">${a.text} <small class="num">#${a.number}</small></span>
-            <button class="btn btn-ghost btn-sm" @click=${() => this.hideAnswer(poll, a.number)}>Hide</button>
+            <button class="btn btn-ghost btn-sm" @click=${() => this.hideAnswer(poll, a.number)}>${msg('Hide')}</button>
           </li>`,
         )}
       </ul>`
     }
-    return html`${poll.kind === 'rating' ? html`<p class="num">Average <b>${poll.rating?.average ?? '–'}</b> (${poll.rating?.min}–${poll.rating?.max})</p>` : nothing}
+    return html`${poll.kind === 'rating' ? html`<p class="num">${msg('Average')} <b>${poll.rating?.average ?? '–'}</b> (${poll.rating?.min}–${poll.rating?.max})</p>` : nothing}
       ${this.renderBars(poll)}`
   }
 
   private async setState(poll: Poll, state: 'open' | 'close') {
-    const done = state === 'open' ? 'Open: guests can vote' : 'Closed: the final result stays on screen'
+    const done = state === 'open' ? msg('Open: guests can vote') : msg('Closed: the final result stays on screen')
     await this.actions.run(`poll-${poll.id}`, () => hostApi(this.slug, 'POST', `/polls/${poll.id}/${state}`), done)
   }
 
@@ -185,7 +186,7 @@ export class PollManager extends LitElement {
     const busy = this.actions.busy('create')
     const qErr = this.actions.fieldError('create', 'question')
     return html`<section class="card create" aria-labelledby="new-poll">
-      <div class="card-head"><h2 id="new-poll">New poll</h2></div>
+      <div class="card-head"><h2 id="new-poll">${msg('New poll')}</h2></div>
       <form
         @submit=${(e: Event) => {
           e.preventDefault()
@@ -194,12 +195,12 @@ export class PollManager extends LitElement {
         novalidate
       >
         <label class="field"
-          >Question
+          >${msg('Question')}
           <input
             type="text"
             name="question"
             maxlength=${QUESTION_MAX}
-            placeholder="e.g. Encore: which song?"
+            placeholder=${msg('e.g. Encore: which song?')}
             .value=${this.question}
             aria-invalid=${qErr ? 'true' : 'false'}
             @input=${(e: Event) => (this.question = (e.target as HTMLInputElement).value)}
@@ -207,26 +208,26 @@ export class PollManager extends LitElement {
           ${qErr ? html`<span class="field-error">${qErr}</span>` : nothing}
         </label>
         <label class="field"
-          >Kind
+          >${msg('Kind')}
           <select
             name="kind"
             .value=${this.kind}
             @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as PollKind)}
           >
-            <option value="choice">Multiple choice</option>
-            <option value="rating">Rating scale</option>
-            <option value="words">Word cloud</option>
-            <option value="text">Open answers</option>
+            <option value="choice">${msg('Multiple choice')}</option>
+            <option value="rating">${msg('Rating scale')}</option>
+            <option value="words">${msg('Word cloud')}</option>
+            <option value="text">${msg('Open answers')}</option>
           </select>
         </label>
         ${
           this.kind === 'rating'
             ? html`<label class="field"
-                >Scale
+                >${msg('Scale')}
                 <select name="scale" .value=${this.scale} @change=${(e: Event) => (this.scale = (e.target as HTMLSelectElement).value)}>
-                  <option value="1-5">1 to 5</option>
-                  <option value="1-10">1 to 10</option>
-                  <option value="0-10">0 to 10</option>
+                  <option value="1-5">${msg('1 to 5')}</option>
+                  <option value="1-10">${msg('1 to 10')}</option>
+                  <option value="0-10">${msg('0 to 10')}</option>
                 </select>
               </label>`
             : nothing
@@ -235,14 +236,14 @@ export class PollManager extends LitElement {
         ${
           this.kind === 'choice'
             ? html`<label class="field"
-                >Each guest picks
+                >${msg('Each guest picks')}
                 <select
                   name="maxChoices"
                   .value=${String(this.maxChoices)}
                   @change=${(e: Event) => (this.maxChoices = Number((e.target as HTMLSelectElement).value))}
                 >
-                  <option value="1">one option</option>
-                  ${[2, 3, 4, 5].map((n) => html`<option value=${n}>up to ${n} options</option>`)}
+                  <option value="1">${msg('one option')}</option>
+                  ${[2, 3, 4, 5].map((n) => html`<option value=${n}>${msg(str`up to ${n} options`)}</option>`)}
                 </select>
               </label>`
             : nothing
@@ -254,20 +255,20 @@ export class PollManager extends LitElement {
             .checked=${this.hideResults}
             @change=${(e: Event) => (this.hideResults = (e.target as HTMLInputElement).checked)}
           />
-          Hide results until I reveal them
+          ${msg('Hide results until I reveal them')}
         </label>
         <div class="form-actions">
           <button type="button" class="btn btn-outline" ?disabled=${busy} @click=${() => this.create(false)}>
-            Save as draft
+            ${msg('Save as draft')}
           </button>
-          <button type="submit" class="btn btn-primary" ?disabled=${busy}>Create &amp; open</button>
+          <button type="submit" class="btn btn-primary" ?disabled=${busy}>${msg('Create & open')}</button>
         </div>
       </form>
       ${this.actions.feedback('create', {
         fields: {
           question: '',
-          options: 'Options',
-          ...Object.fromEntries(this.options.map((_, i) => [`options.${i}`, `Option ${i + 1}`])),
+          options: msg('Options'),
+          ...Object.fromEntries(this.options.map((_, i) => [`options.${i}`, msg(str`Option ${i + 1}`)])),
         },
       })}
     </section>`
@@ -286,8 +287,8 @@ export class PollManager extends LitElement {
                 id="option-${i}"
                 type="text"
                 maxlength=${OPTION_MAX}
-                aria-label="Option ${i + 1}"
-                placeholder=${i < 2 ? `Option ${i + 1}` : `Option ${i + 1} (optional)`}
+                aria-label=${msg(str`Option ${i + 1}`)}
+                placeholder=${i < 2 ? msg(str`Option ${i + 1}`) : msg(str`Option ${i + 1} (optional)`)}
                 .value=${value}
                 aria-invalid=${err ? 'true' : 'false'}
                 @input=${(e: Event) => this.setOption(i, (e.target as HTMLInputElement).value)}
@@ -296,8 +297,8 @@ export class PollManager extends LitElement {
               <button
                 type="button"
                 class="btn btn-ghost remove"
-                aria-label="Remove option ${i + 1}"
-                title="Remove"
+                aria-label=${msg(str`Remove option ${i + 1}`)}
+                title=${msg('Remove')}
                 ?disabled=${this.options.length <= MIN_OPTIONS}
                 @click=${() => this.removeOption(i)}
               >
@@ -338,10 +339,10 @@ export class PollManager extends LitElement {
     const total = poll.responses ?? poll.options.reduce((n, o) => n + o.votes, 0)
     const key = `poll-${poll.id}`
     const kindName = {
-      choice: poll.maxChoices > 1 ? `Pick up to ${poll.maxChoices}` : 'Choice',
-      rating: 'Rating',
-      words: 'Word cloud',
-      text: 'Open answers',
+      choice: poll.maxChoices > 1 ? msg(str`Pick up to ${poll.maxChoices}`) : msg('Choice'),
+      rating: msg('Rating'),
+      words: msg('Word cloud'),
+      text: msg('Open answers'),
     }[poll.kind]
     const busy = this.actions.busy(key)
     const state = poll.open ? 'open' : poll.closed ? 'closed' : 'draft'
@@ -350,14 +351,14 @@ export class PollManager extends LitElement {
         <h3 class="wrap">${poll.question}</h3>
         <div class="meta">
           <span class="badge">${kindName}</span>
-          ${poll.hideResults ? html`<span class="badge ${poll.revealed ? '' : 'badge-warn'}">${poll.revealed ? 'Revealed' : 'Results hidden'}</span>` : nothing}
-          <span class="total num">${plural(total, poll.kind === 'choice' ? 'vote' : 'answer')}</span>
+          ${poll.hideResults ? html`<span class="badge ${poll.revealed ? '' : 'badge-warn'}">${poll.revealed ? msg('Revealed') : msg('Results hidden')}</span>` : nothing}
+          <span class="total num">${poll.kind === 'choice' ? (total === 1 ? msg('1 vote') : msg(str`${count(total)} votes`)) : total === 1 ? msg('1 answer') : msg(str`${count(total)} answers`)}</span>
           ${
             poll.open
-              ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Open</span>`
+              ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>${msg('Open')}</span>`
               : poll.closed
-                ? html`<span class="badge">Closed</span>`
-                : html`<span class="badge badge-accent">Draft</span>`
+                ? html`<span class="badge">${msg('Closed')}</span>`
+                : html`<span class="badge badge-accent">${msg('Draft')}</span>`
           }
         </div>
       </div>
@@ -370,7 +371,7 @@ export class PollManager extends LitElement {
             </button>`
             : poll.closed
               ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
-                Reopen
+                ${msg('Reopen')}
               </button>`
               : html`<button class="btn btn-good" ?disabled=${busy} @click=${() => this.setState(poll, 'open')}>
                 ▶ Open poll
@@ -378,11 +379,11 @@ export class PollManager extends LitElement {
         }
         ${
           poll.hideResults && !poll.revealed && (poll.open || poll.closed)
-            ? html`<button class="btn btn-primary btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'reveal')}>Reveal results</button>`
+            ? html`<button class="btn btn-primary btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'reveal')}>${msg('Reveal results')}</button>`
             : nothing
         }
-        ${total ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'reset')}>Reset</button>` : nothing}
-        <button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'duplicate')}>Duplicate</button>
+        ${total ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'reset')}>${msg('Reset')}</button>` : nothing}
+        <button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.act(poll, 'duplicate')}>${msg('Duplicate')}</button>
       </div>
       ${this.actions.feedback(key)}
       <gb-poll-tools .slug=${this.slug} .poll=${poll} .order=${this.polls.map((p) => p.id)}></gb-poll-tools>
@@ -411,9 +412,9 @@ export class PollManager extends LitElement {
       <div>
         ${
           polls.length
-            ? html`${this.group('Open now', open, '', html`<span class="badge badge-live">${open.length}</span>`)}
-            ${this.group('Drafts', drafts)} ${this.group('Past polls', past, 'past')}`
-            : html`<p class="empty">No polls yet. Write one on the left; it shows on every phone and the big screen when you open it.</p>`
+            ? html`${this.group(msg('Open now'), open, '', html`<span class="badge badge-live">${open.length}</span>`)}
+            ${this.group(msg('Drafts'), drafts)} ${this.group(msg('Past polls'), past, 'past')}`
+            : html`<p class="empty">${msg('No polls yet. Write one on the left; it shows on every phone and the big screen when you open it.')}</p>`
         }
       </div>
     </div>`

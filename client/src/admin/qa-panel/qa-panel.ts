@@ -5,6 +5,7 @@
  */
 import { css, html, LitElement, nothing } from 'lit'
 import type { AdminView, Question } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { moderationPanelStyles } from '../moderation-panel/moderation-panel.styles.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime } from '../shared/format.ts'
@@ -88,13 +89,13 @@ export class QaPanel extends LitElement {
     return this.actions.run(
       'bulk',
       () => hostApi<{ done: number[] }>(this.slug, 'POST', '/questions/bulk', { ids, action }),
-      (b) => `${b.done.length} ${action === 'approve' ? 'approved' : 'hidden'}`,
+      (b) => (action === 'approve' ? msg(str`${b.done.length} approved`) : msg(str`${b.done.length} hidden`)),
     )
   }
 
   private async ban(banned: boolean, number = Number(this.banNumber)) {
     if (!Number.isInteger(number) || number < 1) {
-      this.actions.fail('ban', 'Type a wristband number.', { number: 'a wristband number' })
+      this.actions.fail('ban', msg('Type a wristband number.'), { number: msg('a wristband number') })
       return
     }
     const r = await this.actions.run(
@@ -117,13 +118,15 @@ export class QaPanel extends LitElement {
     e.preventDefault()
     const n = Number(this.slow ?? this.settings?.slowModeSeconds ?? 0)
     if (!Number.isInteger(n) || n < 0 || n > 3600) {
-      this.actions.fail('slow', 'Slow mode is a whole number of seconds, 0 to 3600.', { slowModeSeconds: '0-3600' })
+      this.actions.fail('slow', msg('Slow mode is a whole number of seconds, 0 to 3600.'), {
+        slowModeSeconds: '0-3600',
+      })
       return
     }
     const r = await this.actions.run(
       'slow',
       () => hostApi<EventSettings>(this.slug, 'PATCH', '/settings', { slowModeSeconds: n }),
-      n ? `Slow mode: one message every ${n} s` : 'Slow mode off',
+      n ? msg(str`Slow mode: one message every ${n} s`) : msg('Slow mode off'),
     )
     if (r.ok) {
       this.slow = null
@@ -136,13 +139,13 @@ export class QaPanel extends LitElement {
     return html`
       <section class="card">
         <div class="card-head">
-          <h2 class="eyebrow">Questions waiting (${this.held.length})</h2>
+          <h2 class="eyebrow">${msg(str`Questions waiting (${this.held.length})`)}</h2>
           <div class="row">
             <button class="btn btn-good btn-sm" ?disabled=${bulkBusy || !this.held.length} @click=${() => this.bulk('approve')}>
-              Approve all
+              ${msg('Approve all')}
             </button>
             <button class="btn btn-danger btn-sm" ?disabled=${bulkBusy || !this.held.length} @click=${() => this.bulk('hide')}>
-              Hide all
+              ${msg('Hide all')}
             </button>
           </div>
         </div>
@@ -155,17 +158,17 @@ export class QaPanel extends LitElement {
                   <span class="who num">#${q.number}</span>
                   <span class="text wrap">${q.text}<small>${clockTime(q.at)}</small></span>
                   <span class="btns">
-                    <button class="btn btn-good btn-sm" @click=${() => this.change(q.id, { state: 'visible' })}>Approve</button>
-                    <button class="btn btn-ghost btn-sm" @click=${() => this.change(q.id, { state: 'hidden' })}>Hide</button>
+                    <button class="btn btn-good btn-sm" @click=${() => this.change(q.id, { state: 'visible' })}>${msg('Approve')}</button>
+                    <button class="btn btn-ghost btn-sm" @click=${() => this.change(q.id, { state: 'hidden' })}>${msg('Hide')}</button>
                   </span>
                 </li>`,
               )}
             </ul>`
-            : html`<p class="muted small">Nothing waiting. ${this.settings?.premoderate ? '' : 'Questions go straight to the board (turn on “Hold for approval” to check them first).'}</p>`
+            : html`<p class="muted small">${msg('Nothing waiting.')} ${this.settings?.premoderate ? '' : msg('Questions go straight to the board (turn on “Hold for approval” to check them first).')}</p>`
         }
       </section>
       <section class="card">
-        <h2 class="eyebrow">On the board (${this.questions.length})</h2>
+        <h2 class="eyebrow">${msg(str`On the board (${this.questions.length})`)}</h2>
         ${
           this.questions.length
             ? html`<ul class="list">
@@ -175,40 +178,40 @@ export class QaPanel extends LitElement {
                   <span class="text wrap">${q.text}<small>#${q.number}${q.answered ? ' · answered' : ''}</small></span>
                   <span class="btns">
                     <button class="btn btn-ghost btn-sm" @click=${() => this.change(q.id, { pinned: !q.pinned })}>
-                      ${q.pinned ? 'Unpin' : 'Pin'}
+                      ${q.pinned ? msg('Unpin') : msg('Pin')}
                     </button>
                     <button class="btn btn-ghost btn-sm" @click=${() => this.change(q.id, { answered: !q.answered })}>
-                      ${q.answered ? 'Not answered' : 'Answered'}
+                      ${q.answered ? msg('Not answered') : msg('Answered')}
                     </button>
-                    <button class="btn btn-danger btn-sm" @click=${() => this.change(q.id, { state: 'hidden' })}>Hide</button>
+                    <button class="btn btn-danger btn-sm" @click=${() => this.change(q.id, { state: 'hidden' })}>${msg('Hide')}</button>
                   </span>
                 </li>`,
               )}
             </ul>`
-            : html`<p class="muted small">No questions yet.</p>`
+            : html`<p class="muted small">${msg('No questions yet.')}</p>`
         }
       </section>
       <section class="card">
-        <h2 class="eyebrow">Who may write</h2>
+        <h2 class="eyebrow">${msg('Who may write')}</h2>
         <form class="row" @submit=${this.submitBan}>
-          <label for="ban">Wristband #</label>
+          <label for="ban">${msg('Wristband #')}</label>
           <input
             id="ban"
             inputmode="numeric"
             .value=${this.banNumber}
             @input=${(e: Event) => (this.banNumber = (e.target as HTMLInputElement).value)}
           />
-          <button class="btn btn-danger btn-sm" type="submit">Ban from writing</button>
+          <button class="btn btn-danger btn-sm" type="submit">${msg('Ban from writing')}</button>
         </form>
         ${this.actions.feedback('ban')}
         ${
           this.bans?.length
             ? html`<p class="row small">
-              Banned:
+              ${msg('Banned:')}
               ${this.bans.map(
                 (
                   n,
-                ) => html`<button class="btn btn-ghost btn-sm" title="Lift the ban" @click=${() => this.ban(false, n)}>
+                ) => html`<button class="btn btn-ghost btn-sm" title=${msg('Lift the ban')} @click=${() => this.ban(false, n)}>
                   #${n} ✕
                 </button>`,
               )}
@@ -216,14 +219,14 @@ export class QaPanel extends LitElement {
             : nothing
         }
         <form class="row" @submit=${this.saveSlow}>
-          <label for="slow">Slow mode (seconds between messages, 0 = off)</label>
+          <label for="slow">${msg('Slow mode (seconds between messages, 0 = off)')}</label>
           <input
             id="slow"
             inputmode="numeric"
             .value=${this.slow ?? String(this.settings?.slowModeSeconds ?? 0)}
             @input=${(e: Event) => (this.slow = (e.target as HTMLInputElement).value)}
           />
-          <button class="btn btn-sm" type="submit">Save</button>
+          <button class="btn btn-sm" type="submit">${msg('Save')}</button>
         </form>
         ${this.actions.feedback('slow')}
       </section>

@@ -2,18 +2,20 @@ import { css, html, LitElement, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { HostRaffle } from '../../../../protocol/host.ts'
 import type { Raffle } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { clockTime, plural } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 
 /** What the draw's refusals mean for the host, in place of the server's terse text. */
-const DRAW_MESSAGES = {
-  already_drawn: 'This raffle has been drawn already: its winners stand and are on every screen.',
-  drum_roll: 'The drum roll is still on: guests are tapping. Draw when it ends.',
-  already_committed: 'The drum roll has started already.',
-  no_candidates:
+const DRAW_MESSAGES = () => ({
+  already_drawn: msg('This raffle has been drawn already: its winners stand and are on every screen.'),
+  drum_roll: msg('The drum roll is still on: guests are tapping. Draw when it ends.'),
+  already_committed: msg('The drum roll has started already.'),
+  no_candidates: msg(
     'Nobody can win this raffle: no one who can win is checked in (everyone checked in may have won an earlier raffle that excluded previous winners).',
-}
+  ),
+})
 
 /** How long the drum roll started from this page lasts (guests tap meanwhile). */
 const ROLL_MS = 10_000
@@ -228,12 +230,12 @@ export class RafflePanel extends LitElement {
     if (!/^\d+$/.test(this.winners.trim()) || winners < 1 || winners > 1000)
       fields.winners = 'a whole number from 1 to 1000'
     if (Object.keys(fields).length) {
-      this.actions.fail('create', 'Fix the raffle before creating it.', fields)
+      this.actions.fail('create', msg('Fix the raffle before creating it.'), fields)
       return
     }
     const tiers = this.tiers.trim() ? parseTiers(this.tiers) : undefined
     if (tiers === null) {
-      this.actions.fail('create', 'Write the tiers as "1 Grand prize, 3 Headphones".', {
+      this.actions.fail('create', msg('Write the tiers as "1 Grand prize, 3 Headphones".'), {
         prizes: 'COUNT NAME, COUNT NAME...',
       })
       return
@@ -263,7 +265,7 @@ export class RafflePanel extends LitElement {
     await this.actions.run(
       `draw-${raffle.id}`,
       () => hostApi(this.slug, 'POST', `/raffles/${raffle.id}/commit`, { rollMs: ROLL_MS }),
-      `Drum roll on for ${ROLL_MS / 1000} s: the list is frozen and its hash is public; guests are tapping`,
+      msg(str`Drum roll on for ${ROLL_MS / 1000} s: the list is frozen and its hash is public; guests are tapping`),
     )
   }
 
@@ -271,7 +273,7 @@ export class RafflePanel extends LitElement {
     const number = Number((this.absent.get(raffle.id) ?? '').replace('#', '').trim())
     const key = `absent-${raffle.id}`
     if (!Number.isInteger(number) || number < 0) {
-      this.actions.fail(key, 'Type the winner’s wristband number.')
+      this.actions.fail(key, msg('Type the winner’s wristband number.'))
       return
     }
     const r = await this.actions.run<{ replacement: { number: number; prize: string } | null }>(
@@ -289,13 +291,13 @@ export class RafflePanel extends LitElement {
     const code = (this.codes.get(raffle.id) ?? '').trim()
     const key = `claim-${raffle.id}`
     if (!code) {
-      this.actions.fail(key, 'Type the code on the winner’s phone.')
+      this.actions.fail(key, msg('Type the code on the winner’s phone.'))
       return
     }
     const r = await this.actions.run<{ number: number; prize: string }>(
       key,
       () => hostApi(this.slug, 'POST', `/raffles/${raffle.id}/claims`, { code }),
-      (b) => `Valid: #${b.number} collects the ${b.prize}. Marked claimed.`,
+      (b) => msg(str`Valid: #${b.number} collects the ${b.prize}. Marked claimed.`),
     )
     if (r.ok) this.codes = new Map(this.codes).set(raffle.id, '')
   }
@@ -304,7 +306,7 @@ export class RafflePanel extends LitElement {
     const r = await this.actions.run<Raffle>(
       `draw-${raffle.id}`,
       () => hostApi(this.slug, 'POST', `/raffles/${raffle.id}/draw`),
-      (r) => `Drawn: ${plural(r.winners.length, 'winner')}, going out to the big screen and the winners' phones`,
+      (r) => msg(str`Drawn: ${r.winners.length} won, going out to the big screen and the winners' phones`),
     )
     if (r.ok) this.drawn.set(r.body.id, r.body)
   }
@@ -312,22 +314,22 @@ export class RafflePanel extends LitElement {
   private renderForm() {
     const err = (k: string) => this.actions.fieldError('create', k)
     return html`<section class="card" aria-labelledby="new-raffle">
-      <div class="card-head"><h2 id="new-raffle">New raffle</h2></div>
+      <div class="card-head"><h2 id="new-raffle">${msg('New raffle')}</h2></div>
       <form @submit=${this.create} novalidate>
         <label class="field"
-          >Prize
+          >${msg('Prize')}
           <input
             type="text"
             name="name"
             maxlength="200"
-            placeholder="Signed T-shirt"
+            placeholder=${msg('Signed T-shirt')}
             .value=${this.name}
             aria-invalid=${err('name') ? 'true' : 'false'}
             @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
           />
         </label>
         <label class="field"
-          >Number of winners
+          >${msg('Number of winners')}
           <input
             type="number"
             name="winners"
@@ -340,7 +342,7 @@ export class RafflePanel extends LitElement {
           />
         </label>
         <label class="field"
-          >Tiers (optional)
+          >${msg('Tiers (optional)')}
           <input
             type="text"
             name="prizes"
@@ -358,17 +360,17 @@ export class RafflePanel extends LitElement {
             .checked=${this.exclude}
             @change=${(e: Event) => (this.exclude = (e.target as HTMLInputElement).checked)}
           />
-          Earlier winners cannot win again
+          ${msg('Earlier winners cannot win again')}
         </label>
-        <p class="small muted">Only checked-in wristbands that are not revoked take part.</p>
-        <button type="submit" class="btn btn-primary" ?disabled=${this.actions.busy('create')}>Create raffle</button>
+        <p class="small muted">${msg('Only checked-in wristbands that are not revoked take part.')}</p>
+        <button type="submit" class="btn btn-primary" ?disabled=${this.actions.busy('create')}>${msg('Create raffle')}</button>
       </form>
       ${this.actions.feedback('create', {
         fields: {
-          name: 'Prize',
-          winners: 'Number of winners',
-          prizes: 'Tiers',
-          'rules.excludePreviousWinners': 'Earlier winners',
+          name: msg('Prize'),
+          winners: msg('Number of winners'),
+          prizes: msg('Tiers'),
+          'rules.excludePreviousWinners': msg('Earlier winners'),
         },
       })}
     </section>`
@@ -390,23 +392,23 @@ export class RafflePanel extends LitElement {
       <div class="head">
         <div style="flex:1;min-width:0">
           <h3 class="wrap">${r.name}</h3>
-          <p>${drawn ? `Drawn at ${clockTime(r.drawnAt!)}` : 'Not drawn yet'}${rules ? ` · ${rules}` : ''}</p>
+          <p>${drawn ? msg(str`Drawn at ${clockTime(r.drawnAt!)}`) : msg('Not drawn yet')}${rules ? ` · ${rules}` : ''}</p>
         </div>
         ${
           drawn
-            ? html`<span class="badge badge-accent">Drawn</span>`
+            ? html`<span class="badge badge-accent">${msg('Drawn')}</span>`
             : r.state === 'committed'
-              ? html`<span class="badge">Drum roll</span>`
-              : html`<span class="badge">Ready</span>`
+              ? html`<span class="badge">${msg('Drum roll')}</span>`
+              : html`<span class="badge">${msg('Ready')}</span>`
         }
       </div>
       ${
         drawn
           ? r.winners.length
-            ? html`<ul class="winners" aria-label="Winners' wristband numbers">
+            ? html`<ul class="winners" aria-label=${msg("Winners' wristband numbers")}>
               ${r.winners.map((n, i) => html`<li class="winner num" style="animation-delay:${i * 60}ms">#${n}</li>`)}
             </ul>`
-            : html`<p class="none">No winners.</p>`
+            : html`<p class="none">${msg('No winners.')}</p>`
           : html`${this.renderCommitment(r)}
             <div class="actions-row">
               ${
@@ -421,7 +423,7 @@ export class RafflePanel extends LitElement {
               </button>
             </div>`
       }
-      ${this.actions.feedback(key, { messages: DRAW_MESSAGES })}
+      ${this.actions.feedback(key, { messages: DRAW_MESSAGES() })}
       ${drawn ? this.renderAfter(r) : nothing}
     </article>`
   }
@@ -452,10 +454,10 @@ export class RafflePanel extends LitElement {
           </dl>`
         : nothing
     }
-      ${r.noShows?.length ? html`<p class="small muted">Absent (replaced): ${r.noShows.map((n) => `#${n}`).join(', ')}</p>` : nothing}
+      ${r.noShows?.length ? html`<p class="small muted">${msg('Absent (replaced):')} ${r.noShows.map((n) => `#${n}`).join(', ')}</p>` : nothing}
       <form class="inline" @submit=${(e: Event) => this.submit(e, () => this.markAbsent(r))}>
         <label class="field"
-          >Winner not here
+          >${msg('Winner not here')}
           <input
             type="text"
             inputmode="numeric"
@@ -464,24 +466,24 @@ export class RafflePanel extends LitElement {
             @input=${(e: Event) => (this.absent = new Map(this.absent).set(r.id, (e.target as HTMLInputElement).value))}
           />
         </label>
-        <button class="btn" type="submit" ?disabled=${this.actions.busy(absentKey)}>Mark absent, draw the next</button>
+        <button class="btn" type="submit" ?disabled=${this.actions.busy(absentKey)}>${msg('Mark absent, draw the next')}</button>
       </form>
       ${this.actions.feedback(absentKey)}
       <form class="inline" @submit=${(e: Event) => this.submit(e, () => this.claim(r))}>
         <label class="field"
-          >Claim code
+          >${msg('Claim code')}
           <input
             type="text"
             autocapitalize="characters"
-            placeholder="ABCD-EFGH"
+            placeholder=${msg('ABCD-EFGH')}
             .value=${this.codes.get(r.id) ?? ''}
             @input=${(e: Event) => (this.codes = new Map(this.codes).set(r.id, (e.target as HTMLInputElement).value))}
           />
         </label>
-        <button class="btn" type="submit" ?disabled=${this.actions.busy(claimKey)}>Check and mark claimed</button>
+        <button class="btn" type="submit" ?disabled=${this.actions.busy(claimKey)}>${msg('Check and mark claimed')}</button>
       </form>
       ${this.actions.feedback(claimKey)}
-      <p class="small"><a href="/e/${encodeURIComponent(this.slug)}/raffles/${r.id}/verify" target="_blank" rel="noopener">Public check of this draw</a></p>`
+      <p class="small"><a href="/e/${encodeURIComponent(this.slug)}/raffles/${r.id}/verify" target="_blank" rel="noopener">${msg('Public check of this draw')}</a></p>`
   }
 
   render() {
@@ -496,7 +498,7 @@ export class RafflePanel extends LitElement {
                 (r) => r.id,
                 (r) => this.renderRaffle(r),
               )
-            : html`<p class="empty">No raffles yet. Create one, then draw it when the moment comes.</p>`
+            : html`<p class="empty">${msg('No raffles yet. Create one, then draw it when the moment comes.')}</p>`
         }
       </div>
     </div>`

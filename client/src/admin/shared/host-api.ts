@@ -6,6 +6,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit'
 import type { ApiError } from '../../../../protocol/index.ts'
 import { type ApiResult, api } from '../../lib/api.ts'
+import { msg, str } from '../../lib/i18n.ts'
 
 export const CSRF_HEADERS = { 'x-glowband-csrf': '1' } as const
 
@@ -35,9 +36,9 @@ declare global {
 
 /** Plain words for the failures that are not about one field. */
 export function describeError(status: number, error: ApiError): string {
-  if (status === 0) return 'No connection to the server: nothing was changed. Check the network and try again.'
-  if (status === 429) return 'Too many host requests at once: wait a second and try again.'
-  if (status === 503) return `The server is having trouble (${error.message}). Try again in a moment.`
+  if (status === 0) return msg('No connection to the server: nothing was changed. Check the network and try again.')
+  if (status === 429) return msg('Too many host requests at once: wait a second and try again.')
+  if (status === 503) return msg(str`The server is having trouble (${error.message}). Try again in a moment.`)
   const text = error.message || error.error
   return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.')
 }

@@ -14,6 +14,7 @@ import { clockTime } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { checkCueSheet, MAX_SHEET_BYTES, type SheetCheck } from './check-sheet.ts'
 import './cue-preview.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { EFFECTS_EXAMPLE, EXAMPLE_CUE_SHEET } from './example-sheet.ts'
 import { showPanelStyles } from './show-panel.styles.ts'
 
@@ -40,10 +41,10 @@ const START_DELAYS = [
 ]
 
 /** What the server's refusals mean for a host (the fields then name the cue). */
-const UPLOAD_MESSAGES = {
-  flash_limit: 'The server refused this sheet: it flashes more than 3 times a second (photosensitivity).',
-  invalid_input: 'The server refused this sheet:',
-}
+const UPLOAD_MESSAGES = () => ({
+  flash_limit: msg('The server refused this sheet: it flashes more than 3 times a second (photosensitivity).'),
+  invalid_input: msg('The server refused this sheet:'),
+})
 
 const seconds = (ms: number) =>
   ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`
@@ -188,7 +189,7 @@ export class ShowPanel extends LitElement {
     const up = await this.actions.run<{ hash: string; url: string }>(
       key,
       () => hostApi(this.slug, 'POST', '/cue-sheets', sheet),
-      key === 'upload' ? (b) => `Uploaded “${sheet.name}” as ${b.url}: ready to start` : undefined,
+      key === 'upload' ? (b) => msg(str`Uploaded “${sheet.name}” as ${b.url}: ready to start`) : undefined,
     )
     if (up.ok && text !== undefined) this.uploaded = { text, hash: up.body.hash, url: up.body.url }
     return up.ok ? up.body.hash : null
@@ -210,7 +211,7 @@ export class ShowPanel extends LitElement {
     return this.actions.run(
       'stop',
       () => hostApi(this.slug, 'DELETE', '/show'),
-      'Show stopped: phones go back to normal',
+      msg('Show stopped: phones go back to normal'),
     )
   }
 
@@ -232,12 +233,12 @@ export class ShowPanel extends LitElement {
     const busyStop = this.actions.busy('stop')
     if (!show) {
       return html`<section class="card" aria-labelledby="now-title">
-        <div class="card-head"><h2 id="now-title">Light show</h2><span class="spacer"></span><span class="badge">Off</span></div>
+        <div class="card-head"><h2 id="now-title">${msg('Light show')}</h2><span class="spacer"></span><span class="badge">${msg('Off')}</span></div>
         <div class="now">
           <div class="swatch" aria-hidden="true"><span></span></div>
           <div>
-            <h3>No show running</h3>
-            <p class="facts">Phones show the normal guest page. Start a show and every phone in the room turns into one light, in sync.</p>
+            <h3>${msg('No show running')}</h3>
+            <p class="facts">${msg('Phones show the normal guest page. Start a show and every phone in the room turns into one light, in sync.')}</p>
           </div>
         </div>
         <div class="example">
@@ -270,34 +271,34 @@ export class ShowPanel extends LitElement {
       : 1
     const progress = Math.max(0, Math.min(1, (now - show.startAt) / total))
     let phase: string
-    if (before) phase = `Starts in ${Math.ceil((show.startAt - now) / 1000)} s`
-    else if (over) phase = 'Finished: phones are dark until you stop it or start another'
-    else if (!state) phase = 'Between cues: dark'
-    else phase = `Cue ${state.index + 1} of ${sheet!.cues.length} · ${state.color} · ${state.effect}`
+    if (before) phase = msg(str`Starts in ${Math.ceil((show.startAt - now) / 1000)} s`)
+    else if (over) phase = msg('Finished: phones are dark until you stop it or start another')
+    else if (!state) phase = msg('Between cues: dark')
+    else phase = msg(str`Cue ${state.index + 1} of ${sheet!.cues.length} · ${state.color} · ${state.effect}`)
     const color = state && !over ? state.color : 'transparent'
     return html`<section class="card" aria-labelledby="now-title">
       <div class="card-head">
-        <h2 id="now-title">Light show</h2>
+        <h2 id="now-title">${msg('Light show')}</h2>
         <span class="spacer"></span>
         ${
           before
-            ? html`<span class="badge badge-warn">Starting</span>`
+            ? html`<span class="badge badge-warn">${msg('Starting')}</span>`
             : over
-              ? html`<span class="badge">Finished</span>`
-              : html`<span class="badge badge-live"><span class="dot dot-pulse"></span>Running</span>`
+              ? html`<span class="badge">${msg('Finished')}</span>`
+              : html`<span class="badge badge-live"><span class="dot dot-pulse"></span>${msg('Running')}</span>`
         }
       </div>
       <div class="now" data-show-start=${show.startAt}>
-        <div class="swatch ${state ? 'on' : ''}" style="--glow:${color}" role="img" aria-label="Preview: ${color === 'transparent' ? 'dark' : color}">
+        <div class="swatch ${state ? 'on' : ''}" style="--glow:${color}" role="img" aria-label=${color === 'transparent' ? msg('Preview: dark') : msg(str`Preview: ${color}`)}>
           <span data-preview=${color} style="background:${color};opacity:${state ? state.intensity : 0}"></span>
         </div>
         <div>
-          <h3 class="wrap">${sheet?.name ?? (this.running?.error ? 'Cue sheet unavailable' : 'Loading cue sheet…')}</h3>
+          <h3 class="wrap">${sheet?.name ?? (this.running?.error ? msg('Cue sheet unavailable') : msg('Loading cue sheet…'))}</h3>
           <div class="facts">
-            <span>Start: <b class="num">${clockTime(show.startAt)}</b>${sheet && Number.isFinite(end) ? html` · ends <b class="num">${clockTime(end)}</b>` : nothing}</span>
+            <span>${msg('Start:')} <b class="num">${clockTime(show.startAt)}</b>${sheet && Number.isFinite(end) ? html` · ends <b class="num">${clockTime(end)}</b>` : nothing}</span>
             <span class="num" role="status">${phase}</span>
           </div>
-          <button class="btn btn-danger" ?disabled=${busyStop} @click=${this.stop}>■ Stop show</button>
+          <button class="btn btn-danger" ?disabled=${busyStop} @click=${this.stop}>${msg('■ Stop show')}</button>
         </div>
         ${
           sheet
@@ -317,17 +318,20 @@ export class ShowPanel extends LitElement {
     const elapsed = at === null ? 0 : Date.now() - at
     const state = at === null ? null : cueStateAt(sheet, at, Date.now(), { reducedMotion: this.reducedMotion })
     const total = durationMs ?? Math.max(...sheet.cues.map((c) => c.at)) + 10_000
-    let line = 'Plays the sheet here, as a phone shows it, from its first cue.'
+    let line = msg('Plays the sheet here, as a phone shows it, from its first cue.')
     if (at !== null) {
       const where = state ? `cue ${state.index + 1} of ${sheet.cues.length}` : 'dark'
-      line = `Preview: ${seconds(Math.min(elapsed, total))}${durationMs === null ? '' : ` of ${seconds(durationMs)}`} · ${where}`
+      line =
+        durationMs === null
+          ? msg(str`Preview: ${seconds(Math.min(elapsed, total))} · ${where}`)
+          : msg(str`Preview: ${seconds(Math.min(elapsed, total))} of ${seconds(durationMs)} · ${where}`)
     }
     return html`<div class="preview">
       <gb-cue-preview .sheet=${sheet} .startAt=${at}></gb-cue-preview>
       <div class="preview-side">
         <div class="row">
           <button class="btn btn-outline btn-sm" @click=${this.preview}>${at === null ? '▶ Preview' : '↺ Replay preview'}</button>
-          ${at !== null ? html`<button class="btn btn-ghost btn-sm" @click=${this.stopPreview}>■ Stop preview</button>` : nothing}
+          ${at !== null ? html`<button class="btn btn-ghost btn-sm" @click=${this.stopPreview}>${msg('■ Stop preview')}</button>` : nothing}
         </div>
         <p class="small muted num" role="status" data-preview-status>${line}</p>
         <div class="timeline" aria-hidden="true">
@@ -342,19 +346,19 @@ export class ShowPanel extends LitElement {
     const c = this.check
     const busy = this.actions.busy('start')
     return html`<section class="card" aria-labelledby="sheet-title">
-      <div class="card-head"><h2 id="sheet-title">Your cue sheet</h2></div>
+      <div class="card-head"><h2 id="sheet-title">${msg('Your cue sheet')}</h2></div>
       <div class="tools">
         <span class="btn btn-outline btn-sm file"
-          >Choose .json file…<input type="file" accept=".json,application/json" aria-label="Upload a cue sheet file" @change=${this.upload}
+          >${msg('Choose .json file…')}<input type="file" accept=".json,application/json" aria-label=${msg('Upload a cue sheet file')} @change=${this.upload}
         /></span>
         <button class="btn btn-ghost btn-sm" @click=${() => (this.text = JSON.stringify(EXAMPLE_CUE_SHEET, null, 2))}>
-          Paste the example to edit
+          ${msg('Paste the example to edit')}
         </button>
         <button class="btn btn-ghost btn-sm" @click=${() => (this.text = JSON.stringify(EFFECTS_EXAMPLE, null, 2))}>
-          Paste the effects example
+          ${msg('Paste the effects example')}
         </button>
       </div>
-      <label class="sr-only" for="sheet">Cue sheet JSON</label>
+      <label class="sr-only" for="sheet">${msg('Cue sheet JSON')}</label>
       <textarea
         id="sheet"
         spellcheck="false"
@@ -379,7 +383,7 @@ export class ShowPanel extends LitElement {
             : html`<div class="fb fb-error" role="alert" data-feedback="sheet-check">
               <span aria-hidden="true">⚠</span>
               <div>
-                Not a valid cue sheet:
+                ${msg('Not a valid cue sheet:')}
                 <ul>
                   ${c.errors.map((e) => html`<li>${e}</li>`)}
                 </ul>
@@ -397,9 +401,9 @@ export class ShowPanel extends LitElement {
           ⤒ Upload
         </button>
         <label class="field"
-          >Start
+          >${msg('Start')}
           <select
-            aria-label="Start in"
+            aria-label=${msg('Start in')}
             .value=${String(this.startIn)}
             @change=${(e: Event) => (this.startIn = Number((e.target as HTMLSelectElement).value))}
           >
@@ -411,14 +415,14 @@ export class ShowPanel extends LitElement {
           ?disabled=${busy || !c?.ok}
           @click=${() => c?.ok && this.start('start', c.sheet, this.startIn, this.text)}
         >
-          ▶ ${this.uploaded?.text === this.text ? 'Start' : 'Upload & start'}
+          ▶ ${this.uploaded?.text === this.text ? msg('Start') : msg('Upload & start')}
         </button>
-        ${this.show ? html`<span class="small muted">Replaces the running show.</span>` : nothing}
+        ${this.show ? html`<span class="small muted">${msg('Replaces the running show.')}</span>` : nothing}
       </div>
-      ${this.actions.feedback('upload', { messages: UPLOAD_MESSAGES })}
-      ${this.actions.feedback('start', { messages: UPLOAD_MESSAGES })}
+      ${this.actions.feedback('upload', { messages: UPLOAD_MESSAGES() })}
+      ${this.actions.feedback('start', { messages: UPLOAD_MESSAGES() })}
       <p class="small muted" style="margin-top:0.75rem">
-        Times are ms after the start; phones fetch the sheet when the show is announced, so start it a few seconds ahead.
+        ${msg('Times are ms after the start; phones fetch the sheet when the show is announced, so start it a few seconds ahead.')}
       </p>
     </section>`
   }

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
 import { describeError } from '../shared/host-api.ts'
 import { startSession } from '../shared/session.ts'
@@ -123,7 +124,7 @@ export class SignIn extends LitElement {
     const input = this.renderRoot.querySelector<HTMLInputElement>('#secret')!
     const secret = input.value.trim()
     if (!secret) {
-      this.error = 'Enter the host secret for this event.'
+      this.error = msg('Enter the host secret for this event.')
       input.focus()
       return
     }
@@ -141,9 +142,9 @@ export class SignIn extends LitElement {
     }
     this.error =
       r.error.error === 'wrong_secret'
-        ? 'That host secret is not right for this event. Check it and try again.'
+        ? msg('That host secret is not right for this event. Check it and try again.')
         : r.status === 404
-          ? `There is no event “${this.slug}” on this server.`
+          ? msg(str`There is no event “${this.slug}” on this server.`)
           : describeError(r.status, r.error)
     input.select()
   }
@@ -153,13 +154,14 @@ export class SignIn extends LitElement {
       <div class="brand">
         <span class="mark" aria-hidden="true"></span>
         <div>
-          <p class="eyebrow">Glowband host</p>
-          <h1 id="title">Sign in to run the show</h1>
+          <p class="eyebrow">${msg('Glowband host')}</p>
+          <h1 id="title">${msg('Sign in to run the show')}</h1>
         </div>
       </div>
-      <p class="muted">Event <span class="slug">/e/${this.slug}</span></p>
+      <gb-language-switch style="float:right"></gb-language-switch>
+      <p class="muted">${msg('Event')} <span class="slug">/e/${this.slug}</span></p>
       <form @submit=${this.submit} novalidate>
-        <label class="field" for="secret">Host secret</label>
+        <label class="field" for="secret">${msg('Host secret')}</label>
         <div class="secret" style="margin-top:-0.65rem">
           <input
             id="secret"
@@ -170,7 +172,7 @@ export class SignIn extends LitElement {
             spellcheck="false"
             aria-invalid=${this.error ? 'true' : 'false'}
             aria-describedby="sign-in-error"
-            placeholder="paste the secret"
+            placeholder=${msg('paste the secret')}
           />
           <button
             type="button"
@@ -178,7 +180,7 @@ export class SignIn extends LitElement {
             aria-pressed=${this.reveal ? 'true' : 'false'}
             @click=${() => (this.reveal = !this.reveal)}
           >
-            ${this.reveal ? 'Hide' : 'Show'}
+            ${this.reveal ? msg('Hide') : msg('Show')}
           </button>
         </div>
         <div id="sign-in-error">
@@ -191,12 +193,12 @@ export class SignIn extends LitElement {
           }
         </div>
         <button class="btn btn-primary btn-lg btn-block" type="submit" ?disabled=${this.busy}>
-          ${this.busy ? 'Signing in…' : 'Sign in'}
+          ${this.busy ? msg('Signing in…') : msg('Sign in')}
         </button>
       </form>
       <p class="help">
-        <code>glowband event create</code> printed the host secret and an admin link ending in
-        <code>#key=…</code>. Opening that link signs you in; the key never leaves this browser in a URL.
+        <code>glowband event create</code> ${msg('printed the host secret and an admin link ending in')}
+        <code>#key=…</code>. ${msg('Opening that link signs you in; the key never leaves this browser in a URL.')}
       </p>
     </section>`
   }

@@ -1,6 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import type { Status } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
+import { trapTab } from '../shared/focus-trap.ts'
 import { clockTime, NowController } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { statusPanelStyles } from './status-panel.styles.ts'
@@ -56,6 +58,8 @@ export class StatusPanel extends LitElement {
   private confirmed: { status: Status; at: number } | null = null
   /** When the stream showed the current status first (only known if it changed while we watched). */
   private since: number | null = null
+  /** The control that opened the dialog: it gets the focus back when the dialog closes. */
+  private opener: HTMLElement | null = null
 
   static styles = [adminStyles, statusPanelStyles]
 
@@ -80,7 +84,9 @@ export class StatusPanel extends LitElement {
   }
 
   private onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.sheet) this.close()
+    if (!this.sheet) return
+    if (e.key === 'Escape') this.close()
+    else trapTab(e, this.renderRoot.querySelector<HTMLElement>('[role="dialog"]'))
   }
 
   protected willUpdate(changed: PropertyValues<this>) {
@@ -93,6 +99,7 @@ export class StatusPanel extends LitElement {
   }
 
   private open(sheet: Exclude<Sheet, null>) {
+    this.opener = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null
     this.actions.clear('status')
     this.draft = sheet === 'pause' && this.status === 'paused' ? this.message : ''
     this.sheet = sheet
@@ -103,6 +110,17 @@ export class StatusPanel extends LitElement {
 
   private close() {
     this.sheet = null
+    this.giveFocusBack()
+  }
+
+  /** Back to the button that opened the dialog, or the first action if that one is gone. */
+  private giveFocusBack() {
+    const opener = this.opener
+    this.opener = null
+    void this.updateComplete.then(() => {
+      const target = opener?.isConnected ? opener : this.renderRoot.querySelector<HTMLElement>('.actions button')
+      target?.focus()
+    })
   }
 
   /** Sends a status; the sheet closes once the server took it, the echo confirms it. */
@@ -117,29 +135,31 @@ export class StatusPanel extends LitElement {
       this.pending = null
     }
     this.sheet = null
+    this.giveFocusBack()
     this.requestUpdate()
   }
 
   private label(status: Status) {
-    return status === 'live' ? 'LIVE' : status === 'paused' ? 'PAUSED' : 'ENDED'
+    return status === 'live' ? msg('LIVE') : status === 'paused' ? msg('PAUSED') : msg('ENDED')
   }
 
   private renderConfirm() {
-    if (this.actions.busy('status')) return html`<span class="confirm confirm-wait" role="status">Sending…</span>`
+    if (this.actions.busy('status'))
+      return html`<span class="confirm confirm-wait" role="status">${msg('Sending…')}</span>`
     const p = this.pending
     if (p) {
       const late = Date.now() - p.sentAt > ECHO_WARN_MS
       return late
         ? html`<span class="confirm confirm-late" role="alert"
-            >Sent, but the live stream has not echoed it${this.connected ? ' yet' : ': the stream is disconnected'}</span
+            >${this.connected ? msg('Sent, but the live stream has not echoed it yet') : msg('Sent, but the live stream has not echoed it: the stream is disconnected')}</span
           >`
-        : html`<span class="confirm confirm-wait" role="status">Sent · waiting for the stream to echo…</span>`
+        : html`<span class="confirm confirm-wait" role="status">${msg('Sent · waiting for the stream to echo…')}</span>`
     }
     const c = this.confirmed
     if (c && Date.now() - c.at < 15_000) {
-      const what = c.status === 'live' ? 'Live again' : c.status === 'paused' ? 'Paused' : 'Ended'
+      const what = c.status === 'live' ? msg('Live again') : c.status === 'paused' ? msg('Paused') : msg('Ended')
       return html`<span class="confirm confirm-ok" role="status" data-confirmed=${c.status}
-        >✓ ${what} on every screen · ${clockTime(c.at)}</span
+        >${msg(str`✓ ${what} on every screen · ${clockTime(c.at)}`)}</span
       >`
     }
     return nothing
@@ -147,22 +167,23 @@ export class StatusPanel extends LitElement {
 
   private renderState() {
     const s = this.status
-    if (!s) return html`<span class="pill pill-ended">…</span><span class="muted">Connecting to the live stream</span>`
-    const since = this.since ? ` since ${clockTime(this.since)}` : ''
+    if (!s)
+      return html`<span class="pill pill-ended">…</span><span class="muted">${msg('Connecting to the live stream')}</span>`
+    const since = this.since ? msg(str` since ${clockTime(this.since)}`) : ''
     return html`<span class="pill pill-${s}" data-status=${s}>
         <span class="dot ${s === 'live' ? 'dot-pulse' : ''}" aria-hidden="true"></span>${this.label(s)}
       </span>
       ${
         s === 'live'
           ? html`<div class="said">
-            <span class="what">Event is live</span>
-            <span class="how">Guests can vote and send messages${since}</span>
+            <span class="what">${msg('Event is live')}</span>
+            <span class="how">${msg('Guests can vote and send messages')}${since}</span>
           </div>`
           : html`<div class="said">
             <span class="what wrap" title=${this.message}
-              >${this.message ? html`“${this.message}”` : html`<span class="muted">No message</span>`}</span
+              >${this.message ? html`“${this.message}”` : html`<span class="muted">${msg('No message')}</span>`}</span
             >
-            <span class="how">Shown on every phone and the big screen${since}</span>
+            <span class="how">${msg('Shown on every phone and the big screen')}${since}</span>
           </div>`
       }
       ${this.renderConfirm()}`
@@ -173,13 +194,13 @@ export class StatusPanel extends LitElement {
     const busy = this.actions.busy('status')
     if (s === 'paused') {
       return html`<button class="btn btn-good btn-lg btn-pause" ?disabled=${busy} @click=${() => this.send('live', '')}>
-          ▶ Resume live
+          ${msg('▶ Resume live')}
         </button>
-        <button class="btn btn-outline" ?disabled=${busy} @click=${() => this.open('pause')}>Edit message</button>`
+        <button class="btn btn-outline" ?disabled=${busy} @click=${() => this.open('pause')}>${msg('Edit message')}</button>`
     }
     if (s === 'ended') {
       return html`<button class="btn btn-good btn-lg" ?disabled=${busy} @click=${() => this.send('live', '')}>
-        ▶ Reopen as live
+        ${msg('▶ Reopen as live')}
       </button>`
     }
     return html`<button
@@ -189,10 +210,10 @@ export class StatusPanel extends LitElement {
         aria-expanded=${this.sheet === 'pause' ? 'true' : 'false'}
         @click=${() => this.open('pause')}
       >
-        ⏸ Pause…
+        ${msg('⏸ Pause…')}
       </button>
       <button class="btn btn-ghost" ?disabled=${busy || !s} aria-haspopup="dialog" @click=${() => this.open('end')}>
-        End…
+        ${msg('End…')}
       </button>`
   }
 
@@ -200,8 +221,8 @@ export class StatusPanel extends LitElement {
     const busy = this.actions.busy('status')
     const editing = this.status === 'paused'
     return html`<div class="sheet" role="dialog" aria-modal="true" aria-labelledby="pause-title">
-      <h3 id="pause-title">${editing ? 'Change the pause message' : 'Pause the event'}</h3>
-      <p>Every phone and the big screen show this message at once, until you resume.</p>
+      <h3 id="pause-title">${editing ? msg('Change the pause message') : msg('Pause the event')}</h3>
+      <p>${msg('Every phone and the big screen show this message at once, until you resume.')}</p>
       <div class="presets">
         <button
           class="btn btn-danger preset emergency"
@@ -210,12 +231,12 @@ export class StatusPanel extends LitElement {
           @click=${() => this.send('paused', EMERGENCY_MESSAGE)}
         >
           <span aria-hidden="true">🚨</span>
-          <span>Emergency pause<small>“${EMERGENCY_MESSAGE}”</small></span>
+          <span>${msg('Emergency pause')}<small>“${EMERGENCY_MESSAGE}”</small></span>
         </button>
         ${PAUSE_PRESETS.map(
           (p) =>
             html`<button class="btn btn-outline preset" ?disabled=${busy} @click=${() => this.send('paused', p.message)}>
-              <span>${p.label}<small>“${p.message}”</small></span>
+              <span>${p.label === 'Short break' ? msg('Short break') : msg('Technical problem')}<small>“${p.message}”</small></span>
             </button>`,
         )}
       </div>
@@ -226,35 +247,35 @@ export class StatusPanel extends LitElement {
           void this.send('paused', this.draft.trim())
         }}
       >
-        <label class="field" for="pause-message">Your own message</label>
+        <label class="field" for="pause-message">${msg('Your own message')}</label>
         <textarea
           id="pause-message"
           rows="2"
           maxlength=${MESSAGE_MAX}
           .value=${this.draft}
           @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
-          placeholder="e.g. Please make way for the medical team"
+          placeholder=${msg('e.g. Please make way for the medical team')}
           aria-invalid=${this.actions.fieldError('status', 'message') ? 'true' : 'false'}
         ></textarea>
         <div class="custom-foot">
           <span class="counter">${this.draft.length}/${MESSAGE_MAX}</span>
           <div class="custom-actions">
-            <button type="button" class="btn btn-ghost" @click=${this.close}>Cancel</button>
+            <button type="button" class="btn btn-ghost" @click=${this.close}>${msg('Cancel')}</button>
             <button type="submit" class="btn btn-warn" ?disabled=${busy}>
-              ${editing ? 'Update message' : 'Pause with this message'}
+              ${editing ? msg('Update message') : msg('Pause with this message')}
             </button>
           </div>
         </div>
       </form>
-      ${this.actions.feedback('status', { fields: { message: 'Message' } })}
+      ${this.actions.feedback('status', { fields: { message: msg('Message') } })}
     </div>`
   }
 
   private renderEndSheet() {
     const busy = this.actions.busy('status')
     return html`<div class="sheet" role="dialog" aria-modal="true" aria-labelledby="end-title">
-      <h3 id="end-title">End the event?</h3>
-      <p>Phones and the big screen show that the event is over, with your message. You can reopen it later.</p>
+      <h3 id="end-title">${msg('End the event?')}</h3>
+      <p>${msg('Phones and the big screen show that the event is over, with your message. You can reopen it later.')}</p>
       <form
         @submit=${(e: Event) => {
           e.preventDefault()
@@ -262,7 +283,7 @@ export class StatusPanel extends LitElement {
         }}
       >
         <label class="field" for="end-message"
-          >Goodbye message
+          >${msg('Goodbye message')}
           <input
             id="end-message"
             type="text"
@@ -270,14 +291,14 @@ export class StatusPanel extends LitElement {
             data-autofocus
             .value=${this.draft}
             @input=${(e: Event) => (this.draft = (e.target as HTMLInputElement).value)}
-            placeholder="Thanks for coming!"
+            placeholder=${msg('Thanks for coming!')}
         /></label>
         <div class="sheet-foot">
-          <button type="button" class="btn btn-ghost" @click=${this.close}>Cancel</button>
-          <button type="submit" class="btn btn-danger" ?disabled=${busy}>End event</button>
+          <button type="button" class="btn btn-ghost" @click=${this.close}>${msg('Cancel')}</button>
+          <button type="submit" class="btn btn-danger" ?disabled=${busy}>${msg('End event')}</button>
         </div>
       </form>
-      ${this.actions.feedback('status', { fields: { message: 'Message' } })}
+      ${this.actions.feedback('status', { fields: { message: msg('Message') } })}
     </div>`
   }
 

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { WristbandBatch } from '../../../../protocol/host.ts'
 import type { ApiResult } from '../../lib/api.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { count, plural } from '../shared/format.ts'
 import { Actions, adminBase, CSRF_HEADERS, hostApi } from '../shared/host-api.ts'
@@ -167,7 +168,7 @@ export class WristbandPanel extends LitElement {
     e.preventDefault()
     const parsed = parseNumbers(this.numbers)
     if (!parsed.ok) {
-      this.actions.fail('revoke', `Cannot revoke: ${parsed.error}.`, { numbers: '' })
+      this.actions.fail('revoke', msg(str`Cannot revoke: ${parsed.error}.`), { numbers: '' })
       this.confirm = null
       return
     }
@@ -181,7 +182,7 @@ export class WristbandPanel extends LitElement {
     const r = await this.actions.run<{ revoked: number }>(
       'revoke',
       () => hostApi(this.slug, 'POST', '/wristbands/revoke', { numbers }),
-      (b) => `Revoked ${plural(b.revoked, 'wristband')} (${describeNumbers(numbers)}): they no longer work`,
+      (b) => msg(str`Revoked ${b.revoked} (${describeNumbers(numbers)}): they no longer work`),
     )
     this.confirm = null
     if (r.ok) {
@@ -200,7 +201,7 @@ export class WristbandPanel extends LitElement {
     return this.actions.run(
       'csv',
       () => download(`${adminBase(this.slug)}/attendees?format=csv`, `${this.slug}-attendees.csv`),
-      (b) => `Downloaded ${b.name} (${plural(b.rows, 'attendee')})`,
+      (b) => msg(str`Downloaded ${b.name} (${b.rows} rows)`),
     )
   }
 
@@ -215,9 +216,9 @@ export class WristbandPanel extends LitElement {
   private async copy(url: string, key: string) {
     try {
       await navigator.clipboard.writeText(url)
-      this.actions.succeed(key, 'Link copied')
+      this.actions.succeed(key, msg('Link copied'))
     } catch {
-      this.actions.fail(key, 'This browser would not copy: select the link and copy it by hand.')
+      this.actions.fail(key, msg('This browser would not copy: select the link and copy it by hand.'))
     }
   }
 
@@ -226,19 +227,19 @@ export class WristbandPanel extends LitElement {
     const total = (batches ?? []).reduce((n, b) => n + b.count, 0)
     const revoked = (batches ?? []).reduce((n, b) => n + b.revoked, 0)
     return html`<section class="card batches" aria-labelledby="batches-title">
-      <div class="card-head"><h2 id="batches-title">Wristband batches</h2></div>
+      <div class="card-head"><h2 id="batches-title">${msg('Wristband batches')}</h2></div>
       ${
         batches === null
-          ? html`<p class="muted">Loading…</p>`
+          ? html`<p class="muted">${msg('Loading…')}</p>`
           : batches.length
             ? html`<table>
               <thead>
                 <tr>
-                  <th>Batch</th>
-                  <th>Numbers</th>
-                  <th class="r">Wristbands</th>
-                  <th class="r">Revoked</th>
-                  <th class="r">Printed</th>
+                  <th>${msg('Batch')}</th>
+                  <th>${msg('Numbers')}</th>
+                  <th class="r">${msg('Wristbands')}</th>
+                  <th class="r">${msg('Revoked')}</th>
+                  <th class="r">${msg('Printed')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -256,7 +257,7 @@ export class WristbandPanel extends LitElement {
                 batches.length > 1
                   ? html`<tfoot>
                     <tr>
-                      <td colspan="2">Total</td>
+                      <td colspan="2">${msg('Total')}</td>
                       <td class="r num">${count(total)}</td>
                       <td class="r num">${count(revoked)}</td>
                       <td></td>
@@ -265,7 +266,7 @@ export class WristbandPanel extends LitElement {
                   : nothing
               }
             </table>`
-            : html`<p class="empty">No wristbands yet. Generate a batch with <code>glowband wristbands --event ${this.slug} --count 500</code>.</p>`
+            : html`<p class="empty">${msg('No wristbands yet. Generate a batch with')} <code>glowband wristbands --event ${this.slug} --count 500</code>.</p>`
       }
     </section>`
   }
@@ -273,16 +274,16 @@ export class WristbandPanel extends LitElement {
   private renderRevoke() {
     const busy = this.actions.busy('revoke')
     return html`<section class="card" aria-labelledby="revoke-title">
-      <div class="card-head"><h2 id="revoke-title">Revoke wristbands</h2></div>
+      <div class="card-head"><h2 id="revoke-title">${msg('Revoke wristbands')}</h2></div>
       <form @submit=${this.review} novalidate>
-        <label class="field" for="revoke-numbers">Wristband numbers (lost, stolen or misused)</label>
+        <label class="field" for="revoke-numbers">${msg('Wristband numbers (lost, stolen or misused)')}</label>
         <div class="row" style="flex-wrap:nowrap">
           <input
             id="revoke-numbers"
             type="text"
             name="numbers"
             inputmode="numeric"
-            placeholder="e.g. 17 or 40-45"
+            placeholder=${msg('e.g. 17 or 40-45')}
             .value=${this.numbers}
             aria-invalid=${this.actions.errorCode('revoke') ? 'true' : 'false'}
             @input=${(e: Event) => {
@@ -290,7 +291,7 @@ export class WristbandPanel extends LitElement {
               this.confirm = null
             }}
           />
-          <button type="submit" class="btn btn-outline" ?disabled=${busy}>Revoke…</button>
+          <button type="submit" class="btn btn-outline" ?disabled=${busy}>${msg('Revoke…')}</button>
         </div>
       </form>
       ${
@@ -301,13 +302,13 @@ export class WristbandPanel extends LitElement {
               them stop working at once. This cannot be undone.
             </p>
             <div class="row">
-              <button class="btn btn-danger" ?disabled=${busy} @click=${this.revoke}>Yes, revoke</button>
-              <button class="btn btn-ghost" @click=${() => (this.confirm = null)}>Cancel</button>
+              <button class="btn btn-danger" ?disabled=${busy} @click=${this.revoke}>${msg('Yes, revoke')}</button>
+              <button class="btn btn-ghost" @click=${() => (this.confirm = null)}>${msg('Cancel')}</button>
             </div>
           </div>`
           : nothing
       }
-      ${this.actions.feedback('revoke', { messages: { not_found: 'No wristband of this event has that number.' } })}
+      ${this.actions.feedback('revoke', { messages: { not_found: msg('No wristband of this event has that number.') } })}
     </section>`
   }
 
@@ -316,10 +317,10 @@ export class WristbandPanel extends LitElement {
     const guest = `${origin}/e/${this.slug}`
     const screen = `${origin}/e/${this.slug}/screen`
     return html`<section class="card" aria-labelledby="exports-title">
-      <div class="card-head"><h2 id="exports-title">Exports and pages</h2></div>
+      <div class="card-head"><h2 id="exports-title">${msg('Exports and pages')}</h2></div>
       <div class="links">
         <div class="link">
-          <span><b>Attendees</b><code>number, check-in time (CSV)</code></span>
+          <span><b>${msg('Attendees')}</b><code>${msg('number, check-in time (CSV)')}</code></span>
           <button class="btn btn-primary btn-sm" style="grid-column: span 2" ?disabled=${this.actions.busy('csv')} @click=${this.exportCsv}>
             ⬇ Download CSV
           </button>
@@ -335,15 +336,15 @@ export class WristbandPanel extends LitElement {
             ${this.actions.feedback(file)}`,
         )}
         <div class="link">
-          <span><b>Guest page</b><code>${guest}</code></span>
-          <a class="btn btn-outline btn-sm" href=${guest} target="_blank" rel="noopener">Open ↗</a>
-          <button class="btn btn-ghost btn-sm" @click=${() => this.copy(guest, 'copy-guest')}>Copy</button>
+          <span><b>${msg('Guest page')}</b><code>${guest}</code></span>
+          <a class="btn btn-outline btn-sm" href=${guest} target="_blank" rel="noopener">${msg('Open ↗')}</a>
+          <button class="btn btn-ghost btn-sm" @click=${() => this.copy(guest, 'copy-guest')}>${msg('Copy')}</button>
         </div>
         ${this.actions.feedback('copy-guest')}
         <div class="link">
-          <span><b>Big screen</b><code>${screen}</code></span>
-          <a class="btn btn-outline btn-sm" href=${screen} target="_blank" rel="noopener">Open ↗</a>
-          <button class="btn btn-ghost btn-sm" @click=${() => this.copy(screen, 'copy-screen')}>Copy</button>
+          <span><b>${msg('Big screen')}</b><code>${screen}</code></span>
+          <a class="btn btn-outline btn-sm" href=${screen} target="_blank" rel="noopener">${msg('Open ↗')}</a>
+          <button class="btn btn-ghost btn-sm" @click=${() => this.copy(screen, 'copy-screen')}>${msg('Copy')}</button>
         </div>
         ${this.actions.feedback('copy-screen')}
       </div>

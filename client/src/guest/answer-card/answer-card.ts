@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Me, Poll, Status, VoteBody } from '../../../../protocol/index.ts'
+import { formatNumber, msg, str } from '../../lib/i18n.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 /** A guest's answer to a rating, word cloud or open-text poll, as /me and the outbox know it. */
@@ -168,7 +169,7 @@ export class AnswerCard extends LitElement {
     if (!poll) return nothing
     const id = `poll-${poll.id}-q`
     return html`<section class="card" aria-labelledby=${id} data-poll-id=${poll.id} data-kind=${poll.kind}>
-      <p class="eyebrow">${poll.open ? 'Live' : 'Closed'} · ${poll.responses ?? 0} ${poll.responses === 1 ? 'answer' : 'answers'}</p>
+      <p class="eyebrow">${poll.open ? msg('Live') : msg('Closed')} · ${poll.responses === 1 ? msg('1 answer') : msg(str`${formatNumber(poll.responses ?? 0)} answers`)}</p>
       <h2 id=${id} class="wrap">${poll.question}</h2>
       ${poll.kind === 'rating' ? this.rating(poll) : poll.kind === 'words' ? this.words(poll) : this.text()}
       <p class="foot">${this.footnote(poll)}</p>
@@ -178,7 +179,7 @@ export class AnswerCard extends LitElement {
   private rating(poll: Poll) {
     const mine = this.answer?.value
     const top = Math.max(1, ...poll.options.map((o) => o.votes))
-    return html`<div class="scale" role="group" aria-label="rating">
+    return html`<div class="scale" role="group" aria-label=${msg('rating')}>
         ${poll.options.map(
           (o) => html`<button
             data-value=${o.id}
@@ -196,7 +197,7 @@ export class AnswerCard extends LitElement {
           ? html`<div class="result" aria-hidden="true">
               ${poll.options.map((o) => html`<div style="height:${(o.votes / top) * 100}%"></div>`)}
             </div>
-            <p class="avg">Average <b>${poll.rating?.average?.toFixed(1) ?? '–'}</b></p>`
+            <p class="avg">${msg('Average')} <b>${typeof poll.rating?.average === 'number' ? formatNumber(poll.rating.average, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : '–'}</b></p>`
           : nothing
       }`
   }
@@ -221,23 +222,23 @@ export class AnswerCard extends LitElement {
                   maxlength="40"
                   autocomplete="off"
                   .value=${mine?.[i] ?? ''}
-                  placeholder=${i === 0 ? 'A word' : 'Another (optional)'}
-                  aria-label="word ${i + 1}"
+                  placeholder=${i === 0 ? msg('A word') : msg('Another (optional)')}
+                  aria-label=${msg(str`word ${i + 1}`)}
                 />`,
             )}
-            <button class="btn btn-primary" type="submit">Send</button>
+            <button class="btn btn-primary" type="submit">${msg('Send')}</button>
           </form>`
         : nothing
     }
     ${
       mine && !this.editing
-        ? html`<ul class="chips" aria-label="your words">${mine.map((w) => html`<li>${w}</li>`)}</ul>
-          ${this.open ? html`<button class="btn btn-quiet" @click=${() => (this.editing = true)}>Change my words</button>` : nothing}`
+        ? html`<ul class="chips" aria-label=${msg('your words')}>${mine.map((w) => html`<li>${w}</li>`)}</ul>
+          ${this.open ? html`<button class="btn btn-quiet" @click=${() => (this.editing = true)}>${msg('Change my words')}</button>` : nothing}`
         : nothing
     }
     ${
       mine && this.shown(poll) && poll.words?.length
-        ? html`<p class="eyebrow" style="margin-top:1rem">Top words</p>
+        ? html`<p class="eyebrow" style="margin-top:1rem">${msg('Top words')}</p>
           <ul class="chips">${poll.words.slice(0, 10).map((w) => html`<li>${w.text} · ${w.count}</li>`)}</ul>`
         : nothing
     }`
@@ -255,32 +256,32 @@ export class AnswerCard extends LitElement {
               if (text) this.send({ text }, text)
             }}
           >
-            <textarea aria-label="your answer" maxlength="400" .value=${mine ?? ''} placeholder="Your answer"></textarea>
-            <button class="btn btn-primary" type="submit">Send</button>
+            <textarea aria-label=${msg('your answer')} maxlength="400" .value=${mine ?? ''} placeholder=${msg('Your answer')}></textarea>
+            <button class="btn btn-primary" type="submit">${msg('Send')}</button>
           </form>`
         : nothing
     }
     ${
       mine !== undefined && !this.editing
         ? html`<p class="mine">${mine}</p>
-          ${this.open ? html`<button class="btn btn-quiet" @click=${() => (this.editing = true)}>Change my answer</button>` : nothing}`
+          ${this.open ? html`<button class="btn btn-quiet" @click=${() => (this.editing = true)}>${msg('Change my answer')}</button>` : nothing}`
         : nothing
     }`
   }
 
   private footnote(poll: Poll) {
-    if (this.eventStatus === 'paused') return 'Answers are on hold while the event is paused.'
-    if (this.eventStatus === 'ended') return 'The event has ended.'
-    if (!poll.open) return 'This poll has closed.'
-    if (this.sending) return 'Sending…'
-    if (this.answer?.held) return 'Sent! The host checks answers before they go on the big screen.'
-    if (!this.shown(poll)) return 'Results are hidden until the host reveals them.'
-    if (this.answer) return 'Thanks! You can change your answer while the poll is open.'
+    if (this.eventStatus === 'paused') return msg('Answers are on hold while the event is paused.')
+    if (this.eventStatus === 'ended') return msg('The event has ended.')
+    if (!poll.open) return msg('This poll has closed.')
+    if (this.sending) return msg('Sending…')
+    if (this.answer?.held) return msg('Sent! The host checks answers before they go on the big screen.')
+    if (!this.shown(poll)) return msg('Results are hidden until the host reveals them.')
+    if (this.answer) return msg('Thanks! You can change your answer while the poll is open.')
     return poll.kind === 'rating'
-      ? 'Tap a number.'
+      ? msg('Tap a number.')
       : poll.kind === 'words'
-        ? 'Up to three words.'
-        : 'Write your answer.'
+        ? msg('Up to three words.')
+        : msg('Write your answer.')
   }
 }
 customElements.define('gb-answer-card', AnswerCard)

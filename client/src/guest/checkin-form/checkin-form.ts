@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import { CODE_LENGTH, formatCode, normaliseCode, parseCode } from '../../../../protocol/code-format.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { sharedStyles, textBoxFormStyles } from '../shared.styles.ts'
 
 export type CodeEvent = CustomEvent<{ code: string }>
@@ -12,17 +13,21 @@ export function codeProblem(input: string): string | null {
   if (parsed.reason === 'symbol') {
     const bad = [...typed].find((c) => !/[0-9A-Z]/.test(c)) ?? ''
     return bad
-      ? `“${bad}” is not part of a code: codes use only letters and digits.`
-      : 'Codes use only letters and digits.'
+      ? msg(str`“${bad}” is not part of a code: codes use only letters and digits.`)
+      : msg('Codes use only letters and digits.')
   }
   if (parsed.reason === 'length') {
-    if (!typed.length) return `Type the ${CODE_LENGTH}-character code printed under the QR code.`
+    if (!typed.length) return msg(str`Type the ${CODE_LENGTH}-character code printed under the QR code.`)
     const missing = CODE_LENGTH - typed.length
     return missing > 0
-      ? `${missing} ${missing === 1 ? 'character is' : 'characters are'} missing: a code has ${CODE_LENGTH}.`
-      : `${-missing} ${missing === -1 ? 'character' : 'characters'} too many: a code has ${CODE_LENGTH}.`
+      ? missing === 1
+        ? msg(str`1 character is missing: a code has ${CODE_LENGTH}.`)
+        : msg(str`${missing} characters are missing: a code has ${CODE_LENGTH}.`)
+      : missing === -1
+        ? msg(str`1 character too many: a code has ${CODE_LENGTH}.`)
+        : msg(str`${-missing} characters too many: a code has ${CODE_LENGTH}.`)
   }
-  return 'This code has a typo. Compare each character with the code on your wristband.'
+  return msg('This code has a typo. Compare each character with the code on your wristband.')
 }
 
 /**
@@ -102,7 +107,7 @@ export class CheckinForm extends LitElement {
     super()
     this.busy = false
     this.error = ''
-    this.submitLabel = 'Check in'
+    this.submitLabel = ''
     this.value = ''
     this.problem = null
   }
@@ -137,10 +142,9 @@ export class CheckinForm extends LitElement {
     const message = this.problem ?? (this.error || null)
     return html`
       <form @submit=${this.onSubmit} novalidate>
-        <label for="code">Wristband code</label>
+        <label for="code">${msg('Wristband code')}</label>
         <p class="hint" id="code-hint">
-          The ${CODE_LENGTH} characters printed under the QR code, like ${formatCode('7K3M0Q9TZX4A')}. Capitals, spaces and
-          dashes don't matter.
+          ${msg(str`The ${CODE_LENGTH} characters printed under the QR code, like ${formatCode('7K3M0Q9TZX4A')}. Capitals, spaces and dashes don't matter.`)}
         </p>
         <input
           id="code"
@@ -157,14 +161,14 @@ export class CheckinForm extends LitElement {
           aria-describedby="code-hint code-count${message ? ' code-problem' : ''}"
           aria-invalid=${message ? 'true' : 'false'}
         />
-        <p class="hint count" id="code-count">${typed} of ${CODE_LENGTH} characters</p>
+        <p class="hint count" id="code-count">${msg(str`${typed} of ${CODE_LENGTH} characters`)}</p>
         ${
           message
             ? html`<p class="problem wrap" id="code-problem" role="alert"><strong aria-hidden="true">!</strong> ${message}</p>`
             : nothing
         }
         <button class="btn btn-primary" type="submit" ?disabled=${this.busy}>
-          ${this.busy ? 'Checking…' : this.submitLabel}
+          ${this.busy ? msg('Checking…') : this.submitLabel || msg('Check in')}
         </button>
       </form>
     `

@@ -1,13 +1,14 @@
 import { css, html, LitElement } from 'lit'
+import { msg } from '../../lib/i18n.ts'
 import type { ConnectionState } from '../../lib/live-stream.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
-const LABELS: Record<ConnectionState, [short: string, long: string]> = {
-  connecting: ['Connecting…', 'Connecting to the live event'],
-  live: ['Live', 'Live: updates arrive as they happen'],
-  reconnecting: ['Reconnecting…', 'Connection lost, reconnecting. What you do is saved on this phone.'],
-  polling: ['Live · slower', 'Live over a slower fallback: updates every few seconds'],
-}
+const LABELS = (): Record<ConnectionState, [short: string, long: string]> => ({
+  connecting: [msg('Connecting…'), msg('Connecting to the live event')],
+  live: [msg('Live'), msg('Live: updates arrive as they happen')],
+  reconnecting: [msg('Reconnecting…'), msg('Connection lost, reconnecting. What you do is saved on this phone.')],
+  polling: [msg('Live · slower'), msg('Live over a slower fallback: updates every few seconds')],
+})
 
 /**
  * A small, calm indicator of the live connection: live, reconnecting, or the slower
@@ -70,11 +71,11 @@ export class ConnectionPill extends LitElement {
   }
 
   render() {
-    let [short, long] = LABELS[this.state]
+    let [short, long] = LABELS()[this.state]
     let tone = this.state === 'live' ? 'ok' : this.state === 'polling' ? 'slow' : 'warn'
     if (this.degraded && (this.state === 'live' || this.state === 'polling')) {
-      short = 'Live · delayed'
-      long = 'Live, but the server is catching up: counts may lag for a moment'
+      short = msg('Live · delayed')
+      long = msg('Live, but the server is catching up: counts may lag for a moment')
       tone = 'warn'
     }
     return html`<span class="pill ${tone}" role="status" title=${long} data-state=${this.state}>

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Status } from '../../../../protocol/index.ts'
+import { formatNumber, msg, str } from '../../lib/i18n.ts'
 import { sharedStyles, textBoxFormStyles } from '../shared.styles.ts'
 
 export type SendEvent = CustomEvent<{ text: string }>
@@ -155,9 +156,9 @@ export class DanmakuBox extends LitElement {
     return html`
       <form @submit=${this.onSubmit}>
         <div class="top">
-          <label for="msg">Send to the big screen</label>
+          <label for="msg">${msg('Send to the big screen')}</label>
           <span class="left ${cls}" id="msg-left" aria-live=${left <= 10 ? 'polite' : 'off'}>
-            ${over ? `${-left} too many` : `${left} left`}
+            ${over ? msg(str`${formatNumber(-left)} too many`) : msg(str`${formatNumber(left)} left`)}
           </span>
         </div>
         <div class="row">
@@ -166,18 +167,18 @@ export class DanmakuBox extends LitElement {
             name="text"
             .value=${this.text}
             @input=${this.onInput}
-            placeholder="Say something nice…"
+            placeholder=${msg('Say something nice…')}
             autocomplete="off"
             enterkeyhint="send"
             aria-describedby="msg-left${this.notice ? ' msg-notice' : ''}${this.premoderate || onHold ? ' msg-hint' : ''}"
             aria-invalid=${over ? 'true' : 'false'}
             ?disabled=${onHold}
           />
-          <button class="btn btn-primary" type="submit" ?disabled=${!used || over || onHold} aria-label="Send message">
+          <button class="btn btn-primary" type="submit" ?disabled=${!used || over || onHold} aria-label=${msg('Send message')}>
             <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
               <path d="M2.5 2.8a.7.7 0 0 1 .97-.8l14 7.3a.8.8 0 0 1 0 1.4l-14 7.3a.7.7 0 0 1-.97-.8L4 10.6h6.2a.6.6 0 0 0 0-1.2H4z" />
             </svg>
-            Send
+            ${msg('Send')}
           </button>
         </div>
         ${
@@ -187,10 +188,10 @@ export class DanmakuBox extends LitElement {
             </p>`
             : onHold
               ? html`<p class="hint" id="msg-hint">
-                ${this.eventStatus === 'paused' ? 'Messages are on hold while the event is paused.' : 'The event has ended.'}
+                ${this.eventStatus === 'paused' ? msg('Messages are on hold while the event is paused.') : msg('The event has ended.')}
               </p>`
               : this.premoderate
-                ? html`<p class="hint" id="msg-hint">The host checks messages before they appear.</p>`
+                ? html`<p class="hint" id="msg-hint">${msg('The host checks messages before they appear.')}</p>`
                 : nothing
         }
       </form>

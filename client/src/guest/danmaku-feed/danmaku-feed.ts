@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { Danmaku } from '../../../../protocol/index.ts'
+import { msg } from '../../lib/i18n.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 /**
@@ -74,7 +75,7 @@ export class DanmakuFeed extends LitElement {
     const latest = this.items.slice(-this.limit).reverse()
     return html`
       <section class="card" aria-labelledby="feed-h">
-        <h2 class="eyebrow" id="feed-h">On the big screen</h2>
+        <h2 class="eyebrow" id="feed-h">${msg('On the big screen')}</h2>
         ${
           latest.length
             ? html`<ol class="item-list">
@@ -84,13 +85,13 @@ export class DanmakuFeed extends LitElement {
                 (d) => {
                   const mine = d.number === this.myNumber
                   return html`<li class=${mine ? 'mine' : ''} data-danmaku-id=${d.id}>
-                    <span class="who">${mine ? 'You' : `#${d.number}`}</span>
+                    <span class="who">${mine ? msg('You') : `#${d.number}`}</span>
                     <span class="text wrap">${d.text}</span>
                   </li>`
                 },
               )}
             </ol>`
-            : html`<p class="empty">No messages yet. Be the first!</p>`
+            : html`<p class="empty">${msg('No messages yet. Be the first!')}</p>`
         }
       </section>
     `

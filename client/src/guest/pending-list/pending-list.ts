@@ -1,21 +1,22 @@
 import { css, html, LitElement, nothing } from 'lit'
+import { msg, str } from '../../lib/i18n.ts'
 import type { MessageBody, QueuedAction, RefusedAction, WaitReason } from '../../lib/outbox.ts'
 import { reasonText } from '../reasons.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 export type DismissEvent = CustomEvent<{ actionId: string }>
 
-const WAITING: Record<WaitReason, string> = {
-  offline: 'No connection. They are saved on this phone and sent as soon as you are back online.',
-  unavailable: 'The server is busy. They are saved on this phone and retried in a few seconds.',
-  rate_limited: 'Sending a little slower: the host limits how often one wristband can post.',
-  unauthorized: 'Check in again to send them.',
-}
+const WAITING = (): Record<WaitReason, string> => ({
+  offline: msg('No connection. They are saved on this phone and sent as soon as you are back online.'),
+  unavailable: msg('The server is busy. They are saved on this phone and retried in a few seconds.'),
+  rate_limited: msg('Sending a little slower: the host limits how often one wristband can post.'),
+  unauthorized: msg('Check in again to send them.'),
+})
 
 const describe = (a: QueuedAction) =>
   a.kind === 'vote'
-    ? html`Vote: <strong>${a.label}</strong>`
-    : html`Message: <strong>“${(a.body as MessageBody).text}”</strong>`
+    ? html`${msg('Vote:')} <strong>${a.label}</strong>`
+    : html`${msg('Message:')} <strong>“${(a.body as MessageBody).text}”</strong>`
 
 /**
  * The guest's actions that are not settled yet (waiting or sending), and the ones the
@@ -136,9 +137,9 @@ export class PendingList extends LitElement {
         <svg class="icon" viewBox="0 0 20 20" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
           <circle cx="10" cy="10" r="7.5" /><path d="M10 5.5V10l3 2" stroke-linecap="round" />
         </svg>
-        ${n === 1 ? '1 action' : `${n} actions`} waiting to send
+        ${n === 1 ? msg('1 action waiting to send') : msg(str`${n} actions waiting to send`)}
       </h2>
-      ${this.waitReason ? html`<p class="why">${WAITING[this.waitReason]}</p>` : nothing}
+      ${this.waitReason ? html`<p class="why">${WAITING()[this.waitReason]}</p>` : nothing}
       <ul class="item-list">
         ${this.pending.map((a) => {
           const sending = a.actionId === this.inFlight
@@ -152,7 +153,7 @@ export class PendingList extends LitElement {
                   <circle cx="10" cy="10" r="3.5" />
                 </svg>`
             }
-            <span class="what wrap">${describe(a)}<span class="state">${sending ? 'Sending…' : 'Waiting'}</span></span>
+            <span class="what wrap">${describe(a)}<span class="state">${sending ? msg('Sending…') : msg('Waiting')}</span></span>
           </li>`
         })}
       </ul>
@@ -165,14 +166,14 @@ export class PendingList extends LitElement {
         <svg class="icon" viewBox="0 0 20 20" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
           <circle cx="10" cy="10" r="7.5" /><path d="M10 6v5M10 14v.01" stroke-linecap="round" />
         </svg>
-        Not sent
+        ${msg('Not sent')}
       </h2>
       <ul class="item-list">
         ${this.refused.map(
           (r) => html`<li data-action-id=${r.action.actionId} data-error=${r.error.error}>
             <span class="what wrap">${describe(r.action)}<span class="state">${reasonText(r.error)}</span></span>
             <button class="btn btn-quiet" @click=${() => this.dismiss(r.action.actionId)}>
-              OK<span class="sr-only">, dismiss</span>
+              ${msg('OK')}<span class="sr-only">${msg(', dismiss')}</span>
             </button>
           </li>`,
         )}

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Poll, Status } from '../../../../protocol/index.ts'
+import { formatNumber, msg, str } from '../../lib/i18n.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 export type VoteEvent = CustomEvent<{ pollId: number; optionId: number; label: string }>
@@ -191,9 +192,9 @@ export class PollCard extends LitElement {
       <section class="card" aria-labelledby=${headingId} data-poll-id=${poll.id}>
         <div class="head">
           <p class="eyebrow">
-            ${poll.open ? html`<span class="live-dot" aria-hidden="true"></span>Live poll` : 'Final results'}
+            ${poll.open ? html`<span class="live-dot" aria-hidden="true"></span>${msg('Live poll')}` : msg('Final results')}
           </p>
-          ${results ? html`<p class="eyebrow" aria-live="polite">${total} ${total === 1 ? 'vote' : 'votes'}</p>` : nothing}
+          ${results ? html`<p class="eyebrow" aria-live="polite">${total === 1 ? msg('1 vote') : msg(str`${formatNumber(total)} votes`)}</p>` : nothing}
         </div>
         <h2 id=${headingId} class="wrap">${poll.question}</h2>
         <ul class="options" role="list">
@@ -227,7 +228,7 @@ export class PollCard extends LitElement {
                   results
                     ? html`<span class="numbers">
                       <span class="pct">${pct}%</span>
-                      <span class="count">${o.votes} ${o.votes === 1 ? 'vote' : 'votes'}</span>
+                      <span class="count">${o.votes === 1 ? msg('1 vote') : msg(str`${formatNumber(o.votes)} votes`)}</span>
                     </span>`
                     : nothing
                 }
@@ -243,11 +244,11 @@ export class PollCard extends LitElement {
   private tag() {
     switch (this.voteState) {
       case 'sending':
-        return html`<span class="tag">Your vote · sending…</span>`
+        return html`<span class="tag">${msg('Your vote · sending…')}</span>`
       case 'waiting':
-        return html`<span class="tag waiting">Your vote · waiting to send</span>`
+        return html`<span class="tag waiting">${msg('Your vote · waiting to send')}</span>`
       default:
-        return html`<span class="tag">Your vote</span>`
+        return html`<span class="tag">${msg('Your vote')}</span>`
     }
   }
 
@@ -257,12 +258,12 @@ export class PollCard extends LitElement {
   }
 
   private footnote(poll: Poll) {
-    if (poll.closed) return 'Voting has closed.'
-    if (this.eventStatus === 'paused') return 'Voting is on hold while the event is paused.'
-    if (this.eventStatus === 'ended') return 'The event has ended.'
-    if (this.choice === null) return 'Tap an option to vote. You can change it while the poll is open.'
-    if (this.voteState === 'waiting') return 'Saved on this phone; it is sent as soon as the connection is back.'
-    return 'Results update live. Tap another option to change your vote.'
+    if (poll.closed) return msg('Voting has closed.')
+    if (this.eventStatus === 'paused') return msg('Voting is on hold while the event is paused.')
+    if (this.eventStatus === 'ended') return msg('The event has ended.')
+    if (this.choice === null) return msg('Tap an option to vote. You can change it while the poll is open.')
+    if (this.voteState === 'waiting') return msg('Saved on this phone; it is sent as soon as the connection is back.')
+    return msg('Results update live. Tap another option to change your vote.')
   }
 }
 customElements.define('gb-poll-card', PollCard)

@@ -8,6 +8,7 @@ import { css, html, LitElement, nothing } from 'lit'
 import { QUESTION_MAX_CHARS, REACTIONS } from '../../../../protocol/constants.ts'
 import type { Me, Question, Status } from '../../../../protocol/index.ts'
 import { api } from '../../lib/api.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 const newActionId = () => {
@@ -157,8 +158,8 @@ export class QaBox extends LitElement {
       this.text = ''
       this.pendingAction = null
       this.note = r.body.held
-        ? { tone: 'info', text: 'Sent! The host reads questions before they go on the board.' }
-        : { tone: 'ok', text: 'Your question is on the board.' }
+        ? { tone: 'info', text: msg('Sent! The host reads questions before they go on the board.') }
+        : { tone: 'ok', text: msg('Your question is on the board.') }
       this.dispatchEvent(new CustomEvent('gb-me-changed', { bubbles: true, composed: true }))
     } else {
       if (r.status !== 0 && r.status !== 503) this.pendingAction = null
@@ -191,29 +192,29 @@ export class QaBox extends LitElement {
   render() {
     const live = this.eventStatus === 'live'
     const mine = this.me?.questions ?? []
-    const stateLabel = { held: 'Waiting for the host', visible: 'On the board', hidden: 'Not shown' }
+    const stateLabel = { held: msg('Waiting for the host'), visible: msg('On the board'), hidden: msg('Not shown') }
     return html`
       <section class="card">
-        <h2 class="eyebrow">Ask a question</h2>
+        <h2 class="eyebrow">${msg('Ask a question')}</h2>
         <form @submit=${this.ask}>
-          <label class="sr-only" for="q">Your question</label>
+          <label class="sr-only" for="q">${msg('Your question')}</label>
           <textarea
             id="q"
             maxlength=${QUESTION_MAX_CHARS}
-            placeholder="What would you like to ask?"
+            placeholder=${msg('What would you like to ask?')}
             .value=${this.text}
             ?disabled=${!live}
             @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)}
           ></textarea>
           <div class="row">
             <span class="meta">${[...this.text].length}/${QUESTION_MAX_CHARS}</span>
-            <button class="btn btn-primary" type="submit" ?disabled=${!live || this.busy || !this.text.trim()}>Ask</button>
+            <button class="btn btn-primary" type="submit" ?disabled=${!live || this.busy || !this.text.trim()}>${msg('Ask')}</button>
           </div>
           ${this.note ? html`<p class="note ${this.note.tone}" role="status">${this.note.text}</p>` : nothing}
         </form>
       </section>
       <section class="card">
-        <h2 class="eyebrow">Top questions</h2>
+        <h2 class="eyebrow">${msg('Top questions')}</h2>
         ${
           this.questions.length
             ? html`<ol>
@@ -222,34 +223,33 @@ export class QaBox extends LitElement {
                   <div>
                     <div class="q">${q.text}</div>
                     <div class="meta">
-                      #${q.number}${q.pinned ? ' · 📌 pinned' : ''}${q.answered ? ' · ✓ answered' : ''}
+                      #${q.number}${q.pinned ? msg(' · 📌 pinned') : ''}${q.answered ? msg(' · ✓ answered') : ''}
                     </div>
                   </div>
                   <button
                     class="up"
                     aria-pressed=${this.upvoted(q.id) ? 'true' : 'false'}
-                    aria-label="Upvote (${this.votes(q)})"
                     ?disabled=${!live}
                     @click=${() => this.toggle(q)}
                   >
-                    ▲ ${this.votes(q)}
+                    <span aria-hidden="true">▲</span> ${this.votes(q)}<span class="sr-only">${msg(' upvotes')}</span>
                   </button>
                 </li>`,
               )}
             </ol>`
-            : html`<p class="meta">No questions yet: be the first.</p>`
+            : html`<p class="meta">${msg('No questions yet: be the first.')}</p>`
         }
       </section>
       ${
         mine.length
           ? html`<section class="card">
-            <h2 class="eyebrow">Your questions</h2>
+            <h2 class="eyebrow">${msg('Your questions')}</h2>
             <ol>
               ${mine.map(
                 (q) => html`<li data-mine=${q.id}>
                   <div>
                     <div class="q">${q.text}</div>
-                    <div class="meta state">${q.answered ? 'Answered' : stateLabel[q.state]}</div>
+                    <div class="meta state">${q.answered ? msg('Answered') : stateLabel[q.state]}</div>
                   </div>
                 </li>`,
               )}
@@ -297,7 +297,7 @@ export class ReactionBar extends LitElement {
     return html`${REACTIONS.map(
       (emoji) =>
         html`<button
-          aria-label="React ${emoji}"
+          aria-label=${msg(str`React ${emoji}`)}
           ?disabled=${this.eventStatus !== 'live'}
           @click=${() => void api('POST', `${this.apiBase}/reactions`, { emoji })}
         >

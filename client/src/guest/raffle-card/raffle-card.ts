@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Raffle } from '../../../../protocol/index.ts'
 import { api } from '../../lib/api.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 interface Win {
@@ -222,14 +223,14 @@ export class RaffleCard extends LitElement {
     const state = this.tapState(r.id)
     const label =
       state === 'in'
-        ? 'Your tap is in the draw'
+        ? msg('Your tap is in the draw')
         : state === 'closed'
-          ? 'The drum roll is over'
+          ? msg('The drum roll is over')
           : state === 'sending'
-            ? 'Tapping…'
-            : 'Tap to roll the drum!'
+            ? msg('Tapping…')
+            : msg('Tap to roll the drum!')
     return html`<section class="card roll" data-raffle-id=${r.id} data-testid="drum-roll">
-      <p class="eyebrow">Drum roll: ${r.name}</p>
+      <p class="eyebrow">${msg('Drum roll:')} <span class="wrap">${r.name}</span></p>
       <button
         class="btn btn-primary"
         data-testid="tap"
@@ -239,18 +240,19 @@ export class RaffleCard extends LitElement {
         ${label}
       </button>
       <p class="sub">
-        Every tap goes into the draw, so nobody, not even the host, knows the winners before it.
-        ${state === 'failed' ? 'That tap did not get through: try again.' : ''}
+        ${msg('Every tap goes into the draw, so nobody, not even the host, knows the winners before it.')}
+        ${state === 'failed' ? msg('That tap did not get through: try again.') : ''}
       </p>
     </section>`
   }
 
   private renderClaim(r: Raffle) {
     const win = this.wins.find((w) => w.raffleId === r.id)
-    if (!win?.claimCode) return html`<p class="how">Show this screen and your wristband to the staff to collect it.</p>`
-    if (win.claimed) return html`<p class="claim" data-testid="claimed">Collected. Enjoy!</p>`
+    if (!win?.claimCode)
+      return html`<p class="how">${msg('Show this screen and your wristband to the staff to collect it.')}</p>`
+    if (win.claimed) return html`<p class="claim" data-testid="claimed">${msg('Collected. Enjoy!')}</p>`
     return html`<p class="claim">
-      Show this code to the staff to collect it:
+      ${msg('Show this code to the staff to collect it:')}
       <strong data-testid="claim-code">${showCode(win.claimCode)}</strong>
     </p>`
   }
@@ -274,11 +276,11 @@ export class RaffleCard extends LitElement {
               d="M14 6h20v4h7a1 1 0 0 1 1 1v4a9 9 0 0 1-8.6 9A12 12 0 0 1 26 31v5h6a2 2 0 0 1 2 2v4H14v-4a2 2 0 0 1 2-2h6v-5a12 12 0 0 1-7.4-7A9 9 0 0 1 6 15v-4a1 1 0 0 1 1-1h7zm0 8h-4v1a5 5 0 0 0 4.1 4.9A12 12 0 0 1 14 18zm20 0v4q0 1-.1 1.9A5 5 0 0 0 38 15v-1z"
             />
           </svg>
-          <p class="big">You won!</p>
+          <p class="big">${msg('You won!')}</p>
           <p class="prize wrap">${this.prizeOf(r, me)}</p>
           ${this.prizeOf(r, me) !== r.name ? html`<p class="how wrap">${r.name}</p>` : nothing}
           ${this.renderClaim(r)}
-          <span class="number">Wristband #${me}</span>
+          <span class="number">${msg(str`Wristband #${me}`)}</span>
         </section>`,
       )}
       ${lost.map(
@@ -287,15 +289,17 @@ export class RaffleCard extends LitElement {
             <rect x="3.5" y="8" width="17" height="12.5" rx="1.5" /><path d="M12 8v12.5M3.5 12.5h17M12 8c-2-4-6.5-4-6.5-1.5S10 8 12 8zm0 0c2-4 6.5-4 6.5-1.5S14 8 12 8z" />
           </svg>
           <div>
-            <p><span class="name wrap">${r.name}</span>: not this time.</p>
+            <p><span class="name wrap">${r.name}</span>${msg(': not this time.')}</p>
             <p class="sub wrap">
-              ${r.winners.length === 1 ? 'Winner' : 'Winners'}:
+              ${r.winners.length === 1 ? msg('Winner:') : msg('Winners:')}
               ${r.winners
                 .slice(0, NUMBERS_SHOWN)
                 .map((n) => `#${n}`)
-                .join(', ')}${r.winners.length > NUMBERS_SHOWN ? ` and ${r.winners.length - NUMBERS_SHOWN} more` : ''}
+                .join(
+                  ', ',
+                )}${r.winners.length > NUMBERS_SHOWN ? msg(str` and ${r.winners.length - NUMBERS_SHOWN} more`) : ''}
             </p>
-            ${this.slug && r.state === 'drawn' ? html`<p><a class="check" href=${checkUrl(r)}>Check this draw</a></p>` : nothing}
+            ${this.slug && r.state === 'drawn' ? html`<p><a class="check" href=${checkUrl(r)}>${msg('Check this draw')}</a></p>` : nothing}
           </div>
         </section>`,
       )}
@@ -305,8 +309,8 @@ export class RaffleCard extends LitElement {
             <rect x="3.5" y="8" width="17" height="12.5" rx="1.5" /><path d="M12 8v12.5M3.5 12.5h17M12 8c-2-4-6.5-4-6.5-1.5S10 8 12 8zm0 0c2-4 6.5-4 6.5-1.5S14 8 12 8z" />
           </svg>
           <div>
-            <p>Raffle coming up: <span class="name wrap">${r.name}</span></p>
-            <p class="sub">Keep this page open: the result shows up here.</p>
+            <p>${msg('Raffle coming up:')} <span class="name wrap">${r.name}</span></p>
+            <p class="sub">${msg('Keep this page open: the result shows up here.')}</p>
           </div>
         </section>`,
       )}

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Status } from '../../../../protocol/index.ts'
+import { msg } from '../../lib/i18n.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 /**
@@ -69,7 +70,7 @@ export class StatusBanner extends LitElement {
   render() {
     const { status, message } = this
     if (status === 'live' && !message) return nothing
-    const title = status === 'paused' ? 'Paused' : status === 'ended' ? 'The event has ended' : ''
+    const title = status === 'paused' ? msg('Paused') : status === 'ended' ? msg('The event has ended') : ''
     const icon =
       status === 'paused'
         ? html`<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
@@ -86,8 +87,8 @@ export class StatusBanner extends LitElement {
           message
             ? html`<p class="msg wrap">${message}</p>`
             : status === 'paused'
-              ? html`<p class="msg">The host paused the event. Hang on, we'll be right back.</p>`
-              : html`<p class="msg">Thanks for coming!</p>`
+              ? html`<p class="msg">${msg("The host paused the event. Hang on, we'll be right back.")}</p>`
+              : html`<p class="msg">${msg('Thanks for coming!')}</p>`
         }
       </div>
     </div>`

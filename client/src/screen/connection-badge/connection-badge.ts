@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit'
+import { msg, str } from '../../lib/i18n.ts'
 import type { ConnectionState } from '../../lib/live-stream.ts'
 
 /** After this long without fresh data the badge says how old the screen's state is. */
@@ -106,27 +107,27 @@ export class ConnectionBadge extends LitElement {
     const stale = this.staleMs >= STALE_AFTER_MS
     if (this.state === 'live' && !this.degraded && !this.delayed && !stale) return nothing
     let text: string
-    if (stale && this.state !== 'live') text = 'Connection lost · reconnecting'
-    else if (stale) text = 'No word from the server · checking'
-    else if (this.state === 'connecting') text = 'Connecting…'
-    else if (this.state === 'reconnecting') text = 'Reconnecting…'
-    else if (this.state === 'polling') text = 'Slow connection · updating every few seconds'
-    else if (this.degraded) text = 'Live counts may lag'
-    else text = 'Live updates delayed · catching up'
+    if (stale && this.state !== 'live') text = msg('Connection lost · reconnecting')
+    else if (stale) text = msg('No word from the server · checking')
+    else if (this.state === 'connecting') text = msg('Connecting…')
+    else if (this.state === 'reconnecting') text = msg('Reconnecting…')
+    else if (this.state === 'polling') text = msg('Slow connection · updating every few seconds')
+    else if (this.degraded) text = msg('Live counts may lag')
+    else text = msg('Live updates delayed · catching up')
     const seconds = Math.floor(this.staleMs / 1000)
     return html`<div class="badge ${stale ? 'lost' : ''}" data-state=${stale ? 'stale' : this.state} role="status">
       <span class="dot" aria-hidden="true"></span>
       <span>${text}</span>
-      ${stale ? html`<span class="age">· last update ${ago(seconds)}</span>` : nothing}
+      ${stale ? html`<span class="age">${msg(str`· last update ${ago(seconds)}`)}</span>` : nothing}
     </div>`
   }
 }
 
 function ago(s: number) {
-  if (s < 60) return `${s} s ago`
+  if (s < 60) return msg(str`${s} s ago`)
   const m = Math.floor(s / 60)
-  if (m < 60) return `${m} min ago`
-  return `${Math.floor(m / 60)} h ${m % 60} min ago`
+  if (m < 60) return msg(str`${m} min ago`)
+  return msg(str`${Math.floor(m / 60)} h ${m % 60} min ago`)
 }
 
 customElements.define('gb-connection-badge', ConnectionBadge)

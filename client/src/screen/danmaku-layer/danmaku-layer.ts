@@ -1,5 +1,6 @@
 import { html, LitElement } from 'lit'
 import type { Danmaku } from '../../../../protocol/index.ts'
+import { msg } from '../../lib/i18n.ts'
 import { danmakuLayerStyles } from './danmaku-layer.styles.ts'
 import { DanmakuEngine, type EngineOptions, type EngineStats } from './engine.ts'
 
@@ -27,7 +28,7 @@ export class DanmakuLayer extends LitElement {
 
   render() {
     return html`<div class="sky idle" part="sky">
-      <div class="hint" aria-hidden="true">💬 Send a message from your phone: it flies across here</div>
+      <div class="hint" aria-hidden="true">${msg('💬 Send a message from your phone: it flies across here')}</div>
       <div class="dm measure" aria-hidden="true"></div>
     </div>`
   }

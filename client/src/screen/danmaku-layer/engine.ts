@@ -50,6 +50,10 @@ export class DanmakuEngine {
   private disposed = false
   private idle = true
   private onIdle: (idle: boolean) => void
+  private width = 0
+  /** prefers-reduced-motion: messages appear in place and fade, one at a time per lane. */
+  private calm = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null
+  private calmInLane = new Map<number, number>()
 
   constructor(
     private container: HTMLElement,
@@ -79,6 +83,7 @@ export class DanmakuEngine {
     this.laneHeight = line * 1.18
     const count = Math.max(1, Math.floor(height / this.laneHeight))
     this.laneTop = (height - count * this.laneHeight) / 2
+    this.width = width
     this.lanes.resize(width, count)
     this.pump()
   }
@@ -152,12 +157,31 @@ export class DanmakuEngine {
     el.dataset.id = String(d.id)
     fill(el, d)
     el.style.top = `${this.laneTop + lane * this.laneHeight}px`
-    el.style.transform = `translate3d(${fromX}px,0,0)`
-    this.container.append(el)
-    const anim = el.animate(
-      [{ transform: `translate3d(${fromX}px,0,0)` }, { transform: `translate3d(${toX}px,0,0)` }],
-      { duration, easing: 'linear', fill: 'none' },
-    )
+    let anim: Animation
+    if (this.calm?.matches) {
+      // No travel: the message stands at a spread-out place in its lane and fades in and out;
+      // the next one in the same lane takes its place.
+      const before = this.calmInLane.get(lane)
+      if (before !== undefined) this.land(before)
+      this.calmInLane.set(lane, d.id)
+      const width = -toX
+      const x = Math.max(0, (this.width - width) * ((Math.abs(d.id) * 0.618) % 1))
+      el.style.transform = `translate3d(${Math.round(x)}px,0,0)`
+      this.container.append(el)
+      anim = el.animate([{ opacity: 0 }, { opacity: 1, offset: 0.08 }, { opacity: 1, offset: 0.92 }, { opacity: 0 }], {
+        duration,
+        easing: 'linear',
+        fill: 'none',
+      })
+    } else {
+      el.style.transform = `translate3d(${fromX}px,0,0)`
+      this.container.append(el)
+      anim = el.animate([{ transform: `translate3d(${fromX}px,0,0)` }, { transform: `translate3d(${toX}px,0,0)` }], {
+        duration,
+        easing: 'linear',
+        fill: 'none',
+      })
+    }
     anim.onfinish = () => {
       this.land(d.id)
       this.pump()
@@ -177,6 +201,7 @@ export class DanmakuEngine {
     const f = this.flying.get(id)
     if (!f) return
     this.flying.delete(id)
+    for (const [lane, calmId] of this.calmInLane) if (calmId === id) this.calmInLane.delete(lane)
     f.anim.onfinish = null
     f.anim.cancel()
     f.el.remove()

@@ -1,5 +1,6 @@
 import { css, html, LitElement, svg } from 'lit'
 import QRCode from 'qrcode'
+import { msg, str } from '../../lib/i18n.ts'
 
 /**
  * The event's join URL as a QR code, for people without a wristband QR. Drawn as one
@@ -75,8 +76,8 @@ export class JoinQr extends LitElement {
     const { size, path } = this.qrPath()
     const shown = this.url.replace(/^https?:\/\//, '')
     return html`
-      <div class="title">Scan to join</div>
-      <div class="code" part="code" role="img" aria-label="QR code for ${shown}">
+      <div class="title">${msg('Scan to join')}</div>
+      <div class="code" part="code" role="img" aria-label=${msg(str`QR code for ${shown}`)}>
         <svg viewBox="0 0 ${size} ${size}" xmlns="http://www.w3.org/2000/svg">
           ${svg`<path d=${path} fill="#0b0b14" />`}
         </svg>

@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing, svg } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { Poll } from '../../../../protocol/index.ts'
 import '../shared/tween-number.ts'
+import { formatNumber, msg, str } from '../../lib/i18n.ts'
 import { pollBarsStyles } from '../poll-bars/poll-bars.styles.ts'
 import { CLOUD_H, CLOUD_W, WordLayout } from './word-layout.ts'
 
@@ -179,20 +180,25 @@ export class KindView extends LitElement {
     if (!poll) return nothing
     const final = !poll.open
     const n = poll.responses ?? poll.options.reduce((a, o) => a + o.votes, 0)
-    const how = { choice: 'vote', rating: 'rate', words: 'send your words', text: 'answer' }[poll.kind]
+    const how = {
+      choice: msg('Live · vote on your phone'),
+      rating: msg('Live · rate on your phone'),
+      words: msg('Live · send your words on your phone'),
+      text: msg('Live · answer on your phone'),
+    }[poll.kind]
     return html`
       <header>
-        <span class="tag ${final ? 'final' : 'live'}">${final ? 'Final result' : `Live · ${how} on your phone`}</span>
+        <span class="tag ${final ? 'final' : 'live'}">${final ? msg('Final result') : how}</span>
         <h2 style="--q-size:${poll.question.length > 70 ? 2.1 : 2.7}">${poll.question}</h2>
       </header>
       <div class="body" data-kind=${poll.kind} data-responses=${n}>
         ${
           this.resultsHidden(poll)
-            ? html`<div class="hidden-note" data-hidden="true">Results are hidden until the host reveals them</div>`
+            ? html`<div class="hidden-note" data-hidden="true">${msg('Results are hidden until the host reveals them')}</div>`
             : this.results(poll)
         }
       </div>
-      <footer><gb-tween-number .value=${n}></gb-tween-number> ${n === 1 ? 'answer' : 'answers'}${final ? ' · closed' : ''}</footer>
+      <footer><gb-tween-number .value=${n}></gb-tween-number> ${n === 1 ? msg('answer') : msg('answers')}${final ? msg(' · closed') : ''}</footer>
     `
   }
 
@@ -208,8 +214,8 @@ export class KindView extends LitElement {
     const avg = poll.rating?.average
     return html`<div class="rating">
       <div class="avg" data-average=${avg ?? ''}>
-        <span class="big">${avg === null || avg === undefined ? '–' : avg.toFixed(1)}</span>
-        <span class="of">average · ${poll.rating?.min}–${poll.rating?.max}</span>
+        <span class="big">${avg === null || avg === undefined ? '–' : formatNumber(avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</span>
+        <span class="of">${msg(str`average · ${poll.rating?.min}–${poll.rating?.max}`)}</span>
       </div>
       <div class="hist">
         ${poll.options.map(
@@ -230,7 +236,7 @@ export class KindView extends LitElement {
       this.layoutFor = poll.id
     }
     const placed = this.layout.update(poll.words ?? [])
-    if (!placed.length) return html`<div class="empty">Send a word from your phone</div>`
+    if (!placed.length) return html`<div class="empty">${msg('Send a word from your phone')}</div>`
     return html`<svg class="cloud" viewBox="0 0 ${CLOUD_W} ${CLOUD_H}" preserveAspectRatio="xMidYMid meet" role="img"
       aria-label="word cloud">
       ${repeat(
@@ -244,7 +250,7 @@ export class KindView extends LitElement {
 
   private cards(poll: Poll) {
     const answers = (poll.answers ?? []).slice(0, 12)
-    if (!answers.length) return html`<div class="empty">Answers appear here as they come in</div>`
+    if (!answers.length) return html`<div class="empty">${msg('Answers appear here as they come in')}</div>`
     return html`<div class="cards">
       ${repeat(
         answers,

@@ -2,6 +2,7 @@ import { html, LitElement } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { Poll } from '../../../../protocol/index.ts'
 import '../shared/tween-number.ts'
+import { msg } from '../../lib/i18n.ts'
 import { pollBarsStyles } from './poll-bars.styles.ts'
 
 /**
@@ -32,7 +33,7 @@ export class PollBars extends LitElement {
     const layout = `${poll.options.length >= 4 ? 'compact' : ''} ${long ? 'long' : ''}`
     return html`
       <header>
-        <span class="tag ${final ? 'final' : 'live'}">${final ? 'Final result' : 'Live poll · vote on your phone'}</span>
+        <span class="tag ${final ? 'final' : 'live'}">${final ? msg('Final result') : msg('Live poll · vote on your phone')}</span>
         <h2 style="--q-size:${poll.question.length > 70 ? 2.1 : 2.7}">${poll.question}</h2>
       </header>
       <div class="rows"><ol class=${layout} style="--n:${poll.options.length}; --rows:${rows}">
@@ -43,17 +44,17 @@ export class PollBars extends LitElement {
             const share = total ? o.votes / total : 0
             const lead = top > 0 && o.votes === top
             return html`<li class=${lead ? 'lead' : ''} data-option=${o.id} data-votes=${o.votes}>
-              <div class="label">${o.label}${lead && final ? html`<span class="crown" aria-label="winner">🏆</span>` : ''}</div>
+              <div class="label">${o.label}${lead && final ? html`<span class="crown" aria-label=${msg('winner')}>🏆</span>` : ''}</div>
               <div class="pct">
                 <gb-tween-number .value=${Math.round(share * 100)} suffix="%"></gb-tween-number>
-                <small><gb-tween-number .value=${o.votes}></gb-tween-number> ${o.votes === 1 ? 'vote' : 'votes'}</small>
+                <small><gb-tween-number .value=${o.votes}></gb-tween-number> ${o.votes === 1 ? msg('vote') : msg('votes')}</small>
               </div>
               <div class="track"><div class="fill" style="--share:${share.toFixed(4)}"></div></div>
             </li>`
           },
         )}
       </ol></div>
-      <footer><gb-tween-number .value=${total}></gb-tween-number> ${total === 1 ? 'vote' : 'votes'}${final ? ' · poll closed' : ''}</footer>
+      <footer><gb-tween-number .value=${total}></gb-tween-number> ${total === 1 ? msg('vote') : msg('votes')}${final ? msg(' · poll closed') : ''}</footer>
     `
   }
 }

@@ -4,6 +4,7 @@
  */
 import { css, html, LitElement, nothing } from 'lit'
 import type { Question } from '../../../../protocol/index.ts'
+import { msg } from '../../lib/i18n.ts'
 
 export class QaList extends LitElement {
   static properties = { questions: { attribute: false }, max: { type: Number } }
@@ -82,15 +83,15 @@ export class QaList extends LitElement {
   `
   render() {
     const top = this.questions.slice(0, this.max)
-    return html`<div class="kicker">Q&amp;A · ask from your phone</div>
+    return html`<div class="kicker">${msg('Q&A · ask from your phone')}</div>
       <ol>
         ${top.map(
           (q) => html`<li class="${q.pinned ? 'pinned' : ''} ${q.answered ? 'answered' : ''}" data-question=${q.id}>
-            <div class="votes">${q.votes}<small>${q.votes === 1 ? 'VOTE' : 'VOTES'}</small></div>
+            <div class="votes">${q.votes}<small>${q.votes === 1 ? msg('VOTE') : msg('VOTES')}</small></div>
             <div>
               <div class="text">${q.text}</div>
               <div class="meta">
-                #${q.number}${q.pinned ? html` · 📌 pinned` : nothing}${q.answered ? html` · ✓ answered` : nothing}
+                #${q.number}${q.pinned ? msg(' · 📌 pinned') : nothing}${q.answered ? msg(' · ✓ answered') : nothing}
               </div>
             </div>
           </li>`,

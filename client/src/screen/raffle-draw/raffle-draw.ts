@@ -1,5 +1,6 @@
 import { html, LitElement, nothing } from 'lit'
 import { type PanelView, panelAt, type Raffle, type WinnersPanel } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { raffleDrawStyles } from './raffle-draw.styles.ts'
 
 /** How many reels spin at once; a bigger draw lands these and then shows everyone. */
@@ -214,7 +215,7 @@ export class RaffleDraw extends LitElement {
     const digits = String(Math.max(this.poolMax, ...r.winners)).length
     if (this.phase === 'drumroll') {
       return html`<div class="overlay rolling" data-phase="drumroll" role="status" aria-live="polite">
-        <div class="kicker">Drum roll</div>
+        <div class="kicker">${msg('Drum roll')}</div>
         <h2>${r.name}</h2>
         <div class="reels" style="--digits:${digits}; --count:${this.reels.length}">
           ${this.reels.map(
@@ -222,13 +223,13 @@ export class RaffleDraw extends LitElement {
               html`<div class="reel"><span class="hash">#</span>${Number.isNaN(reel.shown) ? '?' : reel.shown}</div>`,
           )}
         </div>
-        <div class="hint">Tap your phone: every tap goes into the draw!</div>
+        <div class="hint">${msg('Tap your phone: every tap goes into the draw!')}</div>
         ${this.proofLine(r)}
       </div>`
     }
     if (this.phase === 'rolling') {
       return html`<div class="overlay rolling" data-phase="rolling" role="status" aria-live="polite">
-        <div class="kicker">Raffle draw</div>
+        <div class="kicker">${msg('Raffle draw')}</div>
         <h2>${r.name}</h2>
         <div class="reels" style="--digits:${digits}; --count:${this.reels.length}">
           ${this.reels.map(
@@ -236,7 +237,7 @@ export class RaffleDraw extends LitElement {
               html`<div class="reel ${reel.landed ? 'landed' : ''}"><span class="hash">#</span>${reel.shown}</div>`,
           )}
         </div>
-        <div class="hint">Good luck!</div>
+        <div class="hint">${msg('Good luck!')}</div>
       </div>`
     }
     return this.winnersPanel(r)
@@ -253,11 +254,11 @@ export class RaffleDraw extends LitElement {
     const size = !page ? '' : !page.big ? 'dense' : page.count === 1 ? 'one' : page.count <= 4 ? 'few' : ''
     const earlier = panel.reveal === 'all' ? [] : view.revealed.slice(0, -1)
     return html`<div class="overlay winners" data-phase="winners" data-reveal=${panel.reveal} role="status" aria-live="polite">
-      <div class="kicker">🎉 ${r.winners.length === 1 ? 'The winner' : 'The winners'}</div>
+      <div class="kicker">🎉 ${r.winners.length === 1 ? msg('The winner') : msg('The winners')}</div>
       <h2>${r.name}</h2>
       ${
         page && (tiers > 1 || page.name !== r.name)
-          ? html`<div class="prize" data-tier=${page.tier}>${page.name}<span class="count">${page.count === 1 ? '' : ` · ${page.count} winners`}</span></div>`
+          ? html`<div class="prize" data-tier=${page.tier}>${page.name}<span class="count">${page.count === 1 ? '' : msg(str` · ${page.count} winners`)}</span></div>`
           : nothing
       }
       ${
@@ -271,13 +272,13 @@ export class RaffleDraw extends LitElement {
             >
               ${page.numbers.map((n) => html`<li class="winner" data-number=${n}><span class="hash">#</span>${n}</li>`)}
             </ul>`
-          : html`<div class="hint">Nobody was left to win.</div>`
+          : html`<div class="hint">${msg('Nobody was left to win.')}</div>`
       }
       ${
         page && page.pages > 1
           ? html`<div class="pager" aria-hidden="true">
               ${Array.from({ length: page.pages }, (_, i) => html`<i class=${i === page.page ? 'on' : ''}></i>`)}
-              <span>Page ${page.page + 1} of ${page.pages}</span>
+              <span>${msg(str`Page ${page.page + 1} of ${page.pages}`)}</span>
             </div>`
           : nothing
       }
@@ -285,11 +286,11 @@ export class RaffleDraw extends LitElement {
         earlier.length || view.hidden
           ? html`<div class="tiers">
               ${earlier.map((t) => html`<span class="done">${t.name} · ${t.count}</span>`)}
-              ${view.hidden ? html`<span class="next">${view.hidden === 1 ? 'One more prize to come' : `${view.hidden} more prizes to come`}</span>` : nothing}
+              ${view.hidden ? html`<span class="next">${view.hidden === 1 ? msg('One more prize to come') : msg(str`${view.hidden} more prizes to come`)}</span>` : nothing}
             </div>`
           : nothing
       }
-      <div class="hint">Is that your wristband number? Check your phone!</div>
+      <div class="hint">${msg('Is that your wristband number? Check your phone!')}</div>
       ${this.proofLine(r)}
     </div>`
   }
@@ -298,8 +299,7 @@ export class RaffleDraw extends LitElement {
   private proofLine(r: Raffle) {
     if (!r.listHash || !r.commitment) return nothing
     return html`<div class="proof" data-list-hash=${r.listHash} data-commitment=${r.commitment}>
-      ${r.eligible ?? ''} on the list · list hash ${r.listHash.slice(0, 16)}… · seed commitment
-      ${r.commitment.slice(0, 16)}…
+      ${msg(str`${r.eligible ?? ''} on the list · list hash ${r.listHash.slice(0, 16)}… · seed commitment ${r.commitment.slice(0, 16)}…`)}
     </div>`
   }
 }

@@ -1,6 +1,5 @@
 import { css, html, LitElement } from 'lit'
-
-const format = new Intl.NumberFormat()
+import { formatNumber } from '../../lib/i18n.ts'
 
 /**
  * A number that glides to its new value (ease-out, 700 ms) instead of jumping, so a
@@ -66,7 +65,7 @@ export class TweenNumber extends LitElement {
   }
 
   render() {
-    const v = this.decimals ? this.shown.toFixed(this.decimals) : format.format(Math.round(this.shown))
+    const v = this.decimals ? this.shown.toFixed(this.decimals) : formatNumber(Math.round(this.shown))
     return html`${v}${this.suffix}`
   }
 }

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { Status } from '../../../../protocol/index.ts'
+import { msg } from '../../lib/i18n.ts'
 
 /**
  * The pause / emergency overlay: when the host pauses (or ends) the event, it covers
@@ -82,12 +83,12 @@ export class StatusOverlay extends LitElement {
   render() {
     if (this.status === 'live') return nothing
     const paused = this.status === 'paused'
-    const text = this.message.trim() || (paused ? 'We will be right back.' : 'Thank you for coming!')
+    const text = this.message.trim() || (paused ? msg('We will be right back.') : msg('Thank you for coming!'))
     // Long messages get smaller type so they still fit on the screen.
     const size = text.length > 160 ? 3 : text.length > 80 ? 4 : 5.2
     return html`<div class="overlay ${this.status}" data-status=${this.status} role="alert">
       ${paused ? html`<div class="icon" aria-hidden="true"><span></span><span></span></div>` : nothing}
-      <div class="kicker">${paused ? 'Paused' : 'The event has ended'}</div>
+      <div class="kicker">${paused ? msg('Paused') : msg('The event has ended')}</div>
       <div class="message" style="--size:${size}">${text}</div>
     </div>`
   }
