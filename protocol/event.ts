@@ -3,6 +3,7 @@
  * the database column types, the host API's validation and the admin page.
  */
 import { z } from 'zod'
+import { lookSchema } from './look.ts'
 
 export const statusSchema = z.enum(['live', 'paused', 'ended'])
 export type Status = z.infer<typeof statusSchema>
@@ -19,11 +20,13 @@ export const eventSettingsSchema = z.object({
   slowModeSeconds: z.number().int().min(0).max(3600).optional(),
   /** Case-insensitive words that get a message refused. */
   blockedWords: z.array(z.string().trim().min(1).max(50)).max(500),
+  /** The event's look (protocol/look.ts); changed through its own route, not the settings patch. */
+  look: lookSchema.optional(),
 })
 export type EventSettings = z.infer<typeof eventSettingsSchema>
 
 /** A settings change names only what changes; the server merges it into the rest. */
-export const settingsPatchSchema = eventSettingsSchema.partial()
+export const settingsPatchSchema = eventSettingsSchema.omit({ look: true }).partial()
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>
 
 export const defaultEventSettings: EventSettings = {

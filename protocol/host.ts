@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { raffleSchema, showSchema } from './index.ts'
+import { lookSchema } from './look.ts'
 
 export const okSchema = z.object({ ok: z.literal(true) })
 
@@ -133,6 +134,8 @@ export const publicEventSchema = z.object({
   joinUrl: z.string(),
   maxMessageLength: z.number().int(),
   premoderate: z.boolean(),
+  /** The event's look as the host set it (protocol/look.ts); absent parts keep Glowband's own. */
+  look: lookSchema.optional(),
 })
 export type PublicEvent = z.infer<typeof publicEventSchema>
 

@@ -12,6 +12,7 @@ import { Hub } from './fanout/hub.ts'
 import { GuestService } from './guest/service.ts'
 import { AttendeeService } from './host/attendees/service.ts'
 import { createHostLimits, type HostLimits } from './host/guard.ts'
+import { LookService } from './host/look/service.ts'
 import { ModerationService } from './host/moderation/service.ts'
 import { PollService } from './host/polls/service.ts'
 import { QaService } from './host/qa/service.ts'
@@ -40,6 +41,7 @@ export interface Runtime {
   raffles: RaffleService
   wristbands: WristbandService
   attendees: AttendeeService
+  look: LookService
   show: ShowService
   screen: ScreenService
   hostLimits: HostLimits
@@ -139,6 +141,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     raffles: new RaffleService(db, counters),
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),
+    look: new LookService(db, directory),
     show: new ShowService(db, counters),
     screen: new ScreenService(db, counters, directory),
     hostLimits: createHostLimits(live.buckets),

@@ -82,6 +82,7 @@ export function guestRoutes(rt: Runtime) {
               joinUrl: `${rt.config.publicUrl}/e/${event.slug}`,
               maxMessageLength: event.settings.maxMessageLength,
               premoderate: event.settings.premoderate,
+              look: event.settings.look ?? {},
             }
           },
           { params: slugParams, response: publicEventSchema, event: true },
