@@ -12,6 +12,7 @@ import { api, slugFromPath } from '../lib/api.ts'
 import { cueStageStyles } from '../lib/cue-stage.ts'
 import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
+import { applyLook, lookTitle } from '../lib/look.ts'
 import {
   type MessageBody,
   Outbox,
@@ -222,6 +223,13 @@ export class GuestApp extends LitElement {
         flex-wrap: wrap;
         padding: 1rem 0 0.75rem;
       }
+      .logo {
+        display: block;
+        height: 2.5rem;
+        max-width: 12rem;
+        object-fit: contain;
+        object-position: left;
+      }
       .brand {
         margin: 0;
         font-size: 0.8125rem;
@@ -430,7 +438,10 @@ export class GuestApp extends LitElement {
     } else {
       this.event = cached.event
     }
-    if (this.event) document.title = `${this.event.name} · Glowband`
+    if (this.event) {
+      applyLook(this.event.look)
+      document.title = `${lookTitle(this.event.look, this.event.name)} · Glowband`
+    }
     if (me.ok) return this.setMe(me.body, false)
     if (me.status === 401) {
       this.phase = 'checkin'
@@ -618,8 +629,12 @@ export class GuestApp extends LitElement {
     const state = stale && s.state !== 'connecting' ? 'reconnecting' : s.state
     return html`<header>
       <div>
-        <p class="brand">Glowband</p>
-        <h1 class="wrap">${this.event?.name ?? 'Live event'}</h1>
+        ${
+          this.event?.look?.logo
+            ? html`<img class="logo" src=${this.event.look.logo} alt="" />`
+            : html`<p class="brand">Glowband</p>`
+        }
+        <h1 class="wrap">${this.event ? lookTitle(this.event.look, this.event.name) : 'Live event'}</h1>
         ${
           withMe && s.snapshot
             ? html`<p class="here">${s.snapshot.checkins} ${s.snapshot.checkins === 1 ? 'guest' : 'guests'} here</p>`

@@ -1,6 +1,9 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import type { Poll } from '../../../../protocol/index.ts'
 import { slugFromPath } from '../../lib/api.ts'
+import type { AttendeesPanel } from '../attendees-panel/attendees-panel.ts'
+import '../attendees-panel/attendees-panel.ts'
+import '../look-panel/look-panel.ts'
 import { LiveController, type LiveStream, streamUrls } from '../../lib/live-stream.ts'
 import '../moderation-panel/moderation-panel.ts'
 import '../qa-panel/qa-panel.ts'
@@ -17,7 +20,7 @@ import type { WristbandBatch } from '../wristband-panel/wristband-panel.ts'
 import '../wristband-panel/wristband-panel.ts'
 import { consoleStyles } from './admin-console.styles.ts'
 
-type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'raffles' | 'screen' | 'show' | 'wristbands'
+type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'raffles' | 'screen' | 'show' | 'wristbands' | 'look'
 /** phone: one column; laptop: overview + tabs; wide: moderation gets its own column. */
 type Layout = 'phone' | 'laptop' | 'wide'
 
@@ -192,6 +195,8 @@ export class AdminConsole extends LitElement {
     const openPolls = s?.polls.filter((p) => p.open).length ?? 0
     const undrawn = s?.raffles.filter((r) => r.drawnAt === null).length ?? 0
     const usable = this.batches ? this.batches.reduce((n, b) => n + b.count - b.revoked, 0) : null
+    // Wristbands revoked after they checked in: the live count holds them, the usable total does not.
+    const revokedIn = this.batches?.reduce((n, b) => n + (b.revokedCheckedIn ?? 0), 0) ?? 0
     const tabs: { id: Tab; label: string; badge?: unknown }[] = []
     if (phone) tabs.push({ id: 'overview', label: 'Overview' })
     tabs.push({
@@ -228,6 +233,7 @@ export class AdminConsole extends LitElement {
       badge: s?.show ? html`<span class="badge badge-live"><span class="dot"></span>on</span>` : nothing,
     })
     tabs.push({ id: 'wristbands', label: phone ? 'Wristbands' : 'Wristbands & exports' })
+    tabs.push({ id: 'look', label: 'Look' })
     const shown = (t: Tab) => this.tab === t
     const status = s?.status ?? null
     const moderation = html`<gb-moderation-panel
@@ -272,7 +278,12 @@ export class AdminConsole extends LitElement {
           aria-label="Overview"
           ?hidden=${phone && !shown('overview')}
         >
-          <gb-overview-panel .snapshot=${s} .admin=${admin} .wristbands=${usable}></gb-overview-panel>
+          <gb-overview-panel
+            .snapshot=${s}
+            .admin=${admin}
+            .wristbands=${usable}
+            .revokedCheckedIn=${revokedIn}
+          ></gb-overview-panel>
         </aside>
         ${this.renderTabs(tabs)}
         <section class="panel" id="panel-polls" role="tabpanel" aria-labelledby="tab-polls" ?hidden=${!shown('polls')}>
@@ -329,11 +340,18 @@ export class AdminConsole extends LitElement {
           aria-labelledby="tab-wristbands"
           ?hidden=${!shown('wristbands')}
         >
+          <gb-attendees-panel .slug=${this.slug}></gb-attendees-panel>
           <gb-wristband-panel
             .slug=${this.slug}
             .batches=${this.batches}
-            @gb-wristbands-changed=${() => void this.loadBatches()}
+            @gb-wristbands-changed=${() => {
+              void this.loadBatches()
+              void this.renderRoot.querySelector<AttendeesPanel>('gb-attendees-panel')?.refresh()
+            }}
           ></gb-wristband-panel>
+        </section>
+        <section class="panel" id="panel-look" role="tabpanel" aria-labelledby="tab-look" ?hidden=${!shown('look')}>
+          <gb-look-panel .slug=${this.slug}></gb-look-panel>
         </section>
       </div>`
   }
