@@ -29,7 +29,7 @@ export function applyLook(look: Look | undefined, root: HTMLElement = document.d
   const bg = look?.background ? readableBackground(look.background) : null
   set('--gb-bg', bg)
   // A veil of the background colour over the image keeps the light text readable on any picture.
-  const veil = withAlpha(bg ?? '#0b0b14', 0.72)
+  const veil = withAlpha(bg ?? '#0b0b14', 0.8)
   set(
     '--gb-backdrop',
     look?.backgroundImage

@@ -247,7 +247,7 @@ export class LookPanel extends LitElement {
   private renderPreview() {
     const bg = readableBackground(this.background)
     const image = this.look?.backgroundImage
-    const veil = `${bg}b8`
+    const veil = `${bg}cc`
     const accentOnBg = contrast(this.accent, bg)
     const textOnBg = contrast(PAGE_TEXT, bg)
     return html`<div
