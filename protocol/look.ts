@@ -42,8 +42,11 @@ export type ImageSlot = (typeof imageSlots)[number]
 export const IMAGE_LIMITS: Record<ImageSlot, number> = { logo: 512 * 1024, background: 2 * 1024 * 1024 }
 
 export const imageUploadSchema = z.object({
-  /** The file's bytes, base64 (standard alphabet, padding optional). */
-  image: z.string().max(Math.ceil((IMAGE_LIMITS.background * 4) / 3) + 8),
+  /**
+   * The file's bytes, base64 (standard alphabet; a data: URL prefix and line breaks are
+   * fine). Bounded like the request body; the decoded size is checked per slot (a 413).
+   */
+  image: z.string().max(3 * 1024 * 1024),
 })
 export const imageStoredSchema = z.object({
   url: imageUrlSchema,
