@@ -176,6 +176,8 @@ describe.skipIf(!run)('the event look and the attendees at a glance', () => {
     await page.locator('gb-look-panel [data-feedback="logo"].fb-done').waitFor()
     const look = await host('GET', '/look')
     expect(look.logo).toMatch(/\.webp$/)
+    await page.setViewportSize({ width: 820, height: 1180 })
+    await shoot(page, 'admin-look-820')
     await page.context().close()
   })
 
