@@ -136,6 +136,15 @@ describe.skipIf(!run)('the event look and the attendees at a glance', () => {
       })
       expect(shown.title).toBe('Aurora Night')
       expect(shown.background).toContain('/images/')
+      // The background image loaded, under the page's CSP (img-src 'self').
+      await page.waitForFunction(() =>
+        performance
+          .getEntriesByType('resource')
+          .some(
+            (e) =>
+              /\/images\/[0-9a-f]{24}\.jpg$/.test(e.name) && (e as PerformanceResourceTiming).responseStatus === 200,
+          ),
+      )
       await shoot(page, `screen-${viewport.width}`)
       await page.context().close()
     }
