@@ -11,6 +11,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -375,4 +376,30 @@ export const nicknames = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.number] })],
+)
+
+/** Raw bytes (bytea), as Uint8Array on both postgres.js and PGlite. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer)),
+})
+
+/**
+ * Images a host uploaded for the event's look (logo, background), checked by their magic
+ * bytes and size before they get here. Served from `/images/<hash>.<ext>`: the hash is of
+ * the bytes, so a URL never changes meaning and caches forever.
+ */
+export const eventImages = pgTable(
+  'event_images',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    hash: text('hash').notNull(),
+    type: text('type').notNull(),
+    bytes: bytea('bytes').notNull(),
+    size: integer('size').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.hash] }), index('event_images_hash').on(t.hash)],
 )

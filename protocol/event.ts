@@ -3,6 +3,7 @@
  * the database column types, the host API's validation and the admin page.
  */
 import { z } from 'zod'
+import { lookSchema } from './look.ts'
 
 export const statusSchema = z.enum(['live', 'paused', 'ended'])
 export type Status = z.infer<typeof statusSchema>
@@ -27,11 +28,13 @@ export const eventSettingsSchema = z.object({
     .string()
     .regex(/^(auto|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "'auto' or a locale such as 'en' or 'zh-CN'")
     .optional(),
+  /** The event's look (protocol/look.ts); changed through its own route, not the settings patch. */
+  look: lookSchema.optional(),
 })
 export type EventSettings = z.infer<typeof eventSettingsSchema>
 
 /** A settings change names only what changes; the server merges it into the rest. */
-export const settingsPatchSchema = eventSettingsSchema.partial()
+export const settingsPatchSchema = eventSettingsSchema.omit({ look: true }).partial()
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>
 
 export const defaultEventSettings: EventSettings = {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { raffleSchema, showSchema } from './index.ts'
+import { lookSchema } from './look.ts'
 
 export const okSchema = z.object({ ok: z.literal(true) })
 
@@ -97,6 +98,10 @@ export const wristbandBatchSummarySchema = z.object({
   /** ISO 8601. */
   createdAt: z.string(),
   revoked: z.number().int(),
+  /** Checked in (in Postgres) and not revoked. */
+  checkedIn: z.number().int().optional(),
+  /** Checked in, then revoked: the live check-in count still holds these. */
+  revokedCheckedIn: z.number().int().optional(),
 })
 export type WristbandBatch = z.infer<typeof wristbandBatchSummarySchema>
 
@@ -135,6 +140,8 @@ export const publicEventSchema = z.object({
   premoderate: z.boolean(),
   /** 'auto', or the locale the host fixed for every page of this event. */
   language: z.string().optional(),
+  /** The event's look as the host set it (protocol/look.ts); absent parts keep Glowband's own. */
+  look: lookSchema.optional(),
 })
 export type PublicEvent = z.infer<typeof publicEventSchema>
 
@@ -160,3 +167,58 @@ export const batchExportSchema = z.object({
   wristbands: z.array(z.object({ number: z.number().int(), code: z.string() })),
   revoked: z.number().int(),
 })
+
+// ---- attendees at a glance (the host page's list and check-in curve) ----
+
+export const attendeeStates = ['all', 'in', 'out', 'revoked'] as const
+
+export const attendeeListQuerySchema = z.object({
+  /** A wristband number (exact, or the start of one) or part of a batch label. */
+  q: z.string().trim().max(64).optional(),
+  /** in: checked in (not revoked); out: not checked in (not revoked); revoked: revoked. */
+  state: z.enum(attendeeStates).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+})
+
+export const attendeeRowSchema = z.object({
+  number: z.number().int(),
+  batch: z.string(),
+  /** Epoch ms of the check-in (as flushed to Postgres), or null. */
+  checkedInAt: z.number().nullable(),
+  revoked: z.boolean(),
+})
+export type AttendeeRow = z.infer<typeof attendeeRowSchema>
+
+export const attendeeListSchema = z.object({
+  /** Rows matching the search (all pages). */
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  rows: z.array(attendeeRowSchema),
+})
+export type AttendeeList = z.infer<typeof attendeeListSchema>
+
+export const checkinCurveQuerySchema = z.object({
+  /** Bucket width in minutes (1 by default). */
+  bucket: z.coerce.number().int().min(1).max(60).default(1),
+})
+
+export const checkinCurveSchema = z.object({
+  bucketMs: z.number().int(),
+  /** Epoch ms of the first and last bucket (null when no one has checked in). */
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  batches: z.array(
+    z.object({
+      label: z.string(),
+      /** Wristbands of the batch that still work (issued less revoked). */
+      wristbands: z.number().int(),
+      /** Checked in and not revoked: the curve's last value. */
+      checkedIn: z.number().int(),
+      /** Cumulative check-ins (revoked wristbands left out) at the end of each bucket that had any. */
+      points: z.array(z.object({ at: z.number(), total: z.number().int() })),
+    }),
+  ),
+})
+export type CheckinCurve = z.infer<typeof checkinCurveSchema>

@@ -13,6 +13,7 @@ import { GuestService } from './guest/service.ts'
 import { AttendeeService } from './host/attendees/service.ts'
 import { ExportService } from './host/exports/service.ts'
 import { createHostLimits, type HostLimits } from './host/guard.ts'
+import { LookService } from './host/look/service.ts'
 import { ModerationService } from './host/moderation/service.ts'
 import { PollService } from './host/polls/service.ts'
 import { QaService } from './host/qa/service.ts'
@@ -44,6 +45,7 @@ export interface Runtime {
   wristbands: WristbandService
   attendees: AttendeeService
   exports: ExportService
+  look: LookService
   show: ShowService
   screen: ScreenService
   quiz: QuizService
@@ -172,6 +174,7 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     wristbands: new WristbandService(db, counters),
     attendees: new AttendeeService(db, live.queue),
     exports: new ExportService(db, config.EXPORT_PAGE_ROWS),
+    look: new LookService(db, directory),
     show: new ShowService(db, counters),
     screen: new ScreenService(db, counters, directory),
     quiz: new QuizService(db, counters, directory, log),

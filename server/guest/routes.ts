@@ -84,6 +84,7 @@ export function guestRoutes(rt: Runtime) {
               maxMessageLength: event.settings.maxMessageLength,
               premoderate: event.settings.premoderate,
               language: event.settings.language ?? 'auto',
+              look: event.settings.look ?? {},
             }
           },
           { params: slugParams, response: publicEventSchema, event: true },

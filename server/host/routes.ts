@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import type { Runtime } from '../runtime.ts'
 import { attendeeRoutes } from './attendees/routes.ts'
 import { exportRoutes } from './exports/routes.ts'
+import { imageRoutes, lookRoutes } from './look/routes.ts'
 import { moderationRoutes } from './moderation/routes.ts'
 import { pollRoutes } from './polls/routes.ts'
 import { qaRoutes } from './qa/routes.ts'
@@ -27,3 +28,5 @@ export const hostRoutes = (rt: Runtime) =>
     .use(showRoutes(rt))
     .use(cueSheetRoutes(rt))
     .use(screenRoutes(rt))
+    .use(lookRoutes(rt))
+    .use(imageRoutes(rt))

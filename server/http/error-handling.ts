@@ -17,10 +17,14 @@ import { isAdminPath, pathOf } from './paths.ts'
  */
 export const GUEST_BODY_LIMIT = 16 * 1024
 export const HOST_BODY_LIMIT = 2 * 1024 * 1024
+/** A look image goes up as base64 in JSON: a 2 MB background is 2.7 MB of text. */
+export const IMAGE_BODY_LIMIT = 3 * 1024 * 1024
 
 const SIGN_IN_PATH = /^\/api\/admin\/events\/[^/]+\/session\/?$/
+const IMAGE_PATH = /^\/api\/admin\/events\/[^/]+\/look\/images\/[^/]+$/
 const bodyLimit = (request: Request) => {
   const path = pathOf(request.url)
+  if (IMAGE_PATH.test(path)) return IMAGE_BODY_LIMIT
   return isAdminPath(path) && !SIGN_IN_PATH.test(path) ? HOST_BODY_LIMIT : GUEST_BODY_LIMIT
 }
 

@@ -12,6 +12,7 @@ import { api, slugFromPath } from '../lib/api.ts'
 import { cueStageStyles } from '../lib/cue-stage.ts'
 import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
+import { applyLook, lookTitle } from '../lib/look.ts'
 import {
   type MessageBody,
   Outbox,
@@ -244,7 +245,8 @@ export class GuestApp extends LitElement {
       header > div:first-child {
         display: contents;
       }
-      header .brand {
+      header .brand,
+      header .logo {
         grid-area: 1 / 1;
       }
       header .meta {
@@ -253,6 +255,13 @@ export class GuestApp extends LitElement {
       header h1,
       header .here {
         grid-column: 1 / -1;
+      }
+      .logo {
+        display: block;
+        height: 2.5rem;
+        max-width: 12rem;
+        object-fit: contain;
+        object-position: left;
       }
       .brand {
         margin: 0;
@@ -467,7 +476,10 @@ export class GuestApp extends LitElement {
     } else {
       this.event = cached.event
     }
-    if (this.event) document.title = `${this.event.name} · Glowband`
+    if (this.event) {
+      applyLook(this.event.look)
+      document.title = `${lookTitle(this.event.look, this.event.name)} · Glowband`
+    }
     // The host's fixed language wins over the browser and the guest's own pick.
     if (fixedLanguage(this.event)) void useLocale(chooseLocale(this.event?.language))
     if (me.ok) return this.setMe(me.body, false)
@@ -702,8 +714,12 @@ export class GuestApp extends LitElement {
     const state = stale && s.state !== 'connecting' ? 'reconnecting' : s.state
     return html`<header>
       <div>
-        <p class="brand">Glowband</p>
-        <h1 class="wrap">${this.event?.name ?? msg('Live event')}</h1>
+        ${
+          this.event?.look?.logo
+            ? html`<img class="logo" src=${this.event.look.logo} alt="" />`
+            : html`<p class="brand">Glowband</p>`
+        }
+        <h1 class="wrap">${this.event ? lookTitle(this.event.look, this.event.name) : msg('Live event')}</h1>
         ${
           withMe && s.snapshot
             ? html`<p class="here">${s.snapshot.checkins === 1 ? msg('1 guest here') : msg(str`${formatNumber(s.snapshot.checkins)} guests here`)}</p>`

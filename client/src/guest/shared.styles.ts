@@ -111,6 +111,7 @@ export const stageGlowPageStyles = css`
     min-height: 100vh;
     min-height: 100dvh;
     background:
+      var(--gb-backdrop, none),
       radial-gradient(120% 55% at 50% -8%, rgba(255, 204, 51, 0.16), rgba(255, 150, 60, 0.05) 55%, transparent 75%),
       var(--gb-bg);
   }

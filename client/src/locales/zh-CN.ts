@@ -584,6 +584,9 @@ export default {
   'One more prize to come': '还有一个奖项',
   '${0} more prizes to come': '还有 ${0} 个奖项',
   Quiz: '答题',
+  Look: '外观',
+  '1 revoked wristband not counted': '1 个已作废的手环未计入',
+  '${0} revoked wristbands not counted': '${0} 个已作废的手环未计入',
   'The quiz starts in a moment': '答题马上开始',
   'Get your phone ready: questions appear there and here at the same time.':
     '准备好手机：题目会同时出现在手机和这块屏幕上。',

@@ -14,6 +14,7 @@ export const screenStyles = css`
     overflow: hidden;
     display: block;
     background:
+      var(--gb-backdrop, none),
       radial-gradient(ellipse at 15% 0%, rgb(107 107 214 / 0.22), transparent 55%),
       radial-gradient(ellipse at 100% 100%, rgb(255 204 51 / 0.08), transparent 50%),
       var(--gb-bg);
@@ -50,6 +51,12 @@ export const screenStyles = css`
     align-items: center;
     gap: calc(var(--u) * 1);
     min-width: 0;
+  }
+  .logo {
+    flex: none;
+    height: max(28px, calc(var(--u) * 3.4));
+    max-width: calc(var(--u) * 18);
+    object-fit: contain;
   }
   h1 {
     margin: 0;

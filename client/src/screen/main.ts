@@ -19,6 +19,7 @@ import {
 import { api, slugFromPath } from '../lib/api.ts'
 import { ServerClock } from '../lib/clock.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
+import { applyLook, lookTitle } from '../lib/look.ts'
 import './connection-badge/connection-badge.ts'
 import type { DanmakuLayer } from './danmaku-layer/danmaku-layer.ts'
 import './danmaku-layer/danmaku-layer.ts'
@@ -168,7 +169,8 @@ export class ScreenApp extends LitElement {
       const r = await api<PublicEvent>('GET', `/api/events/${encodeURIComponent(this.slug)}`)
       if (r.ok) {
         this.info = r.body
-        document.title = `${r.body.name} · Glowband screen`
+        applyLook(r.body.look)
+        document.title = `${lookTitle(r.body.look, r.body.name)} · Glowband screen`
         void useLocale(chooseLocale(r.body.language))
         return
       }
@@ -321,7 +323,7 @@ export class ScreenApp extends LitElement {
     if (!snap) {
       return html`<div class="splash">
           <div class="spinner" aria-hidden="true"></div>
-          <h1>${this.info?.name ?? 'Glowband'}</h1>
+          <h1>${this.info ? lookTitle(this.info.look, this.info.name) : 'Glowband'}</h1>
           <p>${msg('Connecting to the live event…')}</p>
         </div>
         ${badge(true)}`
@@ -342,7 +344,7 @@ export class ScreenApp extends LitElement {
           ? html`<gb-screen-slide
               data-view=${screen.view}
               .kind=${screen.view}
-              .name=${this.info?.name ?? ''}
+              .name=${this.info ? lookTitle(this.info.look, this.info.name) : ''}
               .joinUrl=${this.info?.joinUrl ?? ''}
               .checkins=${snap.checkins}
             ></gb-screen-slide>`
@@ -352,7 +354,8 @@ export class ScreenApp extends LitElement {
         <header>
           <div class="brand">
             <span class="onair ${snap.status} ${stream.state === 'live' ? '' : 'offline'}" aria-hidden="true"></span>
-            <h1>${this.info?.name ?? ''}</h1>
+            ${this.info?.look?.logo ? html`<img class="logo" src=${this.info.look.logo} alt="" />` : nothing}
+            <h1>${this.info ? lookTitle(this.info.look, this.info.name) : ''}</h1>
           </div>
           ${overlaid ? nothing : badge(false)}
           <div class="checkins" data-checkins=${snap.checkins}>

@@ -1,6 +1,13 @@
 /** Who checked in (JSON or CSV), and what Postgres holds for the event. */
 import { z } from 'zod'
-import { attendeeSchema, eventStatsSchema } from '../../../protocol/host.ts'
+import {
+  attendeeListQuerySchema,
+  attendeeListSchema,
+  attendeeSchema,
+  checkinCurveQuerySchema,
+  checkinCurveSchema,
+  eventStatsSchema,
+} from '../../../protocol/host.ts'
 import { slugParams } from '../../http/params.ts'
 import type { Runtime } from '../../runtime.ts'
 import { hostScope } from '../scope.ts'
@@ -36,3 +43,23 @@ export const attendeeRoutes = (rt: Runtime) =>
         host: true,
       },
     )
+    .get('/attendees/list', ({ event, query }) => rt.attendees.list(event, query), {
+      params: slugParams,
+      query: attendeeListQuerySchema,
+      response: attendeeListSchema,
+      detail: {
+        summary: 'Wristbands at a glance: number, batch, checked in or not, revoked; searched and paged',
+        description:
+          '`q` is a wristband number (exact, or its first digits) or part of a batch label; `state` is all, in, out or revoked; `limit` (1-200) and `offset` page.',
+      },
+      host: true,
+    })
+    .get('/attendees/curve', ({ event, query }) => rt.attendees.curve(event, query.bucket), {
+      params: slugParams,
+      query: checkinCurveQuerySchema,
+      response: checkinCurveSchema,
+      detail: {
+        summary: 'The check-in curve per batch: running totals per minute (or `bucket` minutes), revoked left out',
+      },
+      host: true,
+    })

@@ -1,6 +1,6 @@
 /** Wristband batches: generated with consecutive numbers, written in one transaction, revoked at once. */
 import { and, asc, count, eq, inArray, type SQL, sql } from 'drizzle-orm'
-import { auditLog, wristbandBatches, wristbands } from '../../../db/schema.ts'
+import { auditLog, checkins, wristbandBatches, wristbands } from '../../../db/schema.ts'
 import type { Database } from '../../database/connect.ts'
 import { intArray, textArray } from '../../database/pg-array.ts'
 import type { EventRecord } from '../../events/directory.ts'
@@ -191,10 +191,17 @@ export class WristbandService {
         count: wristbandBatches.count,
         createdAt: wristbandBatches.createdAt,
         revoked: sql<number>`(select count(*)::int from ${wristbands} where ${wristbands.batchId} = ${wristbandBatches.id} and ${wristbands.revokedAt} is not null)`,
+        checkedIn: sql<number>`(select count(*)::int from ${wristbands} w join ${checkins} c on c.event_id = w.event_id and c.number = w.number where w.batch_id = ${wristbandBatches.id} and w.revoked_at is null)`,
+        revokedCheckedIn: sql<number>`(select count(*)::int from ${wristbands} w join ${checkins} c on c.event_id = w.event_id and c.number = w.number where w.batch_id = ${wristbandBatches.id} and w.revoked_at is not null)`,
       })
       .from(wristbandBatches)
       .where(eq(wristbandBatches.eventId, event.id))
       .orderBy(asc(wristbandBatches.id))
-    return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }))
+    return rows.map((r) => ({
+      ...r,
+      checkedIn: Number(r.checkedIn),
+      revokedCheckedIn: Number(r.revokedCheckedIn),
+      createdAt: r.createdAt.toISOString(),
+    }))
   }
 }

@@ -1,6 +1,9 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
 import type { Poll } from '../../../../protocol/index.ts'
 import { slugFromPath } from '../../lib/api.ts'
+import type { AttendeesPanel } from '../attendees-panel/attendees-panel.ts'
+import '../attendees-panel/attendees-panel.ts'
+import '../look-panel/look-panel.ts'
 import { LiveController, type LiveStream, streamUrls } from '../../lib/live-stream.ts'
 import '../moderation-panel/moderation-panel.ts'
 import '../qa-panel/qa-panel.ts'
@@ -20,7 +23,7 @@ import { msg, str } from '../../lib/i18n.ts'
 import { consoleStyles } from './admin-console.styles.ts'
 import '../language-setting/language-setting.ts'
 
-type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'quiz' | 'raffles' | 'screen' | 'show' | 'wristbands'
+type Tab = 'overview' | 'polls' | 'moderation' | 'qa' | 'quiz' | 'raffles' | 'screen' | 'show' | 'wristbands' | 'look'
 /** phone: one column; laptop: overview + tabs; wide: moderation gets its own column. */
 type Layout = 'phone' | 'laptop' | 'wide'
 
@@ -195,6 +198,8 @@ export class AdminConsole extends LitElement {
     const openPolls = s?.polls.filter((p) => p.open).length ?? 0
     const undrawn = s?.raffles.filter((r) => r.drawnAt === null).length ?? 0
     const usable = this.batches ? this.batches.reduce((n, b) => n + b.count - b.revoked, 0) : null
+    // Wristbands revoked after they checked in: the live count holds them, the usable total does not.
+    const revokedIn = this.batches?.reduce((n, b) => n + (b.revokedCheckedIn ?? 0), 0) ?? 0
     const tabs: { id: Tab; label: string; badge?: unknown }[] = []
     if (phone) tabs.push({ id: 'overview', label: msg('Overview') })
     tabs.push({
@@ -236,6 +241,7 @@ export class AdminConsole extends LitElement {
       badge: s?.show ? html`<span class="badge badge-live"><span class="dot"></span>${msg('on')}</span>` : nothing,
     })
     tabs.push({ id: 'wristbands', label: phone ? msg('Wristbands') : msg('Wristbands & exports') })
+    tabs.push({ id: 'look', label: msg('Look') })
     const shown = (t: Tab) => this.tab === t
     const status = s?.status ?? null
     const moderation = html`<gb-moderation-panel
@@ -280,7 +286,12 @@ export class AdminConsole extends LitElement {
           aria-label=${msg('Overview')}
           ?hidden=${phone && !shown('overview')}
         >
-          <gb-overview-panel .snapshot=${s} .admin=${admin} .wristbands=${usable}></gb-overview-panel>
+          <gb-overview-panel
+            .snapshot=${s}
+            .admin=${admin}
+            .wristbands=${usable}
+            .revokedCheckedIn=${revokedIn}
+          ></gb-overview-panel>
           <gb-language-setting
             .slug=${this.slug}
             .settings=${this.event?.settings ?? null}
@@ -347,11 +358,18 @@ export class AdminConsole extends LitElement {
           aria-labelledby="tab-wristbands"
           ?hidden=${!shown('wristbands')}
         >
+          <gb-attendees-panel .slug=${this.slug}></gb-attendees-panel>
           <gb-wristband-panel
             .slug=${this.slug}
             .batches=${this.batches}
-            @gb-wristbands-changed=${() => void this.loadBatches()}
+            @gb-wristbands-changed=${() => {
+              void this.loadBatches()
+              void this.renderRoot.querySelector<AttendeesPanel>('gb-attendees-panel')?.refresh()
+            }}
           ></gb-wristband-panel>
+        </section>
+        <section class="panel" id="panel-look" role="tabpanel" aria-labelledby="tab-look" ?hidden=${!shown('look')}>
+          <gb-look-panel .slug=${this.slug}></gb-look-panel>
         </section>
       </div>`
   }

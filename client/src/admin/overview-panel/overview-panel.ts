@@ -14,12 +14,15 @@ export class OverviewPanel extends LitElement {
     snapshot: { attribute: false },
     admin: { attribute: false },
     wristbands: { type: Number },
+    revokedCheckedIn: { type: Number },
   }
 
   declare snapshot: Snapshot | null
   declare admin: AdminView | null
   /** Usable (issued, not revoked) wristbands; null until known. */
   declare wristbands: number | null
+  /** Wristbands revoked after checking in: left out of the count, as they are of `wristbands`. */
+  declare revokedCheckedIn: number
 
   protected ticker = new NowController(this, 5000)
 
@@ -28,6 +31,7 @@ export class OverviewPanel extends LitElement {
     this.snapshot = null
     this.admin = null
     this.wristbands = null
+    this.revokedCheckedIn = 0
   }
 
   static styles = [
@@ -141,7 +145,8 @@ export class OverviewPanel extends LitElement {
 
   render() {
     const s = this.snapshot
-    const checkins = s?.checkins ?? 0
+    // The live count still holds wristbands revoked after they checked in; the total does not.
+    const checkins = Math.max(0, (s?.checkins ?? 0) - this.revokedCheckedIn)
     const total = this.wristbands
     const pct = total ? Math.min(100, Math.round((checkins / total) * 100)) : 0
     const recent = this.admin?.recentCheckins ?? []
@@ -155,7 +160,14 @@ export class OverviewPanel extends LitElement {
         ${
           total !== null
             ? html`<div class="meter" role="presentation"><span style="width:${pct}%"></span></div>
-              <p class="small muted">${total === 1 ? msg(str`of 1 wristband · ${pct}%`) : msg(str`of ${count(total)} wristbands · ${pct}%`)}</p>`
+              <p class="small muted">${total === 1 ? msg(str`of 1 wristband · ${pct}%`) : msg(str`of ${count(total)} wristbands · ${pct}%`)}</p>
+              ${
+                this.revokedCheckedIn
+                  ? html`<p class="small muted" data-revoked-in=${this.revokedCheckedIn}>
+                    ${this.revokedCheckedIn === 1 ? msg('1 revoked wristband not counted') : msg(str`${count(this.revokedCheckedIn)} revoked wristbands not counted`)}
+                  </p>`
+                  : nothing
+              }`
             : nothing
         }
       </section>
