@@ -218,6 +218,8 @@ export interface RaffleRules {
   batches?: string[]
   /** Only wristbands that answered every one of these polls (interactions). */
   tookPartIn?: number[]
+  /** Only wristbands that played every one of these quizzes (answered at least one question of each). */
+  playedQuiz?: number[]
 }
 
 /** One prize tier of a raffle: tier 1 is drawn first (the grand prize), then 2, and so on. */

@@ -44,6 +44,7 @@ export const raffleRulesSchema = z.object({
   excludeWinnersOf: z.array(z.number().int()).optional(),
   batches: z.array(z.string()).optional(),
   tookPartIn: z.array(z.number().int()).optional(),
+  playedQuiz: z.array(z.number().int()).optional(),
 })
 export const hostWinnerSchema = z.object({
   number: z.number().int(),

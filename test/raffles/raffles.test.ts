@@ -414,5 +414,45 @@ for (const backend of BACKENDS) {
       const bad = await admin('POST', '/raffles/eligible', { rules: { tookPartIn: [999999] } })
       expect(bad.status).toBe(422)
     })
+
+    test.skipIf(skip)('a quiz rule lets in exactly the wristbands that played the quiz', async () => {
+      const quiz = (
+        await admin<{ id: number; questions: { id: number; options: { id: number }[] }[] }>('POST', '/quizzes', {
+          title: 'Pub quiz',
+          questions: [{ question: 'Two plus two?', options: ['3', '4'], correct: [1], seconds: 30 }],
+        })
+      ).body
+      expect((await admin('POST', `/quizzes/${quiz.id}/next`)).status).toBe(200)
+      const q = quiz.questions[0]!
+      const players = [...cookies.entries()].slice(10, 14)
+      for (const [i, [, cookie]] of players.entries()) {
+        const res = await server.fetch(
+          `/api/events/${slug}/answers`,
+          json({ quizId: quiz.id, questionId: q.id, optionId: q.options[i % 2]!.id }, { cookie }),
+        )
+        expect(res.status).toBe(202)
+      }
+      const active = new Set(await server.rt.live.counters.checkedIn(seeded.event.id))
+      const playerNumbers = players.map(([n]) => n).filter((n) => active.has(n))
+      expect(playerNumbers.length).toBeGreaterThan(1)
+      // Right or wrong, every player is in; nobody else.
+      await until(async () => {
+        const r = await admin<{ eligible: number }>('POST', '/raffles/eligible', {
+          rules: { playedQuiz: [quiz.id], excludePreviousWinners: false },
+        })
+        return r.body.eligible === playerNumbers.length
+      })
+      const created = await admin<HostRaffle>('POST', '/raffles', {
+        name: 'For the players',
+        winners: 1,
+        rules: { playedQuiz: [quiz.id], excludePreviousWinners: false },
+      })
+      expect(created.body.rules.playedQuiz).toEqual([quiz.id])
+      await admin('POST', `/raffles/${created.body.id}/draw`)
+      expect((await proof(created.body.id)).list).toEqual([...playerNumbers].sort((a, b) => a - b))
+      const bad = await admin('POST', '/raffles/eligible', { rules: { playedQuiz: [999999] } })
+      expect(bad.status).toBe(422)
+      expect(bad.body).toMatchObject({ fields: { 'rules.playedQuiz': 'unknown quiz' } })
+    })
   })
 }

@@ -16,6 +16,8 @@ export const raffleRulesBodySchema = z
     excludeWinnersOf: z.array(z.number().int().positive()).max(100).optional(),
     batches: z.array(z.string().trim().min(1).max(64)).max(100).optional(),
     tookPartIn: z.array(z.number().int().positive()).max(20).optional(),
+    /** Quizzes the wristband played: answered at least one question of each. */
+    playedQuiz: z.array(z.number().int().positive()).max(20).optional(),
   })
   .default({ excludePreviousWinners: true })
 

@@ -10,10 +10,11 @@
  * Every pick is kept in raffle_picks; nothing is erased.
  */
 import { randomBytes, randomInt } from 'node:crypto'
-import { and, asc, eq, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm'
 import {
   auditLog,
   polls,
+  quizzes,
   type RafflePrize,
   type RaffleRules,
   rafflePicks,
@@ -37,6 +38,7 @@ import {
 import type { Database } from '../../database/connect.ts'
 import type { EventRecord } from '../../events/directory.ts'
 import { ApiFailure, badRequest, conflict, notFound } from '../../http/errors.ts'
+import { QUIZ_KIND } from '../../interactions/kinds/quiz.ts'
 import type { LiveCounters } from '../../live/counters/types.ts'
 import { audit } from '../audit.ts'
 import { DEFAULT_ROLL_MS, prizesOf, publicRaffle, type RaffleBody, stateOf } from './model.ts'
@@ -161,6 +163,23 @@ export class RaffleService {
       const answered = new Set(rows.map((r) => r.number))
       pool = pool.filter((n) => answered.has(n))
     }
+    for (const quizId of rules.playedQuiz ?? []) {
+      // A quiz's questions are interactions of kind quiz whose config names the quiz.
+      const rows = await this.db
+        .selectDistinct({ number: responses.number })
+        .from(responses)
+        .innerJoin(polls, eq(polls.id, responses.interactionId))
+        .where(
+          and(
+            eq(responses.eventId, eventId),
+            eq(polls.kind, QUIZ_KIND),
+            sql`(${polls.config}->>'quizId')::int = ${quizId}`,
+            isNotNull(responses.response),
+          ),
+        )
+      const played = new Set(rows.map((r) => r.number))
+      pool = pool.filter((n) => played.has(n))
+    }
     const won = await this.excludedWinners(eventId, rules, raffleId)
     if (won.size) pool = pool.filter((n) => !won.has(n))
     // The live list is ascending already; the frozen list must be, so make sure.
@@ -202,6 +221,16 @@ export class RaffleService {
           'rules.tookPartIn': 'unknown poll',
         })
     }
+    if (rules.playedQuiz?.length) {
+      const found = await this.db
+        .select({ id: quizzes.id })
+        .from(quizzes)
+        .where(and(eq(quizzes.eventId, event.id), inArray(quizzes.id, rules.playedQuiz)))
+      if (found.length !== new Set(rules.playedQuiz).size)
+        throw badRequest('invalid_input', 'playedQuiz names a quiz of another event or none', {
+          'rules.playedQuiz': 'unknown quiz',
+        })
+    }
     if (rules.excludeWinnersOf?.length) {
       const found = await this.db
         .select({ id: raffles.id })
@@ -221,6 +250,7 @@ export class RaffleService {
     if (input.rules.excludeWinnersOf?.length) rules.excludeWinnersOf = [...new Set(input.rules.excludeWinnersOf)]
     if (input.rules.batches?.length) rules.batches = [...new Set(input.rules.batches)]
     if (input.rules.tookPartIn?.length) rules.tookPartIn = [...new Set(input.rules.tookPartIn)]
+    if (input.rules.playedQuiz?.length) rules.playedQuiz = [...new Set(input.rules.playedQuiz)]
     await this.checkRules(event, rules)
     const prizes: RafflePrize[] = input.prizes
       ? input.prizes.map((p, i) => ({ tier: i + 1, name: p.name, count: p.count }))
