@@ -632,7 +632,7 @@ export class GuestApp extends LitElement {
             ? html`<span class="band" data-testid="number">Wristband #${this.me.number}</span>`
             : nothing
         }
-        <gb-connection-pill .state=${state} .degraded=${s.degraded}></gb-connection-pill>
+        <gb-connection-pill .state=${state} .degraded=${s.degraded} .status=${s.snapshot?.status ?? 'live'}></gb-connection-pill>
       </div>
     </header>`
   }
