@@ -349,6 +349,36 @@ describe.skipIf(!run)('guest phone page', () => {
     await screenshot(phone, 'guest-won')
   }, 30_000)
 
+  test('a rate limit (429) says how long to wait, not that the connection failed', async () => {
+    const route = `**/api/events/${SLUG}/messages`
+    let refusedOnce = false
+    await phone.route(route, async (r) => {
+      if (refusedOnce) return r.continue()
+      refusedOnce = true
+      await r.fulfill({
+        status: 429,
+        headers: { 'retry-after': '3', 'content-type': 'application/json' },
+        body: JSON.stringify({ error: 'rate_limited', message: 'too many messages from this wristband; wait 3 s' }),
+      })
+    })
+    const text = `slow down ${Date.now() % 100000}`
+    await phone.locator('gb-danmaku-box input').fill(text)
+    await phone.locator('gb-danmaku-box input').press('Enter')
+    const why = phone.locator('[data-testid="pending"] .why')
+    await why.waitFor({ timeout: 3000 })
+    for (const note of [await why.textContent(), await phone.locator('gb-danmaku-box .notice').textContent()]) {
+      expect(note).toMatch(/wait [2-4] s/)
+      expect(note).not.toContain('connection')
+    }
+    await phone.locator('[data-testid="pending"]').scrollIntoViewIfNeeded()
+    await screenshot(phone, 'guest-rate-limited')
+    await phone.evaluate(() => window.scrollTo(0, 0))
+    // Sent by itself once the wait is over.
+    await phone.locator('[data-testid="pending"]').waitFor({ state: 'detached', timeout: 10_000 })
+    await phone.unroute(route)
+    await until(async () => (await snapshot()).danmaku.some((d) => d.text === text), 5000, 100)
+  }, 30_000)
+
   test('the host pauses the event: the banner is on the phone within 2 s', async () => {
     const t0 = Date.now()
     await host('PUT', '/status', { status: 'paused', message: 'Short break: back in 10 minutes' })

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { MessageBody, QueuedAction, RefusedAction, WaitReason } from '../../lib/outbox.ts'
-import { reasonText } from '../reasons.ts'
+import { reasonText, waitText } from '../reasons.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 export type DismissEvent = CustomEvent<{ actionId: string }>
@@ -29,6 +29,7 @@ export class PendingList extends LitElement {
     refused: { attribute: false },
     inFlight: { attribute: false },
     waitReason: { attribute: false },
+    retryAt: { attribute: false },
   }
 
   static styles = [
@@ -112,6 +113,8 @@ export class PendingList extends LitElement {
   declare refused: RefusedAction[]
   declare inFlight: string | null
   declare waitReason: WaitReason | null
+  /** When the outbox tries again (epoch ms): a rate limit says how long. */
+  declare retryAt: number | null
 
   constructor() {
     super()
@@ -119,6 +122,7 @@ export class PendingList extends LitElement {
     this.refused = []
     this.inFlight = null
     this.waitReason = null
+    this.retryAt = null
   }
 
   private dismiss(actionId: string) {
@@ -138,7 +142,7 @@ export class PendingList extends LitElement {
         </svg>
         ${n === 1 ? '1 action' : `${n} actions`} waiting to send
       </h2>
-      ${this.waitReason ? html`<p class="why">${WAITING[this.waitReason]}</p>` : nothing}
+      ${this.waitReason ? html`<p class="why">${waitText(this.waitReason, this.retryAt) ?? WAITING[this.waitReason]}</p>` : nothing}
       <ul class="item-list">
         ${this.pending.map((a) => {
           const sending = a.actionId === this.inFlight
