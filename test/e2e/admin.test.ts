@@ -163,6 +163,12 @@ describe('the host admin page', () => {
       await p.reload()
       await p.waitForSelector('gb-sign-in', { timeout: 5000 })
       expect(await p.locator('gb-status-panel').count()).toBe(0)
+      // The admin link pasted into this open tab changes only the fragment (no reload): it signs in.
+      await p.evaluate((href) => {
+        location.href = href
+      }, `${server.url}/e/${SLUG}/admin#key=${secret}`)
+      await p.waitForSelector('gb-status-panel [data-status]', { timeout: 5000 })
+      expect(p.url()).toBe(`${server.url}/e/${SLUG}/admin`)
       await ctx.close()
     },
     30_000,
