@@ -40,6 +40,10 @@ export const screenStyles = css`
   .frame.no-poll {
     grid-template-rows: auto minmax(0, 26fr) minmax(0, 24fr);
   }
+  /* Seven to twelve options: the poll takes most of the height, so each row stays readable. */
+  .frame.many {
+    grid-template-rows: auto minmax(0, 6fr) minmax(0, 44fr);
+  }
   header {
     display: flex;
     align-items: center;
