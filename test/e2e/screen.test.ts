@@ -10,7 +10,7 @@ import { describe, expect, test } from 'bun:test'
 import jsQR from 'jsqr'
 import { PNG } from 'pngjs'
 import { screenshot } from '../support/browser.ts'
-import { type DeepWindow, screenSuite, votesShown } from './screen-harness.ts'
+import { type DeepWindow, SLUG, screenSuite, votesShown } from './screen-harness.ts'
 
 describe('the big screen', () => {
   const { h, skip } = screenSuite({ guests: 120 })
@@ -198,7 +198,20 @@ describe('the big screen', () => {
           timeout: 2000,
         },
       )
-      await Bun.sleep(1200)
+      // A draw without a commit too: the reels only ever show numbers from the draw's eligible list.
+      const proof = await (await fetch(`${h.server.url}/api/events/${SLUG}/raffles/${raffle.id}/proof`)).json()
+      const eligible = new Set<number>(proof.list)
+      expect(eligible.size).toBeGreaterThan(3)
+      for (let i = 0; i < 10; i++) {
+        const reels = await h.screen.evaluate(() =>
+          (window as unknown as DeepWindow)
+            .__deepAll(['gb-screen-app', 'gb-raffle-draw', '.reel'])
+            .map((el) => Number(el.textContent!.replace('#', '').trim())),
+        )
+        for (const n of reels) expect(eligible.has(n)).toBe(true)
+        await Bun.sleep(100)
+      }
+      await Bun.sleep(200)
       await screenshot(h.screen, 'screen-raffle-rolling')
       await h.screen.waitForFunction(
         () => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw', '[data-phase="winners"]']),
