@@ -31,13 +31,20 @@ export interface SheetInfo {
   batch: string
 }
 
+/**
+ * Chinese faces named after the Latin ones: an event name in Chinese prints in a Simplified
+ * Chinese face instead of whatever the browser falls back to (Japanese forms under
+ * lang="en", or nothing on a machine whose default font has no Han glyphs).
+ */
+const CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Noto Sans SC"'
+
 const style = (paper: Paper) => {
   const p = PAPERS[paper]
   return `
 @page { size: ${p.css}; margin: 0 }
 * { box-sizing: border-box }
 html, body { margin: 0; padding: 0 }
-body { font-family: "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; color: #000;
+body { font-family: "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", ${CJK_FONTS}, sans-serif; color: #000;
   -webkit-print-color-adjust: exact; print-color-adjust: exact }
 .page { width: ${p.width}mm; height: ${p.height}mm; display: flex; align-items: center; justify-content: center;
   overflow: hidden; break-after: page; page-break-after: always; background: #fff }

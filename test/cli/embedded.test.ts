@@ -118,6 +118,23 @@ describe('glowband CLI, embedded mode, no server running', () => {
         const boxes = [...pdf.matchAll(/\/MediaBox\s*\[([^\]]*)\]/g)].map((m) => m[1].trim())
         expect(boxes).toEqual([mediaBox, mediaBox])
       }
+      // A Chinese event name prints on every label in a Simplified Chinese face (not dropped,
+      // nor drawn with the Japanese forms a Latin-only font list falls back to).
+      const name = '春节晚会 Spring Gala'
+      await cliOk(['event', 'create', '--name', name, '--slug', 'chun'], env)
+      await cliOk(['wristbands', '--event', 'chun', '--count', '2', '--batch', 'door', '--out', out('chun')], env)
+      await page.goto(`file://${join(out('chun'), 'sheet.html')}`)
+      await page.emulateMedia({ media: 'print' })
+      const names = await page.$$eval('.label .event', (els) => els.map((e) => e.textContent))
+      expect(names).toEqual([name, name])
+      const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1')
+      const fonts = [...pdf.matchAll(/\/FontName \/\w+\+(\S+)/g)].map((m) => m[1])
+      expect(fonts.some((f) => /CJKsc|SC\b|HansSC/i.test(f))).toBe(true)
+      expect(fonts.some((f) => /CJKjp/i.test(f))).toBe(false)
+      await page
+        .locator('.label')
+        .first()
+        .screenshot({ path: join(work, 'cjk-label.png') })
     } finally {
       await browser.close()
     }

@@ -163,6 +163,12 @@ describe('the host admin page', () => {
       await p.reload()
       await p.waitForSelector('gb-sign-in', { timeout: 5000 })
       expect(await p.locator('gb-status-panel').count()).toBe(0)
+      // The admin link pasted into this open tab changes only the fragment (no reload): it signs in.
+      await p.evaluate((href) => {
+        location.href = href
+      }, `${server.url}/e/${SLUG}/admin#key=${secret}`)
+      await p.waitForSelector('gb-status-panel [data-status]', { timeout: 5000 })
+      expect(p.url()).toBe(`${server.url}/e/${SLUG}/admin`)
       await ctx.close()
     },
     30_000,
@@ -434,6 +440,45 @@ describe('the host admin page', () => {
       expect(await pause.isVisible()).toBe(true)
       await settle(p)
       await screenshot(p, 'admin-laptop')
+      await ctx.close()
+    },
+    30_000,
+  )
+
+  test.skipIf(skip)(
+    'on an 820 px tablet the header and every tab are on screen, none cut off',
+    async () => {
+      const { ctx, p } = await openAdmin({ width: 820, height: 1180 })
+      await p.waitForSelector('gb-overview-panel [data-checkins]', { timeout: 10_000 })
+      await settle(p)
+      const cut = await p.evaluate(() => {
+        const out: string[] = []
+        const width = document.documentElement.clientWidth
+        const visit = (root: Element | ShadowRoot, clip: DOMRect | null) => {
+          for (const el of Array.from(root.children)) {
+            const r = el.getBoundingClientRect()
+            const name = `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} "${(el.textContent ?? '').trim().slice(0, 20)}"`
+            if (r.width && r.height && !el.classList.contains('sr-only')) {
+              if (r.right > width + 1 || r.left < -1) out.push(`${name} ${Math.round(r.left)}..${Math.round(r.right)}`)
+              if (clip && (r.right > clip.right + 1 || r.left < clip.left - 1)) out.push(`${name} outside its bar`)
+              if (getComputedStyle(el).textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
+                out.push(`${name} cut with an ellipsis`)
+            }
+            const inner = el.classList.contains('tabs') ? r : clip
+            if (el.shadowRoot) visit(el.shadowRoot, inner)
+            visit(el, inner)
+          }
+        }
+        const app = document.querySelector('gb-admin-app')!.shadowRoot!
+        const shell = app.querySelector('gb-admin-console')!.shadowRoot!
+        for (const part of Array.from(shell.querySelectorAll('header.top, nav.tabs')))
+          visit(part, part.classList.contains('tabs') ? part.getBoundingClientRect() : null)
+        return { out, scroll: document.documentElement.scrollWidth, width }
+      })
+      expect(cut.out).toEqual([])
+      expect(cut.scroll).toBeLessThanOrEqual(cut.width)
+      expect(await p.locator('gb-status-panel').getByRole('button', { name: 'Pause…' }).isVisible()).toBe(true)
+      await screenshot(p, 'admin-tablet')
       await ctx.close()
     },
     30_000,

@@ -349,6 +349,36 @@ describe.skipIf(!run)('guest phone page', () => {
     await screenshot(phone, 'guest-won')
   }, 30_000)
 
+  test('a rate limit (429) says how long to wait, not that the connection failed', async () => {
+    const route = `**/api/events/${SLUG}/messages`
+    let refusedOnce = false
+    await phone.route(route, async (r) => {
+      if (refusedOnce) return r.continue()
+      refusedOnce = true
+      await r.fulfill({
+        status: 429,
+        headers: { 'retry-after': '3', 'content-type': 'application/json' },
+        body: JSON.stringify({ error: 'rate_limited', message: 'too many messages from this wristband; wait 3 s' }),
+      })
+    })
+    const text = `slow down ${Date.now() % 100000}`
+    await phone.locator('gb-danmaku-box input').fill(text)
+    await phone.locator('gb-danmaku-box input').press('Enter')
+    const why = phone.locator('[data-testid="pending"] .why')
+    await why.waitFor({ timeout: 3000 })
+    for (const note of [await why.textContent(), await phone.locator('gb-danmaku-box .notice').textContent()]) {
+      expect(note).toMatch(/wait [2-4] s/)
+      expect(note).not.toContain('connection')
+    }
+    await phone.locator('[data-testid="pending"]').scrollIntoViewIfNeeded()
+    await screenshot(phone, 'guest-rate-limited')
+    await phone.evaluate(() => window.scrollTo(0, 0))
+    // Sent by itself once the wait is over.
+    await phone.locator('[data-testid="pending"]').waitFor({ state: 'detached', timeout: 10_000 })
+    await phone.unroute(route)
+    await until(async () => (await snapshot()).danmaku.some((d) => d.text === text), 5000, 100)
+  }, 30_000)
+
   test('the host pauses the event: the banner is on the phone within 2 s', async () => {
     const t0 = Date.now()
     await host('PUT', '/status', { status: 'paused', message: 'Short break: back in 10 minutes' })
@@ -356,6 +386,11 @@ describe.skipIf(!run)('guest phone page', () => {
     await banner.waitFor({ timeout: 2000 })
     expect(Date.now() - t0).toBeLessThan(2000)
     expect(await banner.textContent()).toContain('Short break: back in 10 minutes')
+    // Connected, but nothing is live: the pill says paused, not a green "Live".
+    const pill = phone.locator('gb-connection-pill .pill')
+    await phone.locator('gb-connection-pill [data-status="paused"]').waitFor({ timeout: 2000 })
+    expect(await pill.textContent()).toContain('Paused')
+    expect(await pill.textContent()).not.toMatch(/\bLive\b/)
     // The server would refuse them (409): the page takes no vote or message meanwhile, and says why.
     const options = phone.locator('gb-poll-card .option')
     expect(await options.count()).toBeGreaterThan(0)
@@ -365,8 +400,13 @@ describe.skipIf(!run)('guest phone page', () => {
     expect(await phone.locator('gb-danmaku-box .hint').textContent()).toContain('on hold')
     await phone.evaluate(() => window.scrollTo(0, 0))
     await screenshot(phone, 'guest-paused')
+    await host('PUT', '/status', { status: 'ended', message: '' })
+    await phone.locator('gb-connection-pill [data-status="ended"]').waitFor({ timeout: 2000 })
+    expect(await pill.textContent()).toContain('Ended')
+    expect(await pill.textContent()).not.toMatch(/\bLive\b/)
     await host('PUT', '/status', { status: 'live', message: '' })
-    await banner.waitFor({ state: 'detached', timeout: 2000 })
+    await phone.locator('gb-status-banner [data-status]').waitFor({ state: 'detached', timeout: 2000 })
+    expect(await pill.textContent()).toContain('Live')
     await phone.locator('gb-danmaku-box input:not([disabled])').waitFor({ timeout: 2000 })
     expect(await options.first().isDisabled()).toBe(false)
   }, 30_000)

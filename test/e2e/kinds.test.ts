@@ -259,6 +259,23 @@ describe('poll kinds on the phone and the screen', () => {
           },
         ],
         [
+          'choice-12',
+          {
+            question: 'Twelve songs, one encore: which?',
+            options: Array.from({ length: 12 }, (_, i) =>
+              i % 3 === 0
+                ? `Song ${i + 1}: the long one from the live album, with the choir and the horns`
+                : `Song ${i + 1}`,
+            ),
+          },
+          async (id) => {
+            let poll: { options: { id: number }[] } | undefined
+            for (let t = 0; !poll && t < 50; t++, await Bun.sleep(100))
+              poll = (await h.host('GET', '/snapshot')).snapshot.polls.find((p: { id: number }) => p.id === id)
+            for (let i = 0; i < 8; i++) await answer(i, { pollId: id, optionId: poll!.options[i % 12]!.id })
+          },
+        ],
+        [
           'rating',
           { kind: 'rating', question: long, scale: { min: 0, max: 10 } },
           async (id) => {
@@ -301,14 +318,13 @@ describe('poll kinds on the phone and the screen', () => {
         const poll = await open(body)
         await fill(poll.id)
         for (const [i, page] of pages.entries()) {
-          const path =
-            kind === 'choice'
-              ? [
-                  'gb-screen-app',
-                  'gb-poll-bars',
-                  `li[data-option="${(poll as unknown as { options: { id: number }[] }).options[0]!.id}"]`,
-                ]
-              : ['gb-screen-app', 'gb-kind-view', `.body[data-kind="${kind}"]`]
+          const path = kind.startsWith('choice')
+            ? [
+                'gb-screen-app',
+                'gb-poll-bars',
+                `li[data-option="${(poll as unknown as { options: { id: number }[] }).options[0]!.id}"]`,
+              ]
+            : ['gb-screen-app', 'gb-kind-view', `.body[data-kind="${kind}"]`]
           await page.waitForFunction((p) => !!(window as unknown as DeepWindow).__deep(p), path, { timeout: 5000 })
           await Bun.sleep(1200)
           const problems = await page.evaluate(() => {
@@ -322,6 +338,24 @@ describe('poll kinds on the phone and the screen', () => {
                 const clipped = el.scrollWidth > el.clientWidth + 2 || el.scrollHeight > el.clientHeight + 2
                 if (clipped && getComputedStyle(el).overflow !== 'visible')
                   out.push(`cut: ${el.className || el.tagName} "${el.textContent?.slice(0, 30)}"`)
+              }
+              // Every option inside its card, none overlapping the next (12 options at 720p), every
+              // part of a row inside the row, labels at least 12 px.
+              const card = view?.getBoundingClientRect()
+              const rows = [...(view?.shadowRoot?.querySelectorAll<HTMLElement>('li') ?? [])]
+              for (const [n, li] of rows.entries()) {
+                const r = li.getBoundingClientRect()
+                const what = `"${li.textContent?.trim().slice(0, 30)}"`
+                if (card && (r.top < card.top - 1 || r.bottom > card.bottom + 1)) out.push(`outside the card: ${what}`)
+                const next = rows[n + 1]?.getBoundingClientRect()
+                if (next && next.left < r.right && r.bottom > next.top + 1) out.push(`overlaps the next row: ${what}`)
+                for (const part of li.querySelectorAll<HTMLElement>('.label, .pct, .track')) {
+                  const p = part.getBoundingClientRect()
+                  if (p.top < r.top - 1 || p.bottom > r.bottom + 1) out.push(`${part.className} sticks out of ${what}`)
+                }
+                const label = li.querySelector<HTMLElement>('.label')
+                if (label && Number.parseFloat(getComputedStyle(label).fontSize) < 12)
+                  out.push(`too small to read: ${what}`)
               }
             }
             return out

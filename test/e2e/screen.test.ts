@@ -10,7 +10,7 @@ import { describe, expect, test } from 'bun:test'
 import jsQR from 'jsqr'
 import { PNG } from 'pngjs'
 import { screenshot } from '../support/browser.ts'
-import { type DeepWindow, screenSuite, votesShown } from './screen-harness.ts'
+import { type DeepWindow, SLUG, screenSuite, votesShown } from './screen-harness.ts'
 
 describe('the big screen', () => {
   const { h, skip } = screenSuite({ guests: 120 })
@@ -198,7 +198,20 @@ describe('the big screen', () => {
           timeout: 2000,
         },
       )
-      await Bun.sleep(1200)
+      // A draw without a commit too: the reels only ever show numbers from the draw's eligible list.
+      const proof = await (await fetch(`${h.server.url}/api/events/${SLUG}/raffles/${raffle.id}/proof`)).json()
+      const eligible = new Set<number>(proof.list)
+      expect(eligible.size).toBeGreaterThan(3)
+      for (let i = 0; i < 10; i++) {
+        const reels = await h.screen.evaluate(() =>
+          (window as unknown as DeepWindow)
+            .__deepAll(['gb-screen-app', 'gb-raffle-draw', '.reel'])
+            .map((el) => Number(el.textContent!.replace('#', '').trim())),
+        )
+        for (const n of reels) expect(eligible.has(n)).toBe(true)
+        await Bun.sleep(100)
+      }
+      await Bun.sleep(200)
       await screenshot(h.screen, 'screen-raffle-rolling')
       await h.screen.waitForFunction(
         () => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw', '[data-phase="winners"]']),
@@ -359,6 +372,27 @@ describe('the big screen', () => {
   test.skipIf(skip)(
     'says so when the connection is lost, and catches up when it is back',
     async () => {
+      // A 720p screen too, with no panel up (the badge sits in the header then): the badge
+      // must not push the right column (or anything) about.
+      await h.host('DELETE', '/screen/winners')
+      const small = await h.openScreen({ width: 1280, height: 720 })
+      await small.waitForFunction(
+        () => !(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-raffle-draw', '[data-phase]']),
+      )
+      const layout = () =>
+        small.evaluate(() => {
+          const box = (path: string[]) => {
+            const r = (window as unknown as DeepWindow).__deep(path)!.getBoundingClientRect()
+            return [r.left, r.top, r.right, r.bottom].map(Math.round)
+          }
+          return {
+            aside: box(['gb-screen-app', 'aside']),
+            stage: box(['gb-screen-app', 'main']),
+            checkins: box(['gb-screen-app', '.checkins']),
+          }
+        })
+      const calm = await layout()
+      expect(calm.aside[2]).toBeLessThanOrEqual(1280)
       await h.kill()
       await h.screen.waitForFunction(
         () => !!(window as unknown as DeepWindow).__deep(['gb-screen-app', 'gb-connection-badge', '.badge']),
@@ -385,6 +419,17 @@ describe('the big screen', () => {
           throw new Error(`the badge never said how old the screen is: ${JSON.stringify(badge)}\n${err}`)
         })
       await screenshot(h.screen, 'screen-reconnecting')
+      await small.waitForFunction(
+        () =>
+          (window as unknown as DeepWindow)
+            .__deep(['gb-screen-app', 'gb-connection-badge', '.badge'])
+            ?.textContent?.includes('last update'),
+        undefined,
+        { timeout: 15_000 },
+      )
+      expect(await layout()).toEqual(calm)
+      await screenshot(small, 'screen-reconnecting-720p')
+      await small.context().close()
 
       // The server comes back on the same address: the screen catches up by itself, and says nothing any more.
       await h.restart()

@@ -75,6 +75,7 @@ export class AdminApp extends LitElement {
     super.connectedCallback()
     this.addEventListener('gb-auth-lost', this.onAuthLost)
     this.addEventListener('gb-sign-out', this.onSignOut)
+    window.addEventListener('hashchange', this.onHashChange)
     void this.boot()
   }
 
@@ -82,6 +83,12 @@ export class AdminApp extends LitElement {
     super.disconnectedCallback()
     this.removeEventListener('gb-auth-lost', this.onAuthLost)
     this.removeEventListener('gb-sign-out', this.onSignOut)
+    window.removeEventListener('hashchange', this.onHashChange)
+  }
+
+  /** An admin link pasted into this open tab changes only the fragment: sign in with its key. */
+  private onHashChange = () => {
+    if (new URLSearchParams(location.hash.replace(/^#/, '')).has('key')) void this.boot()
   }
 
   /** Signs in from `#key=` if the link carried one, else resumes a cookie session, else asks. */

@@ -33,7 +33,7 @@ import './pending-list/pending-list.ts'
 import type { AnswerEvent, AnswerValue } from './answer-card/answer-card.ts'
 import type { VoteEvent, VoteState } from './poll-card/poll-card.ts'
 import './poll-card/poll-card.ts'
-import { reasonText } from './reasons.ts'
+import { reasonText, waitText } from './reasons.ts'
 import './qa-box/qa-box.ts'
 import { sharedStyles, stageGlowPageStyles } from './shared.styles.ts'
 import './status-banner/status-banner.ts'
@@ -732,7 +732,7 @@ export class GuestApp extends LitElement {
             ? html`<span class="band" data-testid="number">${msg(str`Wristband #${this.me.number}`)}</span>`
             : nothing
         }
-        <gb-connection-pill .state=${state} .degraded=${s.degraded}></gb-connection-pill>
+        <gb-connection-pill .state=${state} .degraded=${s.degraded} .status=${s.snapshot?.status ?? 'live'}></gb-connection-pill>
         ${fixedLanguage(this.event) ? nothing : html`<gb-language-switch></gb-language-switch>`}
       </div>
     </header>`
@@ -840,7 +840,10 @@ export class GuestApp extends LitElement {
       !!ob &&
       (ob.refused.length > 0 ||
         (ob.pending.length > 0 && (ob.waitReason !== null || ob.pending.some((a) => a.attempts > 1))))
-    const notice = this.notice === SENDING && ob?.waitReason ? SAVED : this.notice
+    // A rate limit (429) says how long to wait; only a real outage blames the connection.
+    const limited = ob ? waitText(ob.waitReason, ob.retryAt) : null
+    const waiting: Notice = limited ? { tone: 'info', text: limited } : SAVED
+    const notice = this.notice === SENDING && ob?.waitReason ? waiting : this.notice
     const tabs = html`<nav class="tabs" role="tablist" aria-label=${msg('Sections')}>
       <button role="tab" aria-selected=${this.tab === 'live' ? 'true' : 'false'} @click=${() => (this.tab = 'live')}>
         ${msg('Live')}
@@ -904,6 +907,7 @@ export class GuestApp extends LitElement {
                   .poll=${p}
                   .choice=${v.choice}
                   .voteState=${v.state}
+                  .waitNote=${v.state === 'waiting' ? (limited ?? '') : ''}
                   .eventStatus=${snap.status}
                 ></gb-poll-card>`
               })}`
@@ -919,6 +923,7 @@ export class GuestApp extends LitElement {
               .refused=${ob!.refused}
               .inFlight=${ob!.inFlight}
               .waitReason=${ob!.waitReason}
+              .retryAt=${ob!.retryAt}
             ></gb-pending-list>`
             : nothing
         }

@@ -1,6 +1,7 @@
 /** What a guest reads when the server refuses an action, by the public error code. */
 import type { ApiError } from '../../../protocol/index.ts'
-import { msg } from '../lib/i18n.ts'
+import { msg, str } from '../lib/i18n.ts'
+import type { WaitReason } from '../lib/outbox.ts'
 
 const REASONS = (): Record<string, string> => ({
   poll_not_open: msg('The poll closed before your vote arrived.'),
@@ -22,4 +23,15 @@ export function reasonText(error: Pick<ApiError, 'error' | 'message'>): string {
   if (known) return known
   const m = error.message.trim()
   return m ? m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.') : msg('The server refused it.')
+}
+
+/**
+ * While the outbox waits out a 429 (rate limit, slow mode): how long, from the server's
+ * Retry-After (`retryAt`), never "the connection". Null for any other wait.
+ * @example waitText('rate_limited', Date.now() + 7000) // 'Too many at once: wait 7 s, then it is sent by itself.'
+ */
+export function waitText(reason: WaitReason | null, retryAt: number | null, now = Date.now()): string | null {
+  if (reason !== 'rate_limited') return null
+  const seconds = Math.max(1, Math.ceil(((retryAt ?? now) - now) / 1000))
+  return msg(str`Too many at once: wait ${seconds} s, then it is sent by itself.`)
 }

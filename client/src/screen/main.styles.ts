@@ -30,6 +30,9 @@ export const screenStyles = css`
     padding: calc(var(--u) * 1.4) calc(var(--u) * 2) calc(var(--u) * 1.8);
     display: grid;
     grid-template-rows: auto minmax(0, 19fr) minmax(0, 31fr);
+    /* One column as wide as the screen: a wide header (the connection badge up) shortens the
+       event name instead of widening the column and pushing the right column off screen. */
+    grid-template-columns: minmax(0, 1fr);
     gap: calc(var(--u) * 0.8);
   }
   .frame[hidden] {
@@ -37,6 +40,10 @@ export const screenStyles = css`
   }
   .frame.no-poll {
     grid-template-rows: auto minmax(0, 26fr) minmax(0, 24fr);
+  }
+  /* Seven to twelve options: the poll takes most of the height, so each row stays readable. */
+  .frame.many {
+    grid-template-rows: auto minmax(0, 6fr) minmax(0, 44fr);
   }
   header {
     display: flex;

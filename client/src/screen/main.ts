@@ -350,7 +350,7 @@ export class ScreenApp extends LitElement {
             ></gb-screen-slide>`
           : nothing
       }
-      <div class="frame ${poll || quiz ? '' : 'no-poll'}" data-view=${screen.view} ?hidden=${slide}>
+      <div class="frame ${poll || quiz ? '' : 'no-poll'} ${(poll?.options.length ?? 0) > 6 ? 'many' : ''}" data-view=${screen.view} ?hidden=${slide}>
         <header>
           <div class="brand">
             <span class="onair ${snap.status} ${stream.state === 'live' ? '' : 'offline'}" aria-hidden="true"></span>

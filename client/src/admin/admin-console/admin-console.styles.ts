@@ -184,8 +184,21 @@ export const consoleStyles = css`
   }
 
   @media (max-width: 1100px) {
+    /* A tablet: the status controls get a row of their own and the tabs wrap, so nothing is cut. */
+    .top {
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+    }
     .brand {
-      max-width: 14rem;
+      flex: 1;
+      max-width: none;
+    }
+    gb-status-panel {
+      order: 3;
+      flex-basis: 100%;
+    }
+    .tabs {
+      flex-wrap: wrap;
     }
     .conn .conn-text {
       display: none;

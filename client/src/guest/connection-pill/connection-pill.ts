@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit'
+import type { Status } from '../../../../protocol/index.ts'
 import { msg } from '../../lib/i18n.ts'
 import type { ConnectionState } from '../../lib/live-stream.ts'
 import { sharedStyles } from '../shared.styles.ts'
@@ -10,14 +11,22 @@ const LABELS = (): Record<ConnectionState, [short: string, long: string]> => ({
   polling: [msg('Live · slower'), msg('Live over a slower fallback: updates every few seconds')],
 })
 
+/** While connected, a paused or ended event says so: a green "Live" would promise what is not on. */
+const STATUS_LABELS = (): Record<Exclude<Status, 'live'>, [short: string, long: string]> => ({
+  paused: [msg('Paused'), msg('Connected: the event is paused for now')],
+  ended: [msg('Ended'), msg('Connected: the event has ended')],
+})
+
 /**
  * A small, calm indicator of the live connection: live, reconnecting, or the slower
- * polling fallback (and "delayed" when the server says its live backend lags).
+ * polling fallback (and "delayed" when the server says its live backend lags); while
+ * connected, "Paused" or "Ended" when the event is (`status`, carried as `data-status`).
  */
 export class ConnectionPill extends LitElement {
   static properties = {
     state: { type: String, reflect: true },
     degraded: { type: Boolean },
+    status: { type: String },
   }
 
   static styles = [
@@ -49,6 +58,10 @@ export class ConnectionPill extends LitElement {
         box-shadow: 0 0 0 3px rgba(251, 191, 36, 0.2);
         animation: breathe 1.6s ease-in-out infinite;
       }
+      .idle .dot {
+        background: var(--gb-muted);
+        box-shadow: none;
+      }
       .slow .dot {
         background: #60a5fa;
         box-shadow: 0 0 0 3px rgba(96, 165, 250, 0.2);
@@ -63,11 +76,13 @@ export class ConnectionPill extends LitElement {
 
   declare state: ConnectionState
   declare degraded: boolean
+  declare status: Status
 
   constructor() {
     super()
     this.state = 'connecting'
     this.degraded = false
+    this.status = 'live'
   }
 
   render() {
@@ -78,7 +93,11 @@ export class ConnectionPill extends LitElement {
       long = msg('Live, but the server is catching up: counts may lag for a moment')
       tone = 'warn'
     }
-    return html`<span class="pill ${tone}" role="status" title=${long} data-state=${this.state}>
+    if (this.status !== 'live' && (this.state === 'live' || this.state === 'polling')) {
+      ;[short, long] = STATUS_LABELS()[this.status]
+      tone = 'idle'
+    }
+    return html`<span class="pill ${tone}" role="status" title=${long} data-state=${this.state} data-status=${this.status}>
       <span class="dot" aria-hidden="true"></span><span aria-hidden="true">${short}</span><span class="sr-only">${long}</span>
     </span>`
   }

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit'
 import { msg, str } from '../../lib/i18n.ts'
 import type { MessageBody, QueuedAction, RefusedAction, WaitReason } from '../../lib/outbox.ts'
-import { reasonText } from '../reasons.ts'
+import { reasonText, waitText } from '../reasons.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 export type DismissEvent = CustomEvent<{ actionId: string }>
@@ -30,6 +30,7 @@ export class PendingList extends LitElement {
     refused: { attribute: false },
     inFlight: { attribute: false },
     waitReason: { attribute: false },
+    retryAt: { attribute: false },
   }
 
   static styles = [
@@ -113,6 +114,8 @@ export class PendingList extends LitElement {
   declare refused: RefusedAction[]
   declare inFlight: string | null
   declare waitReason: WaitReason | null
+  /** When the outbox tries again (epoch ms): a rate limit says how long. */
+  declare retryAt: number | null
 
   constructor() {
     super()
@@ -120,6 +123,7 @@ export class PendingList extends LitElement {
     this.refused = []
     this.inFlight = null
     this.waitReason = null
+    this.retryAt = null
   }
 
   private dismiss(actionId: string) {
@@ -139,7 +143,7 @@ export class PendingList extends LitElement {
         </svg>
         ${n === 1 ? msg('1 action waiting to send') : msg(str`${n} actions waiting to send`)}
       </h2>
-      ${this.waitReason ? html`<p class="why">${WAITING()[this.waitReason]}</p>` : nothing}
+      ${this.waitReason ? html`<p class="why">${waitText(this.waitReason, this.retryAt) ?? WAITING()[this.waitReason]}</p>` : nothing}
       <ul class="item-list">
         ${this.pending.map((a) => {
           const sending = a.actionId === this.inFlight

@@ -23,6 +23,7 @@ export class PollCard extends LitElement {
     poll: { attribute: false },
     choice: { attribute: false },
     voteState: { attribute: false },
+    waitNote: { attribute: false },
     eventStatus: { attribute: false },
   }
 
@@ -164,6 +165,8 @@ export class PollCard extends LitElement {
   /** The option the guest chose last (sent or not), or null. */
   declare choice: number | null
   declare voteState: VoteState | null
+  /** Why a waiting vote waits, when it is not the connection (a rate limit). */
+  declare waitNote: string
   declare eventStatus: Status
 
   constructor() {
@@ -171,6 +174,7 @@ export class PollCard extends LitElement {
     this.poll = null
     this.choice = null
     this.voteState = null
+    this.waitNote = ''
     this.eventStatus = 'live'
   }
 
@@ -262,6 +266,7 @@ export class PollCard extends LitElement {
     if (this.eventStatus === 'paused') return msg('Voting is on hold while the event is paused.')
     if (this.eventStatus === 'ended') return msg('The event has ended.')
     if (this.choice === null) return msg('Tap an option to vote. You can change it while the poll is open.')
+    if (this.voteState === 'waiting' && this.waitNote) return this.waitNote
     if (this.voteState === 'waiting') return msg('Saved on this phone; it is sent as soon as the connection is back.')
     return msg('Results update live. Tap another option to change your vote.')
   }

@@ -172,7 +172,11 @@ export const pollBarsStyles = css`
     grid-template-columns: minmax(0, 50%) minmax(0, 1fr) auto;
   }
   ol.long.compact .label {
-    font-size: max(12px, calc(var(--row) * 0.33));
+    font-size: max(12px, calc(var(--row) * 0.42));
+  }
+  /* Nine to twelve options: tighter gaps leave each row room for a two-line label. */
+  ol.dense {
+    --gap: calc(var(--u) * 0.3);
   }
   .crown {
     display: inline-block;

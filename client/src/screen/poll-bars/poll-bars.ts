@@ -30,7 +30,7 @@ export class PollBars extends LitElement {
     const rows = Math.max(3, poll.options.length)
     // Long labels wrap onto two lines rather than being cut (counted in characters, CJK too).
     const long = Math.max(0, ...poll.options.map((o) => [...o.label].length)) > 22
-    const layout = `${poll.options.length >= 4 ? 'compact' : ''} ${long ? 'long' : ''}`
+    const layout = `${poll.options.length >= 4 ? 'compact' : ''} ${long ? 'long' : ''} ${poll.options.length > 8 ? 'dense' : ''}`
     return html`
       <header>
         <span class="tag ${final ? 'final' : 'live'}">${final ? msg('Final result') : msg('Live poll · vote on your phone')}</span>
