@@ -584,7 +584,6 @@ export default {
   'One more prize to come': '还有一个奖项',
   '${0} more prizes to come': '还有 ${0} 个奖项',
   Quiz: '答题',
-  Ended: '已结束',
   'Connected: the event is paused for now': '已连接：活动暂时暂停',
   'Connected: the event has ended': '已连接：活动已结束',
   'Too many at once: wait ${0} s, then it is sent by itself.': '操作太频繁：请等 ${0} 秒，之后会自动发送。',
