@@ -29,7 +29,9 @@ const ENV = { TICK_MS: '50', FLUSH_MS: '20', LOG_LEVEL: 'error' }
 const run = chromiumAvailable()
 const DIST = join(import.meta.dir, '../../dist/client')
 
-test('the guest page loads under 60 kB of gzipped JavaScript', () => {
+// 48 kB: the page loads 37.8 kB since the schemas (zod) load only with what needs them; the
+// budget keeps that from creeping back.
+test('the guest page loads under 48 kB of gzipped JavaScript', () => {
   const page = join(DIST, 'guest.html')
   if (!existsSync(page)) throw new Error('the client is not built: run "npm run build:client" (npm test does)')
   // Every script the page loads up front: its entry and the chunks it preloads.
@@ -40,7 +42,7 @@ test('the guest page loads under 60 kB of gzipped JavaScript', () => {
   console.log(
     `guest page JS: ${scripts.map((s, i) => `${s} ${(sizes[i] / 1024).toFixed(1)} kB`).join(', ')}; total ${(total / 1024).toFixed(1)} kB gz`,
   )
-  expect(total).toBeLessThan(60 * 1024)
+  expect(total).toBeLessThan(48 * 1024)
 })
 
 /** Sets the text size to 200% and lists every element that sticks out of the viewport. */

@@ -5,7 +5,9 @@
  * darkened until the light text stays readable, and the background image behind a veil
  * of that colour. `--gb-logo` and `--gb-backdrop` are for the pages' own styles.
  */
-import { type Look, readableBackground, textOn } from '../../../protocol/look.ts'
+
+import type { Look } from '../../../protocol/look.ts'
+import { readableBackground, textOn } from '../../../protocol/look-colours.ts'
 
 /** `#rrggbb` at an opacity, as rgb() (no color-mix: older phones lack it). */
 const withAlpha = (hex: string, alpha: number) =>
