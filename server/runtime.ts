@@ -112,6 +112,8 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
     owner: config.INSTANCE_ID,
     tickMs: config.TICK_MS,
     leaseMs: config.LEASE_MS,
+    // Embedded mode's ticker sleeps when quiet; cluster mode's does not yet (ticker.ts).
+    sleep: config.mode === 'embedded',
   })
   const hub = new Hub(live.log, log, {
     heartbeatMs: config.HEARTBEAT_MS,
