@@ -222,8 +222,8 @@ export class AdminConsole extends LitElement {
     })
     tabs.push({
       id: 'quiz',
-      label: 'Quiz',
-      badge: s?.quiz && !s.quiz.reveal ? html`<span class="badge badge-live">live</span>` : nothing,
+      label: msg('Quiz'),
+      badge: s?.quiz && !s.quiz.reveal ? html`<span class="badge badge-live">${msg('live')}</span>` : nothing,
     })
     tabs.push({
       id: 'raffles',
@@ -232,8 +232,8 @@ export class AdminConsole extends LitElement {
     })
     tabs.push({
       id: 'screen',
-      label: 'Screen',
-      badge: s?.screen?.winners ? html`<span class="badge badge-accent">winners</span>` : nothing,
+      label: msg('Screen'),
+      badge: s?.screen?.winners ? html`<span class="badge badge-accent">${msg('winners')}</span>` : nothing,
     })
     tabs.push({
       id: 'show',
