@@ -98,7 +98,7 @@ export class AdminConsole extends LitElement {
     super.disconnectedCallback()
     this.phoneQuery.removeEventListener('change', this.onLayout)
     this.wideQuery.removeEventListener('change', this.onLayout)
-    document.title = 'Glowband host'
+    document.title = msg('Glowband host')
   }
 
   private currentLayout(): Layout {
@@ -138,8 +138,8 @@ export class AdminConsole extends LitElement {
   protected updated(changed: PropertyValues<this>) {
     super.updated(changed)
     const status = this.live.stream.snapshot?.status
-    const prefix = status === 'paused' ? '⏸ PAUSED · ' : status === 'ended' ? 'ENDED · ' : ''
-    document.title = `${prefix}${this.event?.name ?? this.slug} · Glowband host`
+    const prefix = status === 'paused' ? msg('⏸ PAUSED · ') : status === 'ended' ? msg('ENDED · ') : ''
+    document.title = `${prefix}${this.event?.name ?? this.slug} · ${msg('Glowband host')}`
   }
 
   private renderConnection(s: LiveStream) {
