@@ -98,7 +98,7 @@ export class AdminConsole extends LitElement {
     super.disconnectedCallback()
     this.phoneQuery.removeEventListener('change', this.onLayout)
     this.wideQuery.removeEventListener('change', this.onLayout)
-    document.title = 'Glowband host'
+    document.title = msg('Glowband host')
   }
 
   private currentLayout(): Layout {
@@ -138,8 +138,8 @@ export class AdminConsole extends LitElement {
   protected updated(changed: PropertyValues<this>) {
     super.updated(changed)
     const status = this.live.stream.snapshot?.status
-    const prefix = status === 'paused' ? '⏸ PAUSED · ' : status === 'ended' ? 'ENDED · ' : ''
-    document.title = `${prefix}${this.event?.name ?? this.slug} · Glowband host`
+    const prefix = status === 'paused' ? msg('⏸ PAUSED · ') : status === 'ended' ? msg('ENDED · ') : ''
+    document.title = `${prefix}${this.event?.name ?? this.slug} · ${msg('Glowband host')}`
   }
 
   private renderConnection(s: LiveStream) {
@@ -222,8 +222,8 @@ export class AdminConsole extends LitElement {
     })
     tabs.push({
       id: 'quiz',
-      label: 'Quiz',
-      badge: s?.quiz && !s.quiz.reveal ? html`<span class="badge badge-live">live</span>` : nothing,
+      label: msg('Quiz'),
+      badge: s?.quiz && !s.quiz.reveal ? html`<span class="badge badge-live">${msg('live')}</span>` : nothing,
     })
     tabs.push({
       id: 'raffles',
@@ -232,8 +232,8 @@ export class AdminConsole extends LitElement {
     })
     tabs.push({
       id: 'screen',
-      label: 'Screen',
-      badge: s?.screen?.winners ? html`<span class="badge badge-accent">winners</span>` : nothing,
+      label: msg('Screen'),
+      badge: s?.screen?.winners ? html`<span class="badge badge-accent">${msg('winners')}</span>` : nothing,
     })
     tabs.push({
       id: 'show',

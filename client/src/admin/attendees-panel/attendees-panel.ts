@@ -1,7 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { AttendeeList, CheckinCurve } from '../../../../protocol/host.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
-import { clockTime, count, plural } from '../shared/format.ts'
+import { clockTime, count } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { BATCH_COLOURS, checkinChart } from './checkin-chart.ts'
 
@@ -185,16 +186,16 @@ export class AttendeesPanel extends LitElement {
     const usable = c?.batches.reduce((n, b) => n + b.wristbands, 0) ?? 0
     return html`<section class="card" aria-labelledby="curve-title">
       <div class="card-head">
-        <h2 id="curve-title">Check-ins over time</h2>
+        <h2 id="curve-title">${msg('Check-ins over time')}</h2>
         <span class="spacer"></span>
-        ${c ? html`<span class="small muted num">${count(inAll)} of ${plural(usable, 'wristband')}</span>` : nothing}
-        <button class="btn btn-ghost btn-sm" @click=${() => this.refresh()}>Refresh</button>
+        ${c ? html`<span class="small muted num">${usable === 1 ? msg(str`${count(inAll)} of 1 wristband`) : msg(str`${count(inAll)} of ${count(usable)} wristbands`)}</span>` : nothing}
+        <button class="btn btn-ghost btn-sm" @click=${() => this.refresh()}>${msg('Refresh')}</button>
       </div>
       ${
         !c
-          ? html`<p class="muted">Loading…</p>`
+          ? html`<p class="muted">${msg('Loading…')}</p>`
           : c.from === null
-            ? html`<p class="empty">No check-ins yet. The curve starts with the first scan.</p>`
+            ? html`<p class="empty">${msg('No check-ins yet. The curve starts with the first scan.')}</p>`
             : html`<figure style="margin:0" data-chart>
               ${checkinChart(c)}
               <figcaption>
@@ -218,7 +219,7 @@ export class AttendeesPanel extends LitElement {
     const first = l?.total ? l.offset + 1 : 0
     const last = l ? l.offset + l.rows.length : 0
     return html`<section class="card" aria-labelledby="list-title">
-      <div class="card-head"><h2 id="list-title">Wristbands</h2></div>
+      <div class="card-head"><h2 id="list-title">${msg('Wristbands')}</h2></div>
       <div class="tools">
         <input
           type="text"
@@ -226,13 +227,13 @@ export class AttendeesPanel extends LitElement {
           inputmode="search"
           enterkeyhint="search"
           autocomplete="off"
-          aria-label="Search by number or batch"
-          placeholder="Number or batch, e.g. 42 or door-a"
+          aria-label=${msg('Search by number or batch')}
+          placeholder=${msg('Number or batch, e.g. 42 or door-a')}
           .value=${this.q}
           @input=${(e: Event) => this.search((e.target as HTMLInputElement).value)}
         />
         <select
-          aria-label="Show"
+          aria-label=${msg('Show')}
           .value=${this.state}
           @change=${(e: Event) => {
             this.state = (e.target as HTMLSelectElement).value as State
@@ -240,22 +241,22 @@ export class AttendeesPanel extends LitElement {
             void this.loadList()
           }}
         >
-          <option value="all">All</option>
-          <option value="in">Checked in</option>
-          <option value="out">Not yet</option>
-          <option value="revoked">Revoked</option>
+          <option value="all">${msg('All')}</option>
+          <option value="in">${msg('Checked in')}</option>
+          <option value="out">${msg('Not yet')}</option>
+          <option value="revoked">${msg('Revoked')}</option>
         </select>
       </div>
       ${
         !l
-          ? html`<p class="muted">Loading…</p>`
+          ? html`<p class="muted">${msg('Loading…')}</p>`
           : l.rows.length
             ? html`<table data-total=${l.total}>
               <thead>
                 <tr>
-                  <th>Number</th>
-                  <th>Batch</th>
-                  <th>Status</th>
+                  <th>${msg('Number')}</th>
+                  <th>${msg('Batch')}</th>
+                  <th>${msg('Status')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -266,27 +267,27 @@ export class AttendeesPanel extends LitElement {
                     <td>
                       ${
                         r.revoked
-                          ? html`<span class="revoked">Revoked</span>${r.checkedInAt ? html` <span class="muted small">(was in)</span>` : nothing}`
+                          ? html`<span class="revoked">${msg('Revoked')}</span>${r.checkedInAt ? html` <span class="muted small">${msg('(was in)')}</span>` : nothing}`
                           : r.checkedInAt
-                            ? html`<span class="in">✓ Checked in</span> <span class="muted small num">${clockTime(r.checkedInAt)}</span>`
-                            : html`<span class="muted">Not yet</span>`
+                            ? html`<span class="in">✓ ${msg('Checked in')}</span> <span class="muted small num">${clockTime(r.checkedInAt)}</span>`
+                            : html`<span class="muted">${msg('Not yet')}</span>`
                       }
                     </td>
                   </tr>`,
                 )}
               </tbody>
             </table>`
-            : html`<p class="empty">No wristband matches${this.q ? html` “${this.q}”` : nothing}.</p>`
+            : html`<p class="empty">${this.q ? msg(str`No wristband matches “${this.q}”.`) : msg('No wristband matches.')}</p>`
       }
       ${
         l && l.total > PAGE
           ? html`<div class="pager">
-            <button class="btn btn-ghost btn-sm" ?disabled=${l.offset === 0} @click=${() => this.page(-1)}>← Previous</button>
-            <span class="small muted num">${count(first)}–${count(last)} of ${count(l.total)}</span>
-            <button class="btn btn-ghost btn-sm" ?disabled=${last >= l.total} @click=${() => this.page(1)}>Next →</button>
+            <button class="btn btn-ghost btn-sm" ?disabled=${l.offset === 0} @click=${() => this.page(-1)}>${msg('← Previous')}</button>
+            <span class="small muted num">${msg(str`${count(first)}–${count(last)} of ${count(l.total)}`)}</span>
+            <button class="btn btn-ghost btn-sm" ?disabled=${last >= l.total} @click=${() => this.page(1)}>${msg('Next →')}</button>
           </div>`
           : l
-            ? html`<p class="small muted num" style="margin-top:0.6rem">${plural(l.total, 'wristband')}</p>`
+            ? html`<p class="small muted num" style="margin-top:0.6rem">${l.total === 1 ? msg('1 wristband') : msg(str`${count(l.total)} wristbands`)}</p>`
             : nothing
       }
       ${this.actions.feedback('list')}

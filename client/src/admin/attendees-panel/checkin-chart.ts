@@ -1,5 +1,6 @@
 import { svg, type TemplateResult } from 'lit'
 import type { CheckinCurve } from '../../../../protocol/host.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { count } from '../shared/format.ts'
 
 const hhmm = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
@@ -44,7 +45,7 @@ export function checkinChart(curve: CheckinCurve): TemplateResult {
       stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"></path>`
   })
   return svg`<svg viewBox="0 0 ${W} ${H}" class="chart" role="img"
-      aria-label=${`Check-ins over time, ${curve.batches.length} batches`}>
+      aria-label=${curve.batches.length === 1 ? msg('Check-ins over time, 1 batch') : msg(str`Check-ins over time, ${curve.batches.length} batches`)}>
     ${ticks.map(
       (t) => svg`<line x1=${PAD.left} x2=${W - PAD.right} y1=${y(t)} y2=${y(t)} stroke="rgba(255,255,255,0.1)"></line>
         <text x=${PAD.left - 8} y=${y(t) + 4} text-anchor="end" class="tick">${count(t)}</text>`,

@@ -9,6 +9,7 @@ import {
   readableBackground,
   textOn,
 } from '../../../../protocol/look.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 
@@ -93,7 +94,7 @@ export class LookPanel extends LitElement {
           accent: this.accent === DEFAULT_ACCENT && !this.look?.accent ? null : this.accent,
           background: this.background === DEFAULT_BACKGROUND && !this.look?.background ? null : this.background,
         }),
-      'Saved: screens and phones show it when they next load',
+      msg('Saved: screens and phones show it when they next load'),
     )
     if (r.ok) this.changed(r.body)
   }
@@ -102,7 +103,7 @@ export class LookPanel extends LitElement {
     const r = await this.actions.run<Look>(
       'save',
       () => hostApi(this.slug, 'PATCH', '/look', { title: '', accent: null, background: null }),
-      'Colours and title back to Glowband’s own',
+      msg('Colours and title back to Glowband’s own'),
     )
     if (r.ok) this.changed(r.body)
   }
@@ -114,16 +115,20 @@ export class LookPanel extends LitElement {
     const limit = IMAGE_LIMITS[slot]
     // Said at once for the obvious cases; the server checks the bytes either way.
     if (file.size > limit) {
-      this.actions.fail(slot, `${file.name} is ${Math.round(file.size / 1024)} KB; the most is ${limit / 1024} KB.`, {
-        image: 'too large',
-      })
+      this.actions.fail(
+        slot,
+        msg(str`${file.name} is ${Math.round(file.size / 1024)} KB; the most is ${limit / 1024} KB.`),
+        {
+          image: msg('too large'),
+        },
+      )
       return
     }
     const image = await readBase64(file)
     const r = await this.actions.run<ImageStored>(
       slot,
       () => hostApi(this.slug, 'PUT', `/look/images/${slot}`, { image }),
-      (b) => `Uploaded ${file.name} (${b.width ?? '?'}×${b.height ?? '?'}, ${Math.round(b.bytes / 1024)} KB)`,
+      (b) => msg(str`Uploaded ${file.name} (${b.width ?? '?'}×${b.height ?? '?'}, ${Math.round(b.bytes / 1024)} KB)`),
     )
     if (r.ok && this.look) {
       this.changed({ ...this.look, [slot === 'logo' ? 'logo' : 'backgroundImage']: r.body.url })
@@ -132,7 +137,11 @@ export class LookPanel extends LitElement {
 
   private async removeImage(slot: ImageSlot) {
     const key = slot === 'logo' ? 'logo' : 'backgroundImage'
-    const r = await this.actions.run<Look>(slot, () => hostApi(this.slug, 'PATCH', '/look', { [key]: null }), 'Removed')
+    const r = await this.actions.run<Look>(
+      slot,
+      () => hostApi(this.slug, 'PATCH', '/look', { [key]: null }),
+      msg('Removed'),
+    )
     if (r.ok) this.changed(r.body)
   }
 
@@ -256,21 +265,21 @@ export class LookPanel extends LitElement {
         style="background: ${image ? `linear-gradient(${veil}, ${veil}), url('${image}') center / cover, ` : ''}${bg}"
       >
         <div class="top">
-          ${this.look?.logo ? html`<img src=${this.look.logo} alt="Logo" />` : nothing}
-          <b>${this.title || 'Your event'}</b>
+          ${this.look?.logo ? html`<img src=${this.look.logo} alt=${msg('Logo')} />` : nothing}
+          <b>${this.title || msg('Your event')}</b>
         </div>
         <span class="count" style="color:${this.accent}">128</span>
-        <span class="pill" style="background:${this.accent};color:${textOn(this.accent)}">Join in</span>
+        <span class="pill" style="background:${this.accent};color:${textOn(this.accent)}">${msg('Join in')}</span>
       </div>
       <div class="ratios small">
-        <span>Text on background <b class="num">${textOnBg.toFixed(1)}:1</b></span>
+        <span>${msg('Text on background')} <b class="num">${textOnBg.toFixed(1)}:1</b></span>
         <span class=${accentOnBg < 3 ? 'warn' : ''} data-accent-contrast=${accentOnBg.toFixed(2)}
-          >Accent on background <b class="num">${accentOnBg.toFixed(1)}:1</b>${accentOnBg < 3 ? ' · hard to read: pick a brighter accent' : ''}</span
+          >${msg('Accent on background')} <b class="num">${accentOnBg.toFixed(1)}:1</b>${accentOnBg < 3 ? msg(' · hard to read: pick a brighter accent') : ''}</span
         >
       </div>
       ${
         bg !== this.background.toLowerCase()
-          ? html`<p class="small muted">The background is darkened to ${bg} so white text stays readable.</p>`
+          ? html`<p class="small muted">${msg(str`The background is darkened to ${bg} so white text stays readable.`)}</p>`
           : nothing
       }`
   }
@@ -282,10 +291,10 @@ export class LookPanel extends LitElement {
         <span class="thumb" style=${url ? `background-image:url('${url}')` : ''} aria-hidden="true"></span>
         <div>
           <b>${label}</b>
-          <p class="small muted">PNG, JPEG or WebP, up to ${limit >= 1024 ? `${limit / 1024} MB` : `${limit} KB`}</p>
+          <p class="small muted">${msg(str`PNG, JPEG or WebP, up to ${limit >= 1024 ? `${limit / 1024} MB` : `${limit} KB`}`)}</p>
           <div class="row">
             <label class="btn btn-outline btn-sm" ?aria-disabled=${busy}>
-              ${url ? 'Replace…' : 'Upload…'}
+              ${url ? msg('Replace…') : msg('Upload…')}
               <input
                 type="file"
                 name=${slot}
@@ -297,7 +306,7 @@ export class LookPanel extends LitElement {
             ${
               url
                 ? html`<button class="btn btn-ghost btn-sm" ?disabled=${busy} @click=${() => this.removeImage(slot)}>
-                  Remove
+                  ${msg('Remove')}
                 </button>`
                 : nothing
             }
@@ -309,26 +318,26 @@ export class LookPanel extends LitElement {
 
   render() {
     if (!this.look) {
-      return html`<section class="card"><p class="muted">Loading…</p>${this.actions.feedback('load')}</section>`
+      return html`<section class="card"><p class="muted">${msg('Loading…')}</p>${this.actions.feedback('load')}</section>`
     }
     return html`<div class="layout">
       <section class="card" aria-labelledby="look-title">
-        <div class="card-head"><h2 id="look-title">The event's look</h2></div>
+        <div class="card-head"><h2 id="look-title">${msg('The event’s look')}</h2></div>
         <form @submit=${this.save} novalidate>
           <div>
-            <label class="field" for="look-name">Title on the screen and phones</label>
+            <label class="field" for="look-name">${msg('Title on the screen and phones')}</label>
             <input
               id="look-name"
               type="text"
               maxlength="80"
-              placeholder="The event's name"
+              placeholder=${msg('The event’s name')}
               .value=${this.title}
               @input=${(e: Event) => (this.title = (e.target as HTMLInputElement).value)}
             />
           </div>
           <div class="colours">
             <div>
-              <label class="field" for="look-accent">Accent</label>
+              <label class="field" for="look-accent">${msg('Accent')}</label>
               <span class="colour">
                 <input
                   id="look-accent"
@@ -340,7 +349,7 @@ export class LookPanel extends LitElement {
               </span>
             </div>
             <div>
-              <label class="field" for="look-background">Background</label>
+              <label class="field" for="look-background">${msg('Background')}</label>
               <span class="colour">
                 <input
                   id="look-background"
@@ -354,20 +363,20 @@ export class LookPanel extends LitElement {
           </div>
           ${this.renderPreview()}
           <div class="row">
-            <button type="submit" class="btn btn-primary" ?disabled=${this.actions.busy('save')}>Save look</button>
-            <button type="button" class="btn btn-ghost" @click=${this.reset}>Reset</button>
+            <button type="submit" class="btn btn-primary" ?disabled=${this.actions.busy('save')}>${msg('Save look')}</button>
+            <button type="button" class="btn btn-ghost" @click=${this.reset}>${msg('Reset')}</button>
           </div>
           ${this.actions.feedback('save')}
         </form>
       </section>
       <section class="card" aria-labelledby="images-title">
-        <div class="card-head"><h2 id="images-title">Images</h2></div>
+        <div class="card-head"><h2 id="images-title">${msg('Images')}</h2></div>
         <div class="images">
-          ${this.renderImage('logo', 'Logo', this.look.logo)}
-          ${this.renderImage('background', 'Background image', this.look.backgroundImage)}
+          ${this.renderImage('logo', msg('Logo'), this.look.logo)}
+          ${this.renderImage('background', msg('Background image'), this.look.backgroundImage)}
         </div>
         <p class="small muted" style="margin-top:0.9rem">
-          The background image is shown behind a veil of the background colour, so the text stays readable.
+          ${msg('The background image is shown behind a veil of the background colour, so the text stays readable.')}
         </p>
       </section>
     </div>`

@@ -180,7 +180,7 @@ export class ModerationPanel extends LitElement {
       data-message=${m.id}
       data-held=${held ? 'true' : 'false'}
     >
-      <span class="who num" title="Wristband ${m.number}">#${m.number}</span>
+      <span class="who num" title=${msg(str`Wristband ${m.number}`)}>#${m.number}</span>
       <span class="text wrap"
         >${m.text}${at ? html`<small>${clockTime(at)} · ${relativeTime(at)}</small>` : nothing}</span
       >

@@ -328,7 +328,7 @@ export class PollManager extends LitElement {
         return html`<li class="bar ${lead ? 'lead' : ''}" data-option=${o.id} data-votes=${o.votes}>
           <span class="fill" style="width:${total ? (o.votes / total) * 100 : 0}%"></span>
           <span class="label wrap">${o.label}</span>
-          <span class="votes num" aria-label="${o.votes} votes">${count(o.votes)}</span>
+          <span class="votes num" aria-label=${o.votes === 1 ? msg('1 vote') : msg(str`${o.votes} votes`)}>${count(o.votes)}</span>
           <span class="pct num" aria-hidden="true">${pct}%</span>
         </li>`
       })}

@@ -1,6 +1,7 @@
 import { html, LitElement, nothing } from 'lit'
 import type { TextAnswerAdmin as HeldAnswer } from '../../../../protocol/host.ts'
 import type { Poll } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { pollManagerStyles } from './poll-manager.styles.ts'
@@ -67,7 +68,11 @@ export class PollTools extends LitElement {
     }
     if (p.kind === 'rating' && p.rating) body.scale = { min: p.rating.min, max: p.rating.max }
     if (p.hideResults) body.hideResults = true
-    const r = await this.actions.run(this.key, () => hostApi(this.slug, 'PUT', `/polls/${p.id}`, body), 'Draft saved')
+    const r = await this.actions.run(
+      this.key,
+      () => hostApi(this.slug, 'PUT', `/polls/${p.id}`, body),
+      msg('Draft saved'),
+    )
     if (r.ok) this.editing = false
   }
 
@@ -80,7 +85,7 @@ export class PollTools extends LitElement {
     await this.actions.run(
       this.key,
       () => hostApi(this.slug, 'PUT', '/polls/order', { ids }),
-      by < 0 ? 'Moved up' : 'Moved down',
+      by < 0 ? msg('Moved up') : msg('Moved down'),
     )
   }
 
@@ -95,7 +100,7 @@ export class PollTools extends LitElement {
     const r = await this.actions.run(
       this.key,
       () => hostApi(this.slug, 'POST', `/polls/${this.poll.id}/answers/${a.number}/${to}`),
-      to === 'approve' ? `Answer of #${a.number} shown` : `Answer of #${a.number} hidden`,
+      to === 'approve' ? msg(str`Answer of #${a.number} shown`) : msg(str`Answer of #${a.number} hidden`),
     )
     if (r.ok) this.held = (this.held ?? []).filter((h) => h.number !== a.number)
   }
@@ -107,10 +112,10 @@ export class PollTools extends LitElement {
     const draft = !p.open && !p.closed
     const at = this.order.indexOf(p.id)
     return html`<div class="poll-actions" data-tools=${p.id}>
-        ${draft && !this.editing ? html`<button class="btn btn-ghost btn-sm" data-edit ?disabled=${busy} @click=${this.startEdit}>Edit</button>` : nothing}
-        <button class="btn btn-ghost btn-sm" data-move="up" aria-label="Move up" ?disabled=${busy || at <= 0} @click=${() => this.move(-1)}>↑</button>
-        <button class="btn btn-ghost btn-sm" data-move="down" aria-label="Move down" ?disabled=${busy || at < 0 || at >= this.order.length - 1} @click=${() => this.move(1)}>↓</button>
-        ${p.kind === 'text' ? html`<button class="btn btn-ghost btn-sm" data-held-load ?disabled=${busy} @click=${this.loadHeld}>Held answers</button>` : nothing}
+        ${draft && !this.editing ? html`<button class="btn btn-ghost btn-sm" data-edit ?disabled=${busy} @click=${this.startEdit}>${msg('Edit')}</button>` : nothing}
+        <button class="btn btn-ghost btn-sm" data-move="up" aria-label=${msg('Move up')} ?disabled=${busy || at <= 0} @click=${() => this.move(-1)}>↑</button>
+        <button class="btn btn-ghost btn-sm" data-move="down" aria-label=${msg('Move down')} ?disabled=${busy || at < 0 || at >= this.order.length - 1} @click=${() => this.move(1)}>↓</button>
+        ${p.kind === 'text' ? html`<button class="btn btn-ghost btn-sm" data-held-load ?disabled=${busy} @click=${this.loadHeld}>${msg('Held answers')}</button>` : nothing}
       </div>
       ${this.editing ? this.renderEdit(busy) : nothing} ${this.held ? this.renderHeld(busy) : nothing}
       ${this.actions.feedback(this.key)}`
@@ -129,7 +134,7 @@ export class PollTools extends LitElement {
       }}
     >
       <label class="field"
-        >Question
+        >${msg('Question')}
         <input
           type="text"
           name="question"
@@ -142,7 +147,7 @@ export class PollTools extends LitElement {
       ${
         this.poll.kind === 'choice'
           ? html`<label class="field"
-            >Options, one per line
+            >${msg('Options, one per line')}
             <textarea
               name="options"
               rows="4"
@@ -155,21 +160,21 @@ export class PollTools extends LitElement {
           : nothing
       }
       <div class="poll-actions">
-        <button class="btn btn-primary btn-sm" type="submit" ?disabled=${busy}>Save draft</button>
-        <button class="btn btn-ghost btn-sm" type="button" @click=${() => (this.editing = false)}>Cancel</button>
+        <button class="btn btn-primary btn-sm" type="submit" ?disabled=${busy}>${msg('Save draft')}</button>
+        <button class="btn btn-ghost btn-sm" type="button" @click=${() => (this.editing = false)}>${msg('Cancel')}</button>
       </div>
     </form>`
   }
 
   private renderHeld(busy: boolean) {
     const held = this.held ?? []
-    if (!held.length) return html`<p class="empty" data-held-empty>No answers waiting.</p>`
+    if (!held.length) return html`<p class="empty" data-held-empty>${msg('No answers waiting.')}</p>`
     return html`<ul class="bars" data-held>
       ${held.map(
         (a) => html`<li class="bar" data-number=${a.number}>
           <span class="label wrap">${a.text} <small class="num">#${a.number}</small></span>
-          <button class="btn btn-good btn-sm" data-approve ?disabled=${busy} @click=${() => this.moderate(a, 'approve')}>Show</button>
-          <button class="btn btn-ghost btn-sm" data-hide ?disabled=${busy} @click=${() => this.moderate(a, 'hide')}>Hide</button>
+          <button class="btn btn-good btn-sm" data-approve ?disabled=${busy} @click=${() => this.moderate(a, 'approve')}>${msg('Show')}</button>
+          <button class="btn btn-ghost btn-sm" data-hide ?disabled=${busy} @click=${() => this.moderate(a, 'hide')}>${msg('Hide')}</button>
         </li>`,
       )}
     </ul>`

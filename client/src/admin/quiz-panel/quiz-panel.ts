@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { QuizView } from '../../../../protocol/index.ts'
 import type { Quiz } from '../../../../protocol/quiz-api.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles } from '../shared/admin.styles.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 
@@ -20,6 +21,13 @@ const blankQuestion = (): DraftQuestion => ({
   points: 1000,
 })
 const MAX_OPTIONS = 6
+const FIELD_NAMES = (): Record<string, string> => ({
+  question: msg('question'),
+  options: msg('options'),
+  correct: msg('right answers'),
+  seconds: msg('seconds'),
+  points: msg('points'),
+})
 
 /**
  * The host's quiz tools: build a quiz (questions with 2-6 options, the right ones ticked,
@@ -146,7 +154,11 @@ export class QuizPanel extends LitElement {
         }
       }),
     }
-    const r = await this.actions.run('create', () => hostApi<Quiz>(this.slug, 'POST', '/quizzes', body), 'Quiz saved')
+    const r = await this.actions.run(
+      'create',
+      () => hostApi<Quiz>(this.slug, 'POST', '/quizzes', body),
+      msg('Quiz saved'),
+    )
     if (r.ok) {
       this.title = ''
       this.draft = [blankQuestion()]
@@ -171,17 +183,17 @@ export class QuizPanel extends LitElement {
     const left = Math.max(0, Math.ceil((v.endsAt - this.now) / 1000))
     return html`<section class="card" aria-labelledby="quiz-live" data-testid="quiz-live">
       <div class="card-head">
-        <h2 id="quiz-live">${v.title}: question ${v.index + 1} of ${v.total}</h2>
+        <h2 id="quiz-live">${v.title}: ${msg(str`question ${v.index + 1} of ${v.total}`)}</h2>
         ${
           !v.reveal
-            ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>live</span>`
-            : html`<span class="badge">time is up</span>`
+            ? html`<span class="badge badge-live"><span class="dot dot-pulse"></span>${msg('live')}</span>`
+            : html`<span class="badge">${msg('time is up')}</span>`
         }
       </div>
       <p>${v.question}</p>
       <div class="run">
         ${!v.reveal ? html`<span class="clock">${left} s</span>` : nothing}
-        <span class="muted">${v.answered} answered</span>
+        <span class="muted">${msg(str`${v.answered} answered`)}</span>
       </div>
       ${
         v.leaderboard
@@ -198,10 +210,10 @@ export class QuizPanel extends LitElement {
                             this.actions.run(
                               'nick',
                               () => hostApi(this.slug, 'DELETE', `/nicknames/${r.number}`),
-                              'Nickname reset',
+                              msg('Nickname reset'),
                             )}
                         >
-                          Reset nickname
+                          ${msg('Reset nickname')}
                         </button>`
                       : nothing
                   }
@@ -221,13 +233,13 @@ export class QuizPanel extends LitElement {
     return html`<section class="card" data-quiz=${quiz.id}>
       <div class="card-head">
         <h2>${quiz.title}</h2>
-        <span class="badge">${quiz.current + 1} of ${quiz.questions.length} asked</span>
+        <span class="badge">${msg(str`${quiz.current + 1} of ${quiz.questions.length} asked`)}</span>
       </div>
       <ol>
         ${quiz.questions.map(
           (q, i) =>
             html`<li class=${i === quiz.current ? 'num' : ''}>
-              ${q.question} <span class="muted small">(${q.seconds} s, ${q.points} pts)</span>
+              ${q.question} <span class="muted small">${msg(str`(${q.seconds} s, ${q.points} pts)`)}</span>
             </li>`,
         )}
       </ol>
@@ -238,7 +250,7 @@ export class QuizPanel extends LitElement {
           ?disabled=${running || done || this.actions.busy(`next-${quiz.id}`)}
           @click=${() => this.next(quiz)}
         >
-          ${running ? 'Question running…' : done ? 'Quiz finished' : `Start question ${next + 1}`}
+          ${running ? msg('Question running…') : done ? msg('Quiz finished') : msg(str`Start question ${next + 1}`)}
         </button>
       </div>
       ${this.actions.feedback(`next-${quiz.id}`)}
@@ -246,14 +258,14 @@ export class QuizPanel extends LitElement {
   }
 
   private renderBuilder() {
-    const fields: Record<string, string> = { title: 'Title' }
+    const fields: Record<string, string> = { title: msg('Title') }
     this.draft.forEach((_, i) => {
       for (const f of ['question', 'options', 'correct', 'seconds', 'points']) {
-        fields[`questions.${i}.${f}`] = `Question ${i + 1} ${f}`
+        fields[`questions.${i}.${f}`] = msg(str`Question ${i + 1} ${FIELD_NAMES()[f]}`)
       }
     })
     return html`<section class="card" aria-labelledby="new-quiz">
-      <div class="card-head"><h2 id="new-quiz">New quiz</h2></div>
+      <div class="card-head"><h2 id="new-quiz">${msg('New quiz')}</h2></div>
       <form
         novalidate
         @submit=${(e: Event) => {
@@ -262,7 +274,7 @@ export class QuizPanel extends LitElement {
         }}
       >
         <label class="field"
-          >Title
+          >${msg('Title')}
           <input
             type="text"
             name="title"
@@ -279,9 +291,9 @@ export class QuizPanel extends LitElement {
             ?disabled=${this.draft.length >= 100}
             @click=${() => (this.draft = [...this.draft, blankQuestion()])}
           >
-            Add a question
+            ${msg('Add a question')}
           </button>
-          <button type="submit" class="btn btn-primary" ?disabled=${this.actions.busy('create')}>Save quiz</button>
+          <button type="submit" class="btn btn-primary" ?disabled=${this.actions.busy('create')}>${msg('Save quiz')}</button>
         </div>
       </form>
       ${this.actions.feedback('create', { fields })}
@@ -290,9 +302,9 @@ export class QuizPanel extends LitElement {
 
   private renderDraft(q: DraftQuestion, i: number) {
     return html`<fieldset class="q" data-draft=${i}>
-      <legend class="eyebrow">Question ${i + 1}</legend>
+      <legend class="eyebrow">${msg(str`Question ${i + 1}`)}</legend>
       <label class="field"
-        >Question
+        >${msg('Question')}
         <input
           type="text"
           name="question"
@@ -306,8 +318,8 @@ export class QuizPanel extends LitElement {
           html`<div class="opt">
             <input
               type="checkbox"
-              aria-label="Option ${j + 1} is right"
-              title="Right answer"
+              aria-label=${msg(str`Option ${j + 1} is right`)}
+              title=${msg('Right answer')}
               .checked=${q.correct.includes(j)}
               @change=${(e: Event) => {
                 const on = (e.target as HTMLInputElement).checked
@@ -317,8 +329,8 @@ export class QuizPanel extends LitElement {
             <input
               type="text"
               name="option"
-              aria-label="Option ${j + 1}"
-              placeholder="Option ${j + 1}"
+              aria-label=${msg(str`Option ${j + 1}`)}
+              placeholder=${msg(str`Option ${j + 1}`)}
               maxlength="80"
               .value=${label}
               @input=${(e: Event) =>
@@ -336,12 +348,12 @@ export class QuizPanel extends LitElement {
                 class="btn btn-ghost btn-sm"
                 @click=${() => this.edit(i, { options: [...q.options, ''] })}
               >
-                Add an option
+                ${msg('Add an option')}
               </button>`
             : nothing
         }
         <label class="field"
-          >Seconds
+          >${msg('Seconds')}
           <input
             type="number"
             name="seconds"
@@ -352,7 +364,7 @@ export class QuizPanel extends LitElement {
           />
         </label>
         <label class="field"
-          >Points
+          >${msg('Points')}
           <input
             type="number"
             name="points"

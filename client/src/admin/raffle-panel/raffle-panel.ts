@@ -4,7 +4,7 @@ import type { HostRaffle } from '../../../../protocol/host.ts'
 import type { Raffle } from '../../../../protocol/index.ts'
 import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
-import { clockTime, plural } from '../shared/format.ts'
+import { clockTime, count as fmt } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 
 /** What the draw's refusals mean for the host, in place of the server's terse text. */
@@ -347,7 +347,7 @@ export class RafflePanel extends LitElement {
             type="text"
             name="prizes"
             maxlength="500"
-            placeholder="1 Grand prize, 3 Headphones, 100 Tote bag"
+            placeholder=${msg('1 Grand prize, 3 Headphones, 100 Tote bag')}
             .value=${this.tiers}
             aria-invalid=${err('prizes') ? 'true' : 'false'}
             @input=${(e: Event) => (this.tiers = (e.target as HTMLInputElement).value)}
@@ -382,11 +382,13 @@ export class RafflePanel extends LitElement {
     const drawn = r.drawnAt !== null
     const wanted = d
       ? drawn && r.winners.length < d.winnersWanted
-        ? `${r.winners.length} of ${d.winnersWanted} winners: everyone who could win`
-        : plural(d.winnersWanted, 'winner')
+        ? msg(str`${r.winners.length} of ${d.winnersWanted} winners: everyone who could win`)
+        : d.winnersWanted === 1
+          ? msg('1 winner')
+          : msg(str`${fmt(d.winnersWanted)} winners`)
       : ''
     const rules = d
-      ? `${wanted} · ${d.rules.excludePreviousWinners ? 'earlier winners excluded' : 'anyone checked in'}`
+      ? `${wanted} · ${d.rules.excludePreviousWinners ? msg('earlier winners excluded') : msg('anyone checked in')}`
       : ''
     return html`<article class="card raffle ${drawn ? 'drawn' : ''}" data-raffle=${r.id} data-drawn=${drawn ? 'true' : 'false'}>
       <div class="head">
@@ -415,11 +417,11 @@ export class RafflePanel extends LitElement {
                 r.state === 'committed'
                   ? nothing
                   : html`<button class="btn btn-lg" ?disabled=${this.actions.busy(key)} @click=${() => this.commit(r)}>
-                      🥁 Start the drum roll
+                      🥁 ${msg('Start the drum roll')}
                     </button>`
               }
               <button class="btn btn-primary btn-lg draw" ?disabled=${this.actions.busy(key)} @click=${() => this.draw(r)}>
-                🎲 Draw ${d ? plural(d.winnersWanted, 'winner') : 'winners'}
+                🎲 ${d ? (d.winnersWanted === 1 ? msg('Draw 1 winner') : msg(str`Draw ${fmt(d.winnersWanted)} winners`)) : msg('Draw winners')}
               </button>
             </div>`
       }
@@ -430,12 +432,13 @@ export class RafflePanel extends LitElement {
 
   private renderCommitment(r: Raffle) {
     const n = this.eligible.get(r.id) ?? r.eligible
-    const count = n === undefined || n === null ? '' : `${plural(n, 'wristband')} can win`
+    const count =
+      n === undefined || n === null ? '' : n === 1 ? msg('1 wristband can win') : msg(str`${fmt(n)} wristbands can win`)
     if (r.state !== 'committed')
-      return count ? html`<p class="small muted" data-eligible=${n}>${count} right now.</p>` : nothing
+      return count ? html`<p class="small muted" data-eligible=${n}>${msg(str`${count} right now.`)}</p>` : nothing
     return html`<p class="small muted" data-committed>
-      ${count}, list frozen · drum roll until ${clockTime(r.closesAt ?? 0)}<br />
-      List hash <code class="hash">${r.listHash?.slice(0, 16)}…</code> · seed commitment
+      ${msg(str`${count}, list frozen · drum roll until ${clockTime(r.closesAt ?? 0)}`)}<br />
+      ${msg('List hash')} <code class="hash">${r.listHash?.slice(0, 16)}…</code> · ${msg('seed commitment')}
       <code class="hash">${r.commitment?.slice(0, 16)}…</code>
     </p>`
   }
@@ -449,7 +452,7 @@ export class RafflePanel extends LitElement {
         ? html`<dl class="small tiers">
             ${tiers.map(
               (t) => html`<dt>${t.name}</dt>
-                <dd>${t.winners.map((n) => `#${n}`).join(', ') || 'nobody'}</dd>`,
+                <dd>${t.winners.map((n) => `#${n}`).join(', ') || msg('nobody')}</dd>`,
             )}
           </dl>`
         : nothing

@@ -9,6 +9,7 @@ import {
   type ScreenView,
   type WinnersReveal,
 } from '../../../../protocol/index.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 
@@ -27,21 +28,27 @@ class TickController implements ReactiveController {
   }
 }
 
-const VIEWS: { view: ScreenView; label: string; hint: string }[] = [
-  { view: 'auto', label: 'Auto', hint: 'whatever opened last' },
-  { view: 'qa', label: 'Q&A', hint: 'the top questions' },
-  { view: 'join', label: 'Join QR', hint: 'full screen' },
-  { view: 'idle', label: 'Idle slide', hint: 'the event name' },
-  { view: 'quiz', label: 'Quiz', hint: 'the quiz' },
+const VIEWS = (): { view: ScreenView; label: string; hint: string }[] => [
+  { view: 'auto', label: msg('Auto'), hint: msg('whatever opened last') },
+  { view: 'qa', label: msg('Q&A'), hint: msg('the top questions') },
+  { view: 'join', label: msg('Join QR'), hint: msg('full screen') },
+  { view: 'idle', label: msg('Idle slide'), hint: msg('the event name') },
+  { view: 'quiz', label: msg('Quiz'), hint: msg('the quiz') },
 ]
 
 const PAGE_SPEEDS = [3, 6, 10, 15]
 
-const REVEALS: { reveal: WinnersReveal; label: string }[] = [
-  { reveal: 'all', label: 'All at once' },
-  { reveal: 'step', label: 'Tier by tier (you step)' },
-  { reveal: 'auto', label: 'Tier by tier (by itself)' },
+const REVEALS = (): { reveal: WinnersReveal; label: string }[] => [
+  { reveal: 'all', label: msg('All at once') },
+  { reveal: 'step', label: msg('Tier by tier (you step)') },
+  { reveal: 'auto', label: msg('Tier by tier (by itself)') },
 ]
+
+const RAFFLE_STATES = (): Record<string, string> => ({
+  open: msg('open'),
+  committed: msg('drum roll'),
+  drawn: msg('drawn'),
+})
 
 /**
  * The host directs the big screen: one tap puts a view on it (auto, a poll, Q&A, a
@@ -185,16 +192,16 @@ export class ScreenPanel extends LitElement {
     const what =
       s.view === 'poll'
         ? poll
-          ? `Poll “${poll.question}”`
-          : 'The open poll'
+          ? msg(str`Poll “${poll.question}”`)
+          : msg('The open poll')
         : s.view === 'raffle'
           ? raffle
-            ? `Raffle “${raffle.name}”`
-            : 'The latest raffle'
-          : (VIEWS.find((v) => v.view === s.view)?.label ?? s.view)
+            ? msg(str`Raffle “${raffle.name}”`)
+            : msg('The latest raffle')
+          : (VIEWS().find((v) => v.view === s.view)?.label ?? s.view)
     return html`<p class="now" data-now=${s.view}>
-      <span class="eyebrow">On screen now</span> <b>${what}</b>
-      ${s.winners ? html`<span class="badge badge-accent">winners panel up</span>` : nothing}
+      <span class="eyebrow">${msg('On screen now')}</span> <b>${what}</b>
+      ${s.winners ? html`<span class="badge badge-accent">${msg('winners panel up')}</span>` : nothing}
     </p>`
   }
 
@@ -206,36 +213,38 @@ export class ScreenPanel extends LitElement {
     return html`<div class="raffle" data-raffle=${r.id}>
       <div class="row">
         <b>${r.name}</b>
-        <span class="small muted">${r.winners.length} winners · ${tiers.length} ${tiers.length === 1 ? 'prize' : 'prizes'}</span>
+        <span class="small muted">${r.winners.length === 1 ? msg('1 winner') : msg(str`${r.winners.length} winners`)} · ${tiers.length === 1 ? msg('1 prize') : msg(str`${tiers.length} prizes`)}</span>
         ${
           view
             ? html`<span class="badge badge-live" data-panel-status
-                >up: ${current ? `${current.name}` : '–'}${view.of > 1 ? `, page ${view.index + 1} of ${view.of}` : ''}${
-                  view.hidden ? ` · ${view.hidden} to come` : ''
+                >${msg('up:')} ${current ? `${current.name}` : '–'}${view.of > 1 ? msg(str`, page ${view.index + 1} of ${view.of}`) : ''}${
+                  view.hidden ? msg(str` · ${view.hidden} to come`) : ''
                 }</span
               >`
             : nothing
         }
       </div>
       <div class="row">
-        ${REVEALS.filter((x) => tiers.length > 1 || x.reveal === 'all').map(
-          (x) =>
-            html`<button
+        ${REVEALS()
+          .filter((x) => tiers.length > 1 || x.reveal === 'all')
+          .map(
+            (x) =>
+              html`<button
               class="btn btn-sm ${panel?.reveal === x.reveal ? 'btn-primary' : 'btn-outline'}"
               data-reveal=${x.reveal}
               @click=${() => this.winners(r.id, x.reveal, x.reveal === 'step' ? Math.max(1, view?.revealed.length ?? 1) : 1)}
             >
-              ${tiers.length > 1 ? x.label : 'Show the winners'}
+              ${tiers.length > 1 ? x.label : msg('Show the winners')}
             </button>`,
-        )}
+          )}
         ${
           panel?.reveal === 'step' && view && view.hidden > 0
             ? html`<button class="btn btn-sm btn-primary" data-next-tier @click=${() => this.winners(r.id, 'step', panel.step + 1)}>
-                Reveal the next prize →
+                ${msg('Reveal the next prize →')}
               </button>`
             : nothing
         }
-        ${panel ? html`<button class="btn btn-sm btn-warn" data-dismiss @click=${() => this.dismiss()}>Dismiss</button>` : nothing}
+        ${panel ? html`<button class="btn btn-sm btn-warn" data-dismiss @click=${() => this.dismiss()}>${msg('Dismiss')}</button>` : nothing}
       </div>
     </div>`
   }
@@ -248,25 +257,25 @@ export class ScreenPanel extends LitElement {
       .reverse()
     return html`<div class="layout">
       <section class="card" aria-labelledby="screen-title">
-        <div class="card-head"><h2 id="screen-title">Big screen</h2></div>
+        <div class="card-head"><h2 id="screen-title">${msg('Big screen')}</h2></div>
         ${this.nowLine()}
-        <h3 class="eyebrow">Show</h3>
-        <div class="choices" role="group" aria-label="What the big screen shows">
-          ${VIEWS.map((v) => this.choice(v.view, v.label, v.hint))}
+        <h3 class="eyebrow">${msg('Show')}</h3>
+        <div class="choices" role="group" aria-label=${msg('What the big screen shows')}>
+          ${VIEWS().map((v) => this.choice(v.view, v.label, v.hint))}
         </div>
         ${
           polls.length
-            ? html`<h3 class="eyebrow">A poll</h3>
-              <div class="choices" role="group" aria-label="Put a poll on the big screen">
-                ${polls.map((p) => this.choice('poll', p.question, p.open ? 'open' : 'final result', p.id))}
+            ? html`<h3 class="eyebrow">${msg('A poll')}</h3>
+              <div class="choices" role="group" aria-label=${msg('Put a poll on the big screen')}>
+                ${polls.map((p) => this.choice('poll', p.question, p.open ? msg('open') : msg('final result'), p.id))}
               </div>`
             : nothing
         }
         ${
           this.raffles.length
-            ? html`<h3 class="eyebrow">A raffle</h3>
-              <div class="choices" role="group" aria-label="Put a raffle on the big screen">
-                ${this.raffles.map((r) => this.choice('raffle', r.name, r.drawnAt ? 'drawn' : (r.state ?? 'open'), r.id))}
+            ? html`<h3 class="eyebrow">${msg('A raffle')}</h3>
+              <div class="choices" role="group" aria-label=${msg('Put a raffle on the big screen')}>
+                ${this.raffles.map((r) => this.choice('raffle', r.name, r.drawnAt ? msg('drawn') : RAFFLE_STATES()[r.state ?? 'open'], r.id))}
               </div>`
             : nothing
         }
@@ -274,23 +283,23 @@ export class ScreenPanel extends LitElement {
       </section>
       <section class="card" aria-labelledby="winners-title">
         <div class="card-head">
-          <h2 id="winners-title">Winners panel</h2>
+          <h2 id="winners-title">${msg('Winners panel')}</h2>
           <span class="spacer"></span>
           <label class="small muted"
-            >Pages turn every
+            >${msg('Pages turn every')}
             <select
-              aria-label="Seconds per page"
+              aria-label=${msg('Seconds per page')}
               .value=${String(this.pageSeconds)}
               @change=${(e: Event) => (this.pageSeconds = Number((e.target as HTMLSelectElement).value))}
             >
-              ${PAGE_SPEEDS.map((s) => html`<option value=${s} ?selected=${s === this.pageSeconds}>${s} s</option>`)}
+              ${PAGE_SPEEDS.map((s) => html`<option value=${s} ?selected=${s === this.pageSeconds}>${msg(str`${s} s`)}</option>`)}
             </select></label
           >
         </div>
         ${
           drawn.length
             ? drawn.map((r) => this.renderPanelOf(r))
-            : html`<p class="muted small">A draw brings its winners up over the screen until you dismiss them.</p>`
+            : html`<p class="muted small">${msg('A draw brings its winners up over the screen until you dismiss them.')}</p>`
         }
         ${this.actions.feedback('winners')}
       </section>

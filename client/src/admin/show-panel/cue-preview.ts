@@ -3,6 +3,7 @@ import type { CueSheet } from '../../../../protocol/index.ts'
 import { cueOverlay, cueOverlayStyles } from '../../lib/cue-overlay.ts'
 import { CuePlayer } from '../../lib/cue-player.ts'
 import { type CueOverlay, cueStageStyles } from '../../lib/cue-stage.ts'
+import { msg } from '../../lib/i18n.ts'
 
 /**
  * A phone-sized preview of a cue sheet, played with the same code the phones run
@@ -70,7 +71,7 @@ export class CuePreview extends LitElement {
   }
 
   render() {
-    return html`<div class="phone" role="img" aria-label="Preview of the light on a phone">
+    return html`<div class="phone" role="img" aria-label=${msg('Preview of the light on a phone')}>
       <span class="notch" aria-hidden="true"></span>
       <div class="show-stage" data-testid="cue-preview">
         <span class="show-from"></span><span class="show-color"></span>${cueOverlay(this.overlay, Date.now())}

@@ -3,7 +3,7 @@ import type { WristbandBatch } from '../../../../protocol/host.ts'
 import type { ApiResult } from '../../lib/api.ts'
 import { msg, str } from '../../lib/i18n.ts'
 import { adminStyles, panelStyles } from '../shared/admin.styles.ts'
-import { count, plural } from '../shared/format.ts'
+import { count } from '../shared/format.ts'
 import { Actions, adminBase, CSRF_HEADERS, hostApi } from '../shared/host-api.ts'
 import { describeNumbers, parseNumbers } from './parse-numbers.ts'
 
@@ -209,7 +209,8 @@ export class WristbandPanel extends LitElement {
     return this.actions.run(
       file,
       () => download(`${adminBase(this.slug)}/exports/${file}`, `${this.slug}-${file}`),
-      (b) => `Downloaded ${b.name} (${plural(b.rows, 'row')})`,
+      (b) =>
+        b.rows === 1 ? msg(str`Downloaded ${b.name} (1 row)`) : msg(str`Downloaded ${b.name} (${count(b.rows)} rows)`),
     )
   }
 
@@ -298,8 +299,8 @@ export class WristbandPanel extends LitElement {
         this.confirm
           ? html`<div class="confirm" role="alertdialog" aria-labelledby="revoke-q">
             <p id="revoke-q">
-              Revoke <b>${plural(this.confirm.length, 'wristband')}</b> (${describeNumbers(this.confirm)})? Phones checked in with
-              them stop working at once. This cannot be undone.
+              ${msg('Revoke')} <b>${this.confirm.length === 1 ? msg('1 wristband') : msg(str`${count(this.confirm.length)} wristbands`)}</b> (${describeNumbers(this.confirm)})?
+              ${msg('Phones checked in with them stop working at once. This cannot be undone.')}
             </p>
             <div class="row">
               <button class="btn btn-danger" ?disabled=${busy} @click=${this.revoke}>${msg('Yes, revoke')}</button>

@@ -13,6 +13,7 @@ import { css, html, LitElement, nothing } from 'lit'
 import { QUIZ_SCORE_GRACE_MS, type QuizView } from '../../../../protocol/index.ts'
 import type { ScoreResult } from '../../../../protocol/quiz-api.ts'
 import { api, slugFromPath } from '../../lib/api.ts'
+import { msg, str } from '../../lib/i18n.ts'
 import { sharedStyles } from '../shared.styles.ts'
 
 /** Retries of an answer whose request got no answer (network, 503), with the same actionId. */
@@ -235,7 +236,7 @@ export class QuizCard extends LitElement {
     if (r.error.error === 'already_answered') void this.fetchScore()
     this.error =
       r.error.error === 'question_closed'
-        ? 'Too late: time was up on the server before your answer arrived.'
+        ? msg('Too late: time was up on the server before your answer arrived.')
         : r.error.message
   }
 
@@ -258,7 +259,7 @@ export class QuizCard extends LitElement {
     const s = this.standing
     return html`<section class="card" aria-labelledby="quiz-q" data-testid="quiz-card" data-phase=${open ? 'question' : 'reveal'}>
       <div class="top">
-        <p class="eyebrow">${q.title} · question ${q.index + 1} of ${q.total}</p>
+        <p class="eyebrow">${q.title} · ${msg(str`question ${q.index + 1} of ${q.total}`)}</p>
         ${open ? html`<span class="left" data-testid="quiz-left" aria-live="off">${Math.ceil(leftMs / 1000)}</span>` : nothing}
       </div>
       ${open ? html`<div class="bar" aria-hidden="true"><i style="width:${(leftMs / (q.seconds * 10)).toFixed(1)}%"></i></div>` : nothing}
@@ -280,7 +281,7 @@ export class QuizCard extends LitElement {
                 <span class="letter" aria-hidden="true">${LETTERS[i]}</span>
                 <span class="label">${o.label}</span>
                 ${revealed ? html`<span class="count">${q.reveal?.counts[i] ?? 0}</span>` : nothing}
-                ${revealed && right.has(o.id) ? html`<span aria-label="right answer">✓</span>` : nothing}
+                ${revealed && right.has(o.id) ? html`<span aria-label=${msg('right answer')}>✓</span>` : nothing}
               </button>
             </li>`,
         )}
@@ -291,30 +292,30 @@ export class QuizCard extends LitElement {
             ? this.error
             : open
               ? mine !== undefined
-                ? 'Answer locked in. Wait for the reveal…'
-                : 'Tap your answer: faster right answers score more.'
+                ? msg('Answer locked in. Wait for the reveal…')
+                : msg('Tap your answer: faster right answers score more.')
               : mine === undefined
-                ? 'Time is up.'
+                ? msg('Time is up.')
                 : right.has(mine)
-                  ? 'Right!'
+                  ? msg('Right!')
                   : revealed
-                    ? 'Not this time.'
-                    : 'Time is up.'
+                    ? msg('Not this time.')
+                    : msg('Time is up.')
         }
       </p>
       <div class="me" data-testid="quiz-me">
-        <span>Score <b data-testid="quiz-score">${s?.score ?? 0}</b></span>
-        <span>Rank <b data-testid="quiz-rank">${s?.rank ?? '–'}</b>${s?.players ? html` of ${s.players}` : nothing}</span>
+        <span>${msg('Score')} <b data-testid="quiz-score">${s?.score ?? 0}</b></span>
+        <span>${msg('Rank')} <b data-testid="quiz-rank">${s?.rank ?? '–'}</b>${s?.players ? msg(str` of ${s.players}`) : nothing}</span>
       </div>
       <form @submit=${this.saveNick}>
         <input
-          aria-label="Nickname on the leaderboard"
-          placeholder="Nickname (optional)"
+          aria-label=${msg('Nickname on the leaderboard')}
+          placeholder=${msg('Nickname (optional)')}
           maxlength="20"
           .value=${this.nick}
           @input=${(e: Event) => (this.nick = (e.target as HTMLInputElement).value)}
         />
-        <button class="btn btn-ghost" type="submit">Save</button>
+        <button class="btn btn-ghost" type="submit">${msg('Save')}</button>
       </form>
     </section>`
   }

@@ -238,7 +238,7 @@ export class KindView extends LitElement {
     const placed = this.layout.update(poll.words ?? [])
     if (!placed.length) return html`<div class="empty">${msg('Send a word from your phone')}</div>`
     return html`<svg class="cloud" viewBox="0 0 ${CLOUD_W} ${CLOUD_H}" preserveAspectRatio="xMidYMid meet" role="img"
-      aria-label="word cloud">
+      aria-label=${msg('word cloud')}>
       ${repeat(
         placed,
         (p) => p.text,

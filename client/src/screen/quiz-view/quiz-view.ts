@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit'
 import type { QuizView as Quiz } from '../../../../protocol/index.ts'
 import { leaderRanks } from '../../../../protocol/quiz-api.ts'
+import { msg, str } from '../../lib/i18n.ts'
 
 /** How long the screen shows the reveal (right answer and counts) before the leaderboard. */
 export const REVEAL_MS = 5000
@@ -163,11 +164,11 @@ export class QuizViewElement extends LitElement {
     const stage =
       !q.reveal && now < q.endsAt ? 'question' : q.leaderboard && now >= q.endsAt + REVEAL_MS ? 'leaderboard' : 'reveal'
     this.dataset.stage = stage
-    const head = html`<span class="tag">${q.title} · question ${q.index + 1} of ${q.total}</span>`
+    const head = html`<span class="tag">${q.title} · ${msg(str`question ${q.index + 1} of ${q.total}`)}</span>`
     if (stage === 'leaderboard') {
       const rows = q.leaderboard ?? []
       const ranks = leaderRanks(rows)
-      return html`<header><div>${head}<h2>Leaderboard</h2></div></header>
+      return html`<header><div>${head}<h2>${msg('Leaderboard')}</h2></div></header>
         <ol class="board">
           ${rows.map(
             (r, i) =>
@@ -197,7 +198,7 @@ export class QuizViewElement extends LitElement {
             </li>`,
         )}
       </ol>
-      <p class="foot">${q.answered} ${q.answered === 1 ? 'answer' : 'answers'}${stage === 'question' ? ' · answer on your phone' : ''}</p>`
+      <p class="foot">${q.answered === 1 ? msg('1 answer') : msg(str`${q.answered} answers`)}${stage === 'question' ? msg(' · answer on your phone') : ''}</p>`
   }
 }
 

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit'
 import { type Raffle, revealOrder } from '../../../../protocol/index.ts'
+import { msg } from '../../lib/i18n.ts'
 
 /** Winners shown per prize on the stage card; the winners panel shows them all. */
 const SHOWN_PER_PRIZE = 24
@@ -90,7 +91,7 @@ export class RaffleStage extends LitElement {
       ? r.prizes
       : [{ tier: 1, name: r.name, count: r.winners.length, winners: r.winners }]
     const drawn = new Map(revealOrder(r).map((t) => [t.tier, t.winners]))
-    return html`<div class="kicker">Raffle</div>
+    return html`<div class="kicker">${msg('Raffle')}</div>
       <h2 data-raffle=${r.id} data-state=${state}>🎁 ${r.name}</h2>
       <ul>
         ${prizes.map((p) => {
@@ -105,10 +106,10 @@ export class RaffleStage extends LitElement {
       <p>
         ${
           state === 'drawn'
-            ? 'Is your wristband number here? Check your phone!'
+            ? msg('Is your wristband number here? Check your phone!')
             : state === 'committed'
-              ? 'Drum roll: tap your phone, every tap goes into the draw!'
-              : 'Checked in? You are in the draw.'
+              ? msg('Drum roll: tap your phone, every tap goes into the draw!')
+              : msg('Checked in? You are in the draw.')
         }
       </p>`
   }

@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit'
+import { formatNumber, msg, str } from '../../lib/i18n.ts'
 import '../join-qr/join-qr.ts'
 
 /**
@@ -89,13 +90,13 @@ export class ScreenSlide extends LitElement {
       return html`<div class="wrap join" data-slide="join">
         <h1>${this.name}</h1>
         ${this.joinUrl ? html`<gb-join-qr .url=${this.joinUrl}></gb-join-qr>` : ''}
-        <p>Scan your wristband or this code with your phone's camera</p>
+        <p>${msg('Scan your wristband or this code with your phone’s camera')}</p>
       </div>`
     }
     return html`<div class="wrap" data-slide="idle">
       <div class="glow" aria-hidden="true"></div>
       <h1>${this.name}</h1>
-      <p>${this.checkins > 0 ? `${this.checkins.toLocaleString()} checked in · back in a moment` : 'Back in a moment'}</p>
+      <p>${this.checkins > 0 ? msg(str`${formatNumber(this.checkins)} checked in · back in a moment`) : msg('Back in a moment')}</p>
     </div>`
   }
 }
