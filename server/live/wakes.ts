@@ -44,13 +44,15 @@ export class Wakes {
 }
 
 function waking<T extends object>(target: T, wakes: Wakes): T {
-  // Methods run on the target itself, so its calls to its own methods wake nothing.
-  const methods = new Map<string | symbol, unknown>()
+  // Methods run on the target itself, so its calls to its own methods wake nothing. The
+  // wrappers are kept per function, not per name: a method replaced later (a test's spy,
+  // a patch) is wrapped afresh rather than shadowed by the old one's wrapper.
+  const methods = new WeakMap<object, unknown>()
   return new Proxy(target, {
     get(obj, key) {
       const value = Reflect.get(obj, key, obj)
       if (typeof value !== 'function') return value
-      let method = methods.get(key)
+      let method = methods.get(value)
       if (method) return method
       const fn = value as (...a: unknown[]) => unknown
       method =
@@ -67,7 +69,7 @@ function waking<T extends object>(target: T, wakes: Wakes): T {
               wakes.wake(eventId)
               return result
             }
-      methods.set(key, method)
+      methods.set(value, method)
       return method
     },
   })

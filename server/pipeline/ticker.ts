@@ -24,6 +24,7 @@ import type { LiveRead } from '../live/counters/types.ts'
 import type { EngagementRead } from '../live/engagement/types.ts'
 import type { LiveLayer } from '../live/index.ts'
 import { ADMIN_LIST_KEPT } from '../live/limits.ts'
+import { newEpoch } from '../live/log/types.ts'
 import { newHistory, parseTickerState, type TickerState } from './ticker-state.ts'
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
@@ -336,13 +337,17 @@ export class Tickers {
       if (!state) {
         // No state of our own: go on from the log's, or with none there, a new history at a
         // fresh epoch. A log its Redis restarted under may have lost entries clients saw
-        // (Redis and this ticker gone at once): a new history too, above anything it held.
+        // (Redis and this ticker gone at once): its content goes on (the live state is diffed
+        // against it), numbered from a fresh epoch, above any sequence number it held.
         const logged = parseTickerState(await this.live.log.state(eventId))
         if (logged && !(await this.live.log.sameStore(eventId))) {
           this.ahead.add(eventId)
-          this.log.warn('delta log written before its Redis restarted; a new history starts', { eventId })
-          state = newHistory()
-        } else state = logged ?? newHistory()
+          this.log.warn('delta log written before its Redis restarted; its history goes on from a new epoch', {
+            eventId,
+          })
+          logged.snapshot.seq = newEpoch()
+        }
+        state = logged ?? newHistory()
         this.states.set(eventId, state)
       }
       const askHidden = watchedIds(state)
