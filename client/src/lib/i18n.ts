@@ -22,7 +22,15 @@ export { msg, str }
 /** A locale module: English source string -> translation. */
 export type Strings = Record<string, string>
 
-const modules = import.meta.glob<{ default: Strings }>('../locales/*.ts')
+/** The locale modules, found by the build (Vite's glob). Under `bun test` there is no Vite: English only. */
+function localeModules(): Record<string, () => Promise<{ default: Strings }>> {
+  try {
+    return import.meta.glob<{ default: Strings }>('../locales/*.ts')
+  } catch {
+    return {}
+  }
+}
+const modules = localeModules()
 const byLocale = new Map(Object.entries(modules).map(([path, load]) => [path.replace(/^.*\/|\.ts$/g, ''), load]))
 
 export const SOURCE_LOCALE = 'en'
@@ -103,7 +111,7 @@ export const fixedLanguage = (event: { language?: string } | null | undefined) =
 
 /** Switches the page (and `<html lang>`) to a locale; resolves once its strings are in. */
 export async function useLocale(locale: string): Promise<void> {
-  document.documentElement.lang = locale
+  if (typeof document !== 'undefined') document.documentElement.lang = locale
   // setLocale itself skips a switch to the locale it is already in or loading, and a later call wins a race.
   await setLocale(locale)
 }
@@ -136,9 +144,12 @@ function rerender(root: Document | ShadowRoot) {
     if (el.shadowRoot) rerender(el.shadowRoot)
   }
 }
-window.addEventListener(LOCALE_STATUS_EVENT, (e) => {
-  if (e.detail.status === 'ready') rerender(document)
-})
+// Not in a page (the unit tests of modules that use msg()): nothing to re-render.
+if (typeof window !== 'undefined') {
+  window.addEventListener(LOCALE_STATUS_EVENT, (e) => {
+    if (e.detail.status === 'ready') rerender(document)
+  })
+}
 
 /** Numbers in the page's language. */
 export const formatNumber = (n: number, options?: Intl.NumberFormatOptions) =>
