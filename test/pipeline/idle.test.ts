@@ -81,7 +81,7 @@ describe('idle costs nothing (embedded)', () => {
   // The target is 0.5 % of a core for 10 idle events; measured 0.8-0.9 %, of which the main
   // thread (one wake a second) 0.3 % and Bun's allocator and collector threads the rest, the
   // same as with no event at all. The bound catches any loop of ours coming back.
-  test('10 idle events: a server process of their own uses under 1.5 % of a core', async () => {
+  test('10 idle events: a server process of their own uses under 2 % of a core', async () => {
     const idle = await idleServer(10)
     try {
       // Start-up (module loading, PGlite, the JIT, each event's first tick) settles, the loops go to sleep.
@@ -89,7 +89,7 @@ describe('idle costs nothing (embedded)', () => {
       await Bun.sleep(2000)
       const share = await processCpuShare(idle.server.proc.pid, 8000)
       console.log(`10 idle events: ${(share * 100).toFixed(3)} % of a core (server process)`)
-      expect(share).toBeLessThan(0.015)
+      expect(share).toBeLessThan(0.02)
     } finally {
       await idle.stop()
     }
