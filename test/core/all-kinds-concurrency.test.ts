@@ -10,22 +10,20 @@ import { and, eq, isNotNull } from 'drizzle-orm'
 import { responses } from '../../db/schema.ts'
 import type { Poll, Question } from '../../protocol/index.ts'
 import { guestCookieName } from '../../server/http/session.ts'
-import { BACKENDS, clusterReachable, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
+import {
+  BACKENDS,
+  clusterReachable,
+  each,
+  seedEvent,
+  startTestServer,
+  type TestServer,
+  until,
+} from '../support/backends.ts'
 
 const GUESTS = 2000
 /** Guests with i % ASK_EVERY === 0 ask a question: 40, inside the board's 50. */
 const ASK_EVERY = 50
 const WORDS = ['Neon', 'loud', 'golden', 'late', 'bass', 'magic', '快乐']
-
-/** Runs `fn` for 0..n-1 with at most `width` in flight (a room of phones, not one socket each). */
-async function each(n: number, width: number, fn: (i: number) => Promise<void>) {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < n) await fn(next++)
-    }),
-  )
-}
 
 for (const backend of BACKENDS) {
   describe(`every kind at once, ${GUESTS} guests (${backend})`, async () => {

@@ -7,22 +7,20 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { QUESTIONS_KEPT } from '../../protocol/engagement.ts'
 import type { Delta } from '../../protocol/index.ts'
 import { WORDS_KEPT } from '../../server/interactions/kinds/words.ts'
-import { BACKENDS, clusterReachable, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
+import {
+  BACKENDS,
+  clusterReachable,
+  each,
+  seedEvent,
+  startTestServer,
+  type TestServer,
+  until,
+} from '../support/backends.ts'
 
 const DISTINCT_WORDS = 10_000
 const QUESTIONS = 5000
 /** A tick's delta never carries more than this, whatever the number of words or questions. */
 const DELTA_BYTES_BOUND = 8 * 1024
-
-/** Runs `fn` for 0..n-1, `width` at a time. */
-async function each(n: number, width: number, fn: (i: number) => Promise<unknown>) {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < n) await fn(next++)
-    }),
-  )
-}
 
 for (const backend of BACKENDS) {
   describe(`bounded deltas (${backend})`, async () => {

@@ -11,7 +11,7 @@
  * equal Postgres plus the queue.
  */
 import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
@@ -39,16 +39,6 @@ const cleanups: (() => Promise<void> | void)[] = []
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c()
 })
-
-/** The AOF file Redis appends to now (Redis 7 keeps a base file and incremental ones in appendonlydir). */
-function incrementalAof(dir: string) {
-  const aofDir = join(dir, 'appendonlydir')
-  const incr = readdirSync(aofDir)
-    .filter((f) => f.endsWith('.incr.aof'))
-    .sort((a, b) => Number(a.split('.').at(-3)) - Number(b.split('.').at(-3)))
-  if (!incr.length) throw new Error(`no incremental AOF in ${aofDir}`)
-  return join(aofDir, incr.at(-1)!)
-}
 
 describe('Redis loses its last second', async () => {
   const skip = !(await clusterReachable())
@@ -234,7 +224,7 @@ describe('Redis loses its last second', async () => {
       let after: GuestAction[] = []
       for (let r = 0; r < ROUNDS; r++) {
         await Bun.sleep(1500) // everysec: the AOF is on disk now
-        const aof = incrementalAof(redis.dir)
+        const aof = redis.incrementalAof()
         const cut = statSync(aof).size
 
         // 2. The last second: acknowledged and flushed to Postgres, then lost with the AOF's tail.

@@ -7,7 +7,7 @@
  * and then every danmaku sent after the restart.
  */
 import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { clusterReachable, scratchDatabase, until } from '../support/backends.ts'
@@ -20,14 +20,6 @@ const cleanups: (() => Promise<void> | void)[] = []
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c()
 })
-
-function incrementalAof(dir: string) {
-  const aofDir = join(dir, 'appendonlydir')
-  const incr = readdirSync(aofDir)
-    .filter((f) => f.endsWith('.incr.aof'))
-    .sort((a, b) => Number(a.split('.').at(-3)) - Number(b.split('.').at(-3)))
-  return join(aofDir, incr.at(-1)!)
-}
 
 describe('the ticker and Redis lost at once', async () => {
   const skip = !(await clusterReachable())
@@ -78,7 +70,7 @@ describe('the ticker and Redis lost at once', async () => {
       // 1. Kept: on disk in the AOF.
       await trickle('kept', 10)
       await Bun.sleep(1500)
-      const aof = incrementalAof(redis.dir)
+      const aof = redis.incrementalAof()
       const cut = statSync(aof).size
 
       // 2. The lost second: a screen sees these deltas, then Redis loses them.

@@ -138,3 +138,13 @@ export async function until<T>(fn: () => Promise<T> | T, timeoutMs = 5000, stepM
     await Bun.sleep(stepMs)
   }
 }
+
+/** Runs `fn` for 0..n-1 with at most `width` in flight (a room of phones, not one socket each). */
+export async function each(n: number, width: number, fn: (i: number) => Promise<unknown>) {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await fn(next++)
+    }),
+  )
+}

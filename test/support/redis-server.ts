@@ -1,5 +1,5 @@
 /** A private redis-server on a free port, for tests that kill or restart Redis. */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
@@ -54,6 +54,16 @@ export class PrivateRedis {
       50,
     )
     return this
+  }
+
+  /** The AOF file Redis appends to now (Redis 7 keeps a base file and incremental ones in appendonlydir). */
+  incrementalAof(): string {
+    const aofDir = join(this.dir, 'appendonlydir')
+    const incr = readdirSync(aofDir)
+      .filter((f) => f.endsWith('.incr.aof'))
+      .sort((a, b) => Number(a.split('.').at(-3)) - Number(b.split('.').at(-3)))
+    if (!incr.length) throw new Error(`no incremental AOF in ${aofDir}`)
+    return join(aofDir, incr.at(-1)!)
   }
 
   async kill() {
