@@ -5,8 +5,9 @@
  * under a fresh random name, so a shared Postgres and Redis are safe to point at.
  */
 import { randomBytes } from 'node:crypto'
-import Redis from 'ioredis'
+import Redis, { Cluster } from 'ioredis'
 import postgres from 'postgres'
+import { parseClusterUrl } from '../server/live/redis-url.ts'
 
 /** Where a local setup has them (README, CI); callers let their own env variables override these. */
 export const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test'
@@ -20,10 +21,10 @@ export async function pingBackends(databaseUrl: string, redisUrl: string): Promi
   } finally {
     await sql.end()
   }
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 })
+  const redis = adminRedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 })
   try {
     await redis.connect()
-    await redis.ping()
+    await Promise.all(redisMasters(redis).map((node) => node.ping()))
   } finally {
     // Also when unreachable: ioredis would otherwise keep reconnecting and hold the process open.
     redis.disconnect()
@@ -58,16 +59,40 @@ export async function createScratchDatabase(adminUrl: string, label: string): Pr
   }
 }
 
-/** Deletes every key under `prefix` (SCAN, not KEYS: the Redis may be shared). */
+type AdminOptions = { lazyConnect?: boolean; maxRetriesPerRequest?: number; connectTimeout?: number }
+
+/** A plain client for REDIS_URL: one Redis, or a Cluster for `redis+cluster://` (server/live/redis-url.ts). */
+export function adminRedis(redisUrl: string, opts: AdminOptions = {}): Redis | Cluster {
+  const cluster = parseClusterUrl(redisUrl)
+  if (!cluster) return new Redis(redisUrl, opts)
+  const { lazyConnect, ...redisOptions } = opts
+  return new Cluster(cluster.nodes, {
+    lazyConnect,
+    // Unreachable: give up rather than retry forever (the callers report it).
+    clusterRetryStrategy: () => null,
+    redisOptions: { ...redisOptions, username: cluster.username, password: cluster.password },
+  })
+}
+
+/** The Redis processes holding keys: a Cluster's masters, or the one Redis. */
+export const redisMasters = (redis: Redis | Cluster): Redis[] =>
+  redis instanceof Cluster ? redis.nodes('master') : [redis]
+
+/** Deletes every key under `prefix` (SCAN, not KEYS: the Redis may be shared; on a Cluster, every master). */
 export async function deleteRedisPrefix(redisUrl: string, prefix: string) {
-  const redis = new Redis(redisUrl)
+  const redis = adminRedis(redisUrl, { lazyConnect: true })
   try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length) await redis.del(...keys)
-    } while (cursor !== '0')
+    await redis.connect()
+    for (const node of redisMasters(redis)) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+        cursor = next
+        // On a Cluster one DEL may not name keys of several slots.
+        if (keys.length)
+          await (redis instanceof Cluster ? Promise.all(keys.map((k) => node.del(k))) : node.del(...keys))
+      } while (cursor !== '0')
+    }
   } finally {
     redis.disconnect()
   }

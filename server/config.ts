@@ -5,6 +5,7 @@
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { parseClusterUrl } from './live/redis-url.ts'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
@@ -23,6 +24,18 @@ const url = (schemes: string[]) =>
       `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`,
     )
 
+/** One Redis URL, or `redis+cluster://host:port,...`, which `new URL` cannot read (a comma in the port). */
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((s) => {
+    try {
+      return parseClusterUrl(s) !== null || ['redis:', 'rediss:'].includes(new URL(s).protocol)
+    } catch {
+      return false
+    }
+  }, 'must be a URL starting with redis:// or rediss://, or redis+cluster://host:port,host:port,... for a Redis Cluster')
+
 const schema = z
   .object({
     PORT: port.default(3000),
@@ -35,7 +48,13 @@ const schema = z
      * a session lock, so they need a session (Postgres itself, or a session-mode pool).
      */
     MIGRATION_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    /**
+     * One Redis, `redis://` or `rediss://`; or a Redis Cluster,
+     * `redis+cluster://[user:password@]host:port,host:port,...` (some of its masters; the
+     * client finds the others). Every key of an event shares a hash tag, so one event's
+     * state lives on one master and the events spread over all of them.
+     */
+    REDIS_URL: redisUrl.optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
     REDIS_PREFIX: z

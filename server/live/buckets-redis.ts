@@ -4,9 +4,8 @@
  * once it would be full again. Each take is one script, so concurrent takes from every
  * instance are counted exactly; the time is Redis' own, so instances' clocks do not matter.
  */
-import type Redis from 'ioredis'
 import type { BucketSpec, SharedBuckets } from './limits.ts'
-import { lua, type RedisKeys, runScript } from './redis-support.ts'
+import { lua, type RedisClient, type RedisKeys, redisNodes, runScript } from './redis-support.ts'
 
 const TAKE = lua(
   'bucket-take',
@@ -27,7 +26,7 @@ return ok
 
 /**
  * Deletes every bucket of one limit in one step, so a take sent after it sees the reset.
- * On Redis Cluster it reaches only the node it runs on: it is for tests and a single Redis.
+ * Single Redis only: on a Cluster the keys are in many slots, which one script may not touch.
  */
 const CLEAR = lua(
   'bucket-clear',
@@ -47,7 +46,7 @@ const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&')
 
 export class RedisBuckets implements SharedBuckets {
   constructor(
-    private redis: Redis,
+    private redis: RedisClient,
     private keys: RedisKeys,
   ) {}
 
@@ -60,6 +59,19 @@ export class RedisBuckets implements SharedBuckets {
   }
 
   async clear(name: string) {
-    await runScript(this.redis, CLEAR, [], [`${globEscape(this.keys.prefix)}:lim:${globEscape(name)}:*`])
+    const match = `${globEscape(this.keys.prefix)}:lim:${globEscape(name)}:*`
+    if (!this.redis.isCluster) {
+      await runScript(this.redis, CLEAR, [], [match])
+      return
+    }
+    // Each master in turn, one key at a time: not one step, but done before this returns.
+    for (const node of redisNodes(this.redis)) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+        cursor = next
+        await Promise.all(keys.map((key) => node.unlink(key)))
+      } while (cursor !== '0')
+    }
   }
 }

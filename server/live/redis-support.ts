@@ -7,7 +7,7 @@
  * `<prefix>:lease:<name>`; `<prefix>:events` lists the events Redis holds.
  */
 import { createHash } from 'node:crypto'
-import type Redis from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -32,6 +32,17 @@ export class RedisKeys {
   }
 }
 
+/**
+ * One Redis or a Redis Cluster (REDIS_URL `redis+cluster://`, see redis-url.ts). Both take
+ * the same commands; a Cluster routes each by its key's slot, which is why the keys of
+ * one script or MULTI always share one event's hash tag.
+ */
+export type RedisClient = Redis | Cluster
+
+/** The Redis processes behind a client: the masters of a Cluster, or the one Redis itself. */
+export const redisNodes = (redis: RedisClient): Redis[] =>
+  redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis]
+
 /** Script body plus its SHA1, for EVALSHA with an EVAL fallback. */
 export interface LuaScript {
   name: string
@@ -47,7 +58,7 @@ export const lua = (name: string, body: string): LuaScript => ({
 
 /** EVALSHA, falling back to EVAL (which also caches the script) after a Redis restart or on a new server. */
 export async function runScript(
-  redis: Redis,
+  redis: RedisClient,
   script: LuaScript,
   keys: string[],
   args: (string | number)[],

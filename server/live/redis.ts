@@ -1,5 +1,5 @@
 /** The counter layer on Redis (cluster mode): the four parts over one client and key prefix. */
-import Redis from 'ioredis'
+import Redis, { Cluster } from 'ioredis'
 import { RedisBuckets } from './buckets-redis.ts'
 import { RedisCounters } from './counters/redis.ts'
 import { RedisEngagement } from './engagement/redis.ts'
@@ -7,20 +7,35 @@ import type { LiveLayer } from './index.ts'
 import { RedisLeases } from './leases/redis.ts'
 import { RedisDeltaLog } from './log/redis.ts'
 import { RedisQueue } from './queue/redis.ts'
-import { RedisKeys } from './redis-support.ts'
+import { type RedisClient, RedisKeys, redisNodes } from './redis-support.ts'
+import { parseClusterUrl } from './redis-url.ts'
 
-/** A Redis client with the settings the counter layer needs. */
-export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // Fail commands at once while Redis is down, so guests get a 503 to retry rather than a hang.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-    // The commands of one event-loop turn go out in one socket write: under a vote spike
-    // that saves about a third of the client's CPU per command (docs/benchmarks.md).
-    enableAutoPipelining: true,
-  })
+const retryStrategy = (times: number) => Math.min(times * 100, 2000)
+
+/**
+ * A Redis client with the settings the counter layer needs: for `redis+cluster://` a
+ * Cluster client (redis-url.ts), otherwise one Redis.
+ */
+export async function connectRedis(url: string): Promise<RedisClient> {
+  const cluster = parseClusterUrl(url)
+  const redis: RedisClient = cluster
+    ? new Cluster(cluster.nodes, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: { maxRetriesPerRequest: 1, username: cluster.username, password: cluster.password },
+      })
+    : new Redis(url, {
+        lazyConnect: true,
+        // Fail commands at once while Redis is down, so guests get a 503 to retry rather than a hang.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy,
+        // The commands of one event-loop turn go out in one socket write: under a vote spike
+        // that saves about a third of the client's CPU per command (docs/benchmarks.md).
+        enableAutoPipelining: true,
+      })
   redis.on('error', () => {
     // ioredis reports every failed reconnect; /healthz and the logs of the callers say enough.
   })
@@ -44,7 +59,7 @@ const PING_TIMEOUT_MS = 2000
  * quits it. Create the client with `connectRedis` above: commands fail fast
  * while Redis is down instead of queueing forever.
  */
-export function redisLive(redis: Redis, opts: RedisLiveOptions): LiveLayer {
+export function redisLive(redis: RedisClient, opts: RedisLiveOptions): LiveLayer {
   const keys = new RedisKeys(opts.prefix)
   const log = new RedisDeltaLog(redis, keys, Math.max(1, Math.floor(opts.retention)))
   return {
@@ -61,7 +76,10 @@ export function redisLive(redis: Redis, opts: RedisLiveOptions): LiveLayer {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS)
         })
-        return (await Promise.race([redis.ping(), timeout])) === 'PONG'
+        // On a Cluster every master: a guest's event may live on any of them.
+        const pings = redisNodes(redis).map((node) => node.ping())
+        if (!pings.length) return false
+        return (await Promise.race([Promise.all(pings), timeout])).every((r) => r === 'PONG')
       } catch {
         return false
       } finally {

@@ -21,7 +21,6 @@
  * guest action is taken: every instance counts its reconnects (`generation`), and the
  * event directory asks again after one.
  */
-import type Redis from 'ioredis'
 import {
   type AdminView,
   type Danmaku,
@@ -32,7 +31,7 @@ import {
   type Status,
 } from '../../../protocol/index.ts'
 import { ACTION_TTL_MS, ADMIN_LIST_KEPT, FEED_KEPT, MESSAGES_KEPT, windowBucket } from '../limits.ts'
-import { checkExec, chunks, type RedisKeys, runScript } from '../redis-support.ts'
+import { checkExec, chunks, type RedisClient, type RedisKeys, runScript } from '../redis-support.ts'
 import {
   CHECKIN,
   IS_LOADED,
@@ -87,20 +86,22 @@ const responseField = (number: number, slot: string) => (slot ? `${number}:${slo
 /** A stored response is "<keys JSON>\n<response JSON>"; the response part. */
 const storedResponse = (value: string) => value.slice(value.indexOf('\n') + 1)
 
-type Multi = ReturnType<Redis['multi']>
+type Multi = ReturnType<RedisClient['multi']>
 
 export class RedisCounters implements LiveCounters {
   private readonly messagesKept: number
   private connections = 0
 
   constructor(
-    private redis: Redis,
+    private redis: RedisClient,
     private keys: RedisKeys,
     opts: RedisCountersOptions = {},
   ) {
     this.messagesKept = Math.max(1, Math.floor(opts.messagesKept ?? MESSAGES_KEPT))
     // Whatever comes after a lost connection may be another Redis process.
     redis.on('close', () => this.connections++)
+    // A Cluster drops a node's connection when it closes (then finds the slots' owner anew).
+    if (redis.isCluster) redis.on('-node', () => this.connections++)
   }
 
   generation() {

@@ -7,12 +7,11 @@
  * `rx` (reaction -> taps since the last tick), `rxl:<n>:<bucket>`. Upvotes are the
  * counters' `c:<board>` and `r:<board>` (same hash tag), read here directly.
  */
-import type Redis from 'ioredis'
 import type { Question } from '../../../protocol/index.ts'
 import { questionOrder } from '../../../protocol/index.ts'
 import type { RateLimit } from '../counters/types.ts'
 import { ACTION_TTL_MS, windowBucket } from '../limits.ts'
-import { checkExec, chunks, lua, type RedisKeys, runScript } from '../redis-support.ts'
+import { checkExec, chunks, lua, type RedisClient, type RedisKeys, runScript } from '../redis-support.ts'
 import type {
   AskInput,
   AskResult,
@@ -223,7 +222,7 @@ const parseState = (st: string) => {
 
 export class RedisEngagement implements LiveEngagement {
   constructor(
-    private redis: Redis,
+    private redis: RedisClient,
     private keys: RedisKeys,
   ) {}
 

@@ -1,6 +1,5 @@
 /** Leases on Redis: SET NX PX to take one, a script to renew or release it only for its owner. */
-import type Redis from 'ioredis'
-import { lua, type RedisKeys, runScript } from '../redis-support.ts'
+import { lua, type RedisClient, type RedisKeys, runScript } from '../redis-support.ts'
 import type { Leases } from './types.ts'
 
 /** Acquires or renews a lease. KEYS: lease   ARGV: owner, ttlMs   Returns 1 if held. */
@@ -27,7 +26,7 @@ return 0
 
 export class RedisLeases implements Leases {
   constructor(
-    private redis: Redis,
+    private redis: RedisClient,
     private keys: RedisKeys,
   ) {}
 

@@ -2,10 +2,18 @@
  * The delta log on Redis: a stream per event (`log`, entry ids `<seq>-1`, capped at the
  * retention), the last seq (`logseq`) and the state after it (`state`). Tails use
  * XREAD BLOCK, which holds a connection: each concurrent tail borrows a dedicated
- * duplicate of the main client, kept for reuse while idle.
+ * duplicate of the main client (of a Cluster client: a Cluster), kept for reuse while idle.
  */
-import type Redis from 'ioredis'
-import { field, lua, type RedisKeys, runScript, type StreamRow, streamRows } from '../redis-support.ts'
+import type { Cluster, Redis } from 'ioredis'
+import {
+  field,
+  lua,
+  type RedisClient,
+  type RedisKeys,
+  runScript,
+  type StreamRow,
+  streamRows,
+} from '../redis-support.ts'
 import type { DeltaLog, LogEntry } from './types.ts'
 
 /** Log entries one tail returns at most. */
@@ -55,12 +63,12 @@ const logEntries = (rows: StreamRow[]): LogEntry[] =>
   rows.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), json: field(fields ?? [], 'd') ?? '' }))
 
 export class RedisDeltaLog implements DeltaLog {
-  private idle: Redis[] = []
-  private busy = new Set<Redis>()
+  private idle: RedisClient[] = []
+  private busy = new Set<RedisClient>()
   private closed = false
 
   constructor(
-    private redis: Redis,
+    private redis: RedisClient,
     private keys: RedisKeys,
     private retention: number,
   ) {}
@@ -135,14 +143,17 @@ export class RedisDeltaLog implements DeltaLog {
   }
 
   /** An idle blocking connection, or a new duplicate of the main client. */
-  private async blocking(): Promise<Redis> {
+  private async blocking(): Promise<RedisClient> {
     while (this.idle.length) {
       const conn = this.idle.pop()!
       if (conn.status === 'ready') return conn
       conn.disconnect()
     }
     // lazyConnect so that connect() below is ours to await whatever the main client's options.
-    const conn = this.redis.duplicate({ lazyConnect: true })
+    // On a Cluster the duplicate is a Cluster too: the XREAD goes to the node of the event's slot.
+    const conn = this.redis.isCluster
+      ? (this.redis as Cluster).duplicate([], { lazyConnect: true })
+      : (this.redis as Redis).duplicate({ lazyConnect: true })
     conn.on('error', () => {
       // Reported through the failing command; an unhandled 'error' event would crash the process.
     })

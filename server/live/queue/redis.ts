@@ -3,8 +3,7 @@
  * group; an entry is deleted as well as acknowledged once Postgres has it, so the stream
  * holds exactly the unfinished entries. Dead letters go to a capped stream (`dead`).
  */
-import type Redis from 'ioredis'
-import { checkExec, field, type RedisKeys, type StreamRow, streamRows } from '../redis-support.ts'
+import { checkExec, field, type RedisClient, type RedisKeys, type StreamRow, streamRows } from '../redis-support.ts'
 import { DEAD_LETTERS_KEPT, type DeadLetter, type QueueEntry, type QueueItem, type WriteQueue } from './types.ts'
 
 /** Consumer group of the write queue. */
@@ -21,7 +20,7 @@ export class RedisQueue implements WriteQueue {
   private groups = new Set<number>()
 
   constructor(
-    private redis: Redis,
+    private redis: RedisClient,
     private keys: RedisKeys,
   ) {}
 
