@@ -34,6 +34,8 @@ const REDIS_DOWN = [
   /reached the max retries/i,
   /\bLOADING\b/,
   /\bCLUSTERDOWN\b/,
+  // A Redis Cluster client that could not reach a slot's master within its redirections.
+  /^MOVED \d+ /,
   /\bTRYAGAIN\b/,
   /\bREADONLY\b/,
   /\bMASTERDOWN\b/,

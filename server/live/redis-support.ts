@@ -43,6 +43,27 @@ export type RedisClient = Redis | Cluster
 export const redisNodes = (redis: RedisClient): Redis[] =>
   redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis]
 
+/**
+ * Connects a lazyConnect Cluster client, or throws (as ioredis words a lost connection, so
+ * callers see "Redis down"). Not `await cluster.connect()` alone: when its first attempt
+ * fails and a retry succeeds, that promise never settles (ioredis 5.11), so a tail or a
+ * start during a master's outage would wait forever.
+ */
+export async function connectCluster(cluster: Cluster, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    await new Promise<void>((ok, fail) => {
+      const closed = () => fail(new Error('Connection is closed.'))
+      cluster.once('ready', () => ok())
+      cluster.once('end', closed)
+      timer = setTimeout(closed, timeoutMs)
+      cluster.connect().catch(() => {})
+    })
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Script body plus its SHA1, for EVALSHA with an EVAL fallback. */
 export interface LuaScript {
   name: string

@@ -7,10 +7,12 @@ import type { LiveLayer } from './index.ts'
 import { RedisLeases } from './leases/redis.ts'
 import { RedisDeltaLog } from './log/redis.ts'
 import { RedisQueue } from './queue/redis.ts'
-import { type RedisClient, RedisKeys, redisNodes } from './redis-support.ts'
+import { connectCluster, type RedisClient, RedisKeys, redisNodes } from './redis-support.ts'
 import { parseClusterUrl } from './redis-url.ts'
 
 const retryStrategy = (times: number) => Math.min(times * 100, 2000)
+/** How long start-up waits for a Redis Cluster to be ready (a single Redis fails at once when down). */
+const CLUSTER_CONNECT_MS = 10_000
 
 /**
  * A Redis client with the settings the counter layer needs: for `redis+cluster://` a
@@ -39,7 +41,7 @@ export async function connectRedis(url: string): Promise<RedisClient> {
   redis.on('error', () => {
     // ioredis reports every failed reconnect; /healthz and the logs of the callers say enough.
   })
-  await redis.connect()
+  await (redis.isCluster ? connectCluster(redis as Cluster, CLUSTER_CONNECT_MS) : redis.connect())
   return redis
 }
 

@@ -56,6 +56,12 @@ describe('isDependencyDown', () => {
     expect(isDependencyDown(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false)
   })
 
+  test("a Redis Cluster's master out of reach is (seen in test/cluster/redis-cluster.test.ts's kill -9)", () => {
+    expect(isDependencyDown(new Error('MOVED 4781 127.0.0.1:44145'))).toBe(true)
+    expect(isDependencyDown(new Error('CLUSTERDOWN The cluster is down'))).toBe(true)
+    expect(isDependencyDown(new Error('ERR unknown command MOVED'))).toBe(false)
+  })
+
   test('a wrapped driver error is recognised through its cause', () => {
     const driver = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
     expect(isDependencyDown(new Error('Failed query: select 1', { cause: driver }))).toBe(true)

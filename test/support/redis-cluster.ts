@@ -22,18 +22,24 @@ export class PrivateRedisCluster {
     return `redis+cluster://${this.ports.map((p) => `127.0.0.1:${p}`).join(',')}`
   }
 
+  private busPorts: number[] = []
+
+  private spawn(i: number) {
+    const port = this.ports[i]!
+    // Redis writes nodes-N.conf into --dir: a restarted node finds its cluster there.
+    const args = ['--port', String(port), '--cluster-port', String(this.busPorts[i]), '--bind', '127.0.0.1']
+    args.push('--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`)
+    args.push('--cluster-node-timeout', '2000', '--dir', this.dir, '--save', '', '--appendonly', 'no')
+    args.push('--daemonize', 'no')
+    this.procs[i] = Bun.spawn(['redis-server', ...args], { stdout: 'ignore', stderr: 'ignore' })
+  }
+
   async start() {
     for (let i = 0; i < this.masters; i++) {
-      const port = await freePort()
+      this.ports.push(await freePort())
       // The cluster bus defaults to port + 10000, which may be taken or past 65535: give it its own.
-      const busPort = await freePort()
-      this.ports.push(port)
-      // Redis writes nodes-N.conf relative to its working directory: the temp dir.
-      const args = ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1']
-      args.push('--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`)
-      args.push('--cluster-node-timeout', '2000', '--dir', this.dir, '--save', '', '--appendonly', 'no')
-      args.push('--daemonize', 'no')
-      this.procs.push(Bun.spawn(['redis-server', ...args], { stdout: 'ignore', stderr: 'ignore' }))
+      this.busPorts.push(await freePort())
+      this.spawn(i)
     }
     for (const port of this.ports) await until(() => this.node(port, (r) => r.ping()), 10_000, 50)
     const create = Bun.spawn(
@@ -47,15 +53,31 @@ export class PrivateRedisCluster {
     if ((await create.exited) !== 0) {
       throw new Error(`redis-cli --cluster create failed: ${await new Response(create.stdout).text()}`)
     }
-    // Every node must see all slots served before a client's first CLUSTER SLOTS.
+    await this.healthy()
+    return this
+  }
+
+  /** Until every node sees all slots served (before a client's first CLUSTER SLOTS, and after a restart). */
+  async healthy(timeoutMs = 15_000) {
     for (const port of this.ports) {
       await until(
         async () => String(await this.node(port, (r) => r.cluster('INFO'))).includes('cluster_state:ok'),
-        15_000,
+        timeoutMs,
         50,
       )
     }
-    return this
+  }
+
+  /** kill -9 of master `i`: without replicas its slots, and so the whole cluster, stop serving. */
+  async kill(i: number) {
+    this.procs[i]?.kill('SIGKILL')
+    await this.procs[i]?.exited
+  }
+
+  /** Starts master `i` again, empty (no persistence), on its port and with its cluster config. */
+  async restart(i: number) {
+    this.spawn(i)
+    await this.healthy()
   }
 
   /** Runs `fn` on a short-lived connection to one node; false when it does not answer. */

@@ -6,6 +6,7 @@
  */
 import type { Cluster, Redis } from 'ioredis'
 import {
+  connectCluster,
   field,
   lua,
   type RedisClient,
@@ -20,6 +21,8 @@ import type { DeltaLog, LogEntry } from './types.ts'
 const TAIL_COUNT = 1000
 /** Idle blocking connections kept for reuse; more concurrent tails just open more. */
 const IDLE_BLOCKING_KEPT = 16
+/** How long a tail waits for a new Cluster connection before it fails (and the channel retries). */
+const CLUSTER_CONNECT_MS = 5000
 
 /**
  * Appends one delta, fenced by the ticker lease and by the sequence (an empty log takes any;
@@ -151,14 +154,15 @@ export class RedisDeltaLog implements DeltaLog {
     }
     // lazyConnect so that connect() below is ours to await whatever the main client's options.
     // On a Cluster the duplicate is a Cluster too: the XREAD goes to the node of the event's slot.
-    const conn = this.redis.isCluster
+    const cluster = this.redis.isCluster
+    const conn = cluster
       ? (this.redis as Cluster).duplicate([], { lazyConnect: true })
       : (this.redis as Redis).duplicate({ lazyConnect: true })
     conn.on('error', () => {
       // Reported through the failing command; an unhandled 'error' event would crash the process.
     })
     try {
-      await conn.connect()
+      await (cluster ? connectCluster(conn as Cluster, CLUSTER_CONNECT_MS) : conn.connect())
     } catch (err) {
       conn.disconnect()
       throw err
