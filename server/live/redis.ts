@@ -41,7 +41,16 @@ export async function connectRedis(url: string): Promise<RedisClient> {
   redis.on('error', () => {
     // ioredis reports every failed reconnect; /healthz and the logs of the callers say enough.
   })
-  await (redis.isCluster ? connectCluster(redis as Cluster, CLUSTER_CONNECT_MS) : redis.connect())
+  if (!redis.isCluster) await redis.connect()
+  else {
+    try {
+      await connectCluster(redis as Cluster, CLUSTER_CONNECT_MS)
+    } catch (err) {
+      // Or it would go on retrying in the background and hold the process open.
+      redis.disconnect()
+      throw err
+    }
+  }
   return redis
 }
 

@@ -4,6 +4,7 @@
  * phone's outbox (one action at a time, resent with the same actionId to either instance
  * until a 2xx). Each fault happens mid-spike; afterwards every acknowledged action is in
  * Postgres exactly once (lost 0, duplicated 0) and the live counts equal Postgres.
+ * CONTRACT_REDIS=cluster runs it all on a Redis Cluster of three masters (AOF) instead.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
@@ -16,6 +17,7 @@ import type { Snapshot } from '../../protocol/index.ts'
 import { until } from '../support/backends.ts'
 import { PrivatePostgres } from '../support/private-postgres.ts'
 import { type ServerProcess, startServerProcess } from '../support/process.ts'
+import { PrivateRedisCluster } from '../support/redis-cluster.ts'
 import { PrivateRedis } from '../support/redis-server.ts'
 import { demoHost } from '../support/spike.ts'
 
@@ -33,10 +35,12 @@ function available() {
   return false
 }
 
-describe('failure contract, real processes', () => {
+const onCluster = process.env.CONTRACT_REDIS === 'cluster'
+
+describe(`failure contract, real processes${onCluster ? ', Redis Cluster' : ''}`, () => {
   const skip = !available()
   const pg = new PrivatePostgres()
-  const redis = new PrivateRedis({ aof: true })
+  const redis = onCluster ? new PrivateRedisCluster(3, { aof: true }) : new PrivateRedis({ aof: true })
   const prefix = `gbk${randomBytes(3).toString('hex')}`
   const dirs: string[] = []
   let instances: ServerProcess[] = []
@@ -272,7 +276,8 @@ describe('failure contract, real processes', () => {
       }
       const restartAll = async (emptyRedis: boolean) => {
         await Promise.all(instances.map((i) => i.stop('SIGTERM')))
-        if (emptyRedis) {
+        if (emptyRedis && redis instanceof PrivateRedisCluster) await redis.flushAll()
+        else if (emptyRedis) {
           const r = new Redis(redis.url)
           await r.flushall()
           r.disconnect()

@@ -3,7 +3,7 @@
  * dir: redis-server processes in cluster mode, joined by `redis-cli --cluster create`.
  * `url` is the REDIS_URL cluster mode takes (redis+cluster://, server/live/redis-url.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
@@ -16,7 +16,11 @@ export class PrivateRedisCluster {
   ports: number[] = []
   private procs: Subprocess[] = []
 
-  constructor(private masters = 3) {}
+  /** `aof`: appendonly with appendfsync always on every master, so a restart keeps the data. */
+  constructor(
+    private masters = 3,
+    private opts: { aof?: boolean } = {},
+  ) {}
 
   get url() {
     return `redis+cluster://${this.ports.map((p) => `127.0.0.1:${p}`).join(',')}`
@@ -26,15 +30,25 @@ export class PrivateRedisCluster {
 
   private spawn(i: number) {
     const port = this.ports[i]!
-    // Redis writes nodes-N.conf into --dir: a restarted node finds its cluster there.
+    // A directory per node: Redis writes nodes-N.conf (a restarted node finds its cluster
+    // there) and its AOF directory into --dir.
+    const dir = join(this.dir, String(port))
+    mkdirSync(dir, { recursive: true })
     const args = ['--port', String(port), '--cluster-port', String(this.busPorts[i]), '--bind', '127.0.0.1']
     args.push('--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`)
-    args.push('--cluster-node-timeout', '2000', '--dir', this.dir, '--save', '', '--appendonly', 'no')
+    args.push('--cluster-node-timeout', '2000', '--dir', dir, '--save', '')
+    args.push(...(this.opts.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']))
     args.push('--daemonize', 'no')
     this.procs[i] = Bun.spawn(['redis-server', ...args], { stdout: 'ignore', stderr: 'ignore' })
   }
 
+  /** Starts the cluster; after `kill()`, starts every master again on its port. */
   async start() {
+    if (this.ports.length) {
+      for (let i = 0; i < this.ports.length; i++) this.spawn(i)
+      await this.healthy()
+      return this
+    }
     for (let i = 0; i < this.masters; i++) {
       this.ports.push(await freePort())
       // The cluster bus defaults to port + 10000, which may be taken or past 65535: give it its own.
@@ -68,10 +82,18 @@ export class PrivateRedisCluster {
     }
   }
 
-  /** kill -9 of master `i`: without replicas its slots, and so the whole cluster, stop serving. */
-  async kill(i: number) {
-    this.procs[i]?.kill('SIGKILL')
-    await this.procs[i]?.exited
+  /** kill -9 of master `i` (or of all): without replicas its slots, and so the whole cluster, stop serving. */
+  async kill(i?: number) {
+    const procs = i === undefined ? this.procs : [this.procs[i]]
+    for (const proc of procs) proc?.kill('SIGKILL')
+    await Promise.all(procs.map((proc) => proc?.exited))
+  }
+
+  /** FLUSHALL on every master (each holds its own slots). */
+  async flushAll() {
+    for (const port of this.ports) {
+      if ((await this.node(port, (r) => r.flushall())) !== 'OK') throw new Error(`FLUSHALL failed on ${port}`)
+    }
   }
 
   /** Starts master `i` again, empty (no persistence), on its port and with its cluster config. */
