@@ -87,9 +87,12 @@ export function redisLive(redis: RedisClient, opts: RedisLiveOptions): LiveLayer
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS)
         })
-        // On a Cluster every master: a guest's event may live on any of them.
-        const pings = redisNodes(redis).map((node) => node.ping())
+        // On a Cluster every master: a guest's event may live on any of them. A master the
+        // client has dropped is not among them, so the cluster must also say all slots are served.
+        const pings: Promise<unknown>[] = redisNodes(redis).map((node) => node.ping())
         if (!pings.length) return false
+        if (redis.isCluster)
+          pings.push((redis as Cluster).cluster('INFO').then((i) => i.includes('cluster_state:ok') && 'PONG'))
         return (await Promise.race([Promise.all(pings), timeout])).every((r) => r === 'PONG')
       } catch {
         return false
