@@ -6,9 +6,10 @@
  */
 import '../lib/zod-jitless.ts'
 import { css, html, LitElement, nothing } from 'lit'
+import { CHECKED_IN_MARK } from '../../../protocol/constants.ts'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
-import { api, slugFromPath } from '../lib/api.ts'
+import { type ApiResult, api, slugFromPath } from '../lib/api.ts'
 import { cueStageStyles } from '../lib/cue-stage.ts'
 import { FreshnessController } from '../lib/freshness.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
@@ -94,6 +95,12 @@ const SAVED: Notice = {
 
 /** How long "Sent!" stays under the message box. */
 const NOTICE_MS = 8000
+/** What `/me` would answer a phone that never checked in, without asking (see boot). */
+const NOT_CHECKED_IN: ApiResult<Me> = {
+  ok: false,
+  status: 401,
+  error: { error: 'unauthorized', message: 'check in first' },
+}
 /** A live stream that was silent this long and then answers again: the server is back. */
 const STALE_MS = 5000
 /** Polling that has not got an answer for this long is not live: say "reconnecting". */
@@ -466,7 +473,14 @@ export class GuestApp extends LitElement {
   /** Loads the event and this phone's check-in; falls back to what the last visit kept. */
   private async boot() {
     const cached = readCache(this.slug)
-    const [ev, me] = await Promise.all([api<EventInfo>('GET', this.api), api<Me>('GET', `${this.api}/me`)])
+    // A phone with neither the check-in mark nor a check-in it remembers has not checked in:
+    // no need to ask (a 401 in the console). One that remembers asks, so a cookie from
+    // before the mark existed still counts.
+    const mayBeIn = !!cached.me || document.cookie.split('; ').includes(`${CHECKED_IN_MARK}=1`)
+    const [ev, me] = await Promise.all([
+      api<EventInfo>('GET', this.api),
+      mayBeIn ? api<Me>('GET', `${this.api}/me`) : Promise.resolve(NOT_CHECKED_IN),
+    ])
     if (ev.ok) {
       this.event = ev.body
       writeCache(this.slug, { event: ev.body })
