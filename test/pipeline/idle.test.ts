@@ -32,10 +32,10 @@ async function processCpuShare(pid: number, ms: number): Promise<number> {
   return (processCpuMs(pid) - before) / (performance.now() - started)
 }
 
-/** Waits until a 1 s window of the process's CPU is under `share` (start-up done), at most `ms`. */
-async function settled(pid: number, share: number, ms: number) {
+/** Waits until a `windowMs` window of the process's CPU is under `share` (start-up done), at most `ms`. */
+async function settled(pid: number, share: number, ms: number, windowMs: number) {
   const deadline = Date.now() + ms
-  while (Date.now() < deadline && (await processCpuShare(pid, 1000)) >= share) {}
+  while (Date.now() < deadline && (await processCpuShare(pid, windowMs)) >= share) {}
 }
 
 /**
@@ -78,34 +78,37 @@ describe('idle costs nothing (embedded)', () => {
     await server.stop()
   })
 
-  // The target is 0.5 % of a core for 10 idle events; measured 0.8-0.9 %, of which the main
-  // thread (one wake a second) 0.3 % and Bun's allocator and collector threads the rest, the
-  // same as with no event at all. The bound catches any loop of ours coming back.
-  test('10 idle events: a server process of their own uses under 2 % of a core', async () => {
-    const idle = await idleServer(10)
-    try {
-      // Start-up (module loading, PGlite, the JIT, each event's first tick) settles, the loops go to sleep.
-      await settled(idle.server.proc.pid, 0.05, 10_000)
-      await Bun.sleep(2000)
-      const share = await processCpuShare(idle.server.proc.pid, 8000)
-      console.log(`10 idle events: ${(share * 100).toFixed(3)} % of a core (server process)`)
-      expect(share).toBeLessThan(0.02)
-    } finally {
-      await idle.stop()
-    }
-  }, 60_000)
+  // Both servers start together and are measured over the same window, each from /proc.
+  // Start-up leaves 15-30 s of collector work behind (the JIT, PGlite, each event's first
+  // ticks: 1.6 % then 0.6 % in 5 s windows for 10 events, 6.2 % then 1.2 % for 1,000), so
+  // the measuring waits for a 5 s window under 0.3 %, at most 45 s: a loop of ours never
+  // gets there, and is then measured as it is.
+  let measured: Promise<{ ten: number; thousand: number }>
+  beforeAll(() => {
+    measured = (async () => {
+      const servers = await Promise.all([idleServer(10), idleServer(1000)])
+      try {
+        await Promise.all(servers.map((s) => settled(s.server.proc.pid, 0.003, 45_000, 5000)))
+        const [ten, thousand] = await Promise.all(servers.map((s) => processCpuShare(s.server.proc.pid, 10_000)))
+        return { ten, thousand }
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()))
+      }
+    })()
+    // The tests below await it; a failure is theirs, not an unhandled rejection.
+    measured.catch(() => {})
+  })
 
-  test('1,000 idle events: a server process of their own uses under 5 % of a core (a tick each: 12 %)', async () => {
-    const idle = await idleServer(1000)
-    try {
-      await settled(idle.server.proc.pid, 0.05, 20_000)
-      await Bun.sleep(2000)
-      const share = await processCpuShare(idle.server.proc.pid, 6000)
-      console.log(`1,000 idle events: ${(share * 100).toFixed(3)} % of a core (server process)`)
-      expect(share).toBeLessThan(0.05)
-    } finally {
-      await idle.stop()
-    }
+  test('10 idle events: a server process of their own uses under 0.5 % of a core', async () => {
+    const { ten } = await measured
+    console.log(`10 idle events: ${(ten * 100).toFixed(3)} % of a core (server process, 10 s)`)
+    expect(ten).toBeLessThan(0.005)
+  }, 90_000)
+
+  test('1,000 idle events: a server process of their own uses under 1 % of a core (a tick each: 12 %)', async () => {
+    const { thousand } = await measured
+    console.log(`1,000 idle events: ${(thousand * 100).toFixed(3)} % of a core (server process, 10 s)`)
+    expect(thousand).toBeLessThan(0.01)
   }, 90_000)
 
   test('in this process the loops sleep once the events are quiet', async () => {
