@@ -219,6 +219,9 @@ export async function createRuntime(config: Config, logger?: Logger): Promise<Ru
       await database.close()
     },
   }
+  // A change to what GET /api/events/:slug says reaches the open pages through the stream.
+  runtime.look.changed = (event) => runtime.screen.infoChanged(event)
+  runtime.status.changed = (event) => runtime.screen.infoChanged(event)
   // Open events come back into the counter layer before the first request.
   await refreshEvents()
   return runtime
