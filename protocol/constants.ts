@@ -19,3 +19,10 @@ export const WORDS_PER_GUEST = 3
 export const WORD_MAX_CHARS = 40
 
 export const MESSAGE_MAX_CHARS = 200
+
+/**
+ * A readable twin of the (httpOnly) guest cookie, set with it on `/e/<slug>`: the guest
+ * page asks for `/me` only when it is there (or the phone knew a check-in before), so a
+ * phone that never checked in is not greeted by a 401 in its console.
+ */
+export const CHECKED_IN_MARK = 'gb_in'

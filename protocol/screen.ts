@@ -52,6 +52,11 @@ export const screenStateSchema = z.object({
   winners: winnersPanelSchema.nullable(),
   /** Server epoch ms of the host's last change (0: never set). */
   at: z.number(),
+  /**
+   * Server epoch ms of the host's last change to what `GET /api/events/:slug` says (the
+   * look, the language, the settings): the screen and the phones read it again when it moves.
+   */
+  infoAt: z.number().optional(),
 })
 export type ScreenState = z.infer<typeof screenStateSchema>
 

@@ -1,6 +1,7 @@
 /** Guest routes: the QR target, check-in, own state, votes, danmaku. */
 import { Elysia } from 'elysia'
 import { z } from 'zod'
+import { CHECKED_IN_MARK } from '../../protocol/constants.ts'
 import { publicEventSchema } from '../../protocol/host.ts'
 import {
   actionIdSchema,
@@ -30,11 +31,19 @@ const GUEST_COOKIE_SECONDS = 4 * 24 * 60 * 60
 
 export function guestRoutes(rt: Runtime) {
   const secure = rt.config.publicUrl.startsWith('https:')
-  const cookieFor = (eventId: number, number: number) =>
-    setCookie(guestCookieName(eventId), rt.signer.guestCookie(eventId, number), {
+  // The guest cookie, and its readable twin for the guest page (see CHECKED_IN_MARK).
+  const cookiesFor = (event: { id: number; slug: string }, number: number) => [
+    setCookie(guestCookieName(event.id), rt.signer.guestCookie(event.id, number), {
       maxAgeSeconds: GUEST_COOKIE_SECONDS,
       secure,
-    })
+    }),
+    setCookie(CHECKED_IN_MARK, '1', {
+      path: `/e/${event.slug}`,
+      maxAgeSeconds: GUEST_COOKIE_SECONDS,
+      secure,
+      readable: true,
+    }),
+  ]
 
   return new Elysia({ name: 'guest' })
     .use(eventScope(rt))
@@ -47,14 +56,9 @@ export function guestRoutes(rt: Runtime) {
             params.code,
             clientAddress(rt.config, request, server),
           )
-          return new Response(null, {
-            status: 303,
-            headers: {
-              location: `/e/${event.slug}`,
-              'set-cookie': cookieFor(event.id, number),
-              'cache-control': 'no-store',
-            },
-          })
+          const headers = new Headers({ location: `/e/${event.slug}`, 'cache-control': 'no-store' })
+          for (const cookie of cookiesFor(event, number)) headers.append('set-cookie', cookie)
+          return new Response(null, { status: 303, headers })
         } catch (err) {
           // A person scanned this: send them somewhere they can type the code instead.
           const reason = (err as { error?: string }).error ?? 'unavailable'
@@ -93,7 +97,7 @@ export function guestRoutes(rt: Runtime) {
           '/checkin',
           async ({ event, body, request, server, set }) => {
             const number = await rt.guests.checkin(event, body.code, clientAddress(rt.config, request, server))
-            set.headers['set-cookie'] = cookieFor(event.id, number)
+            set.headers['set-cookie'] = cookiesFor(event, number)
             set.headers['cache-control'] = 'no-store'
             return { number }
           },

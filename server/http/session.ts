@@ -1,7 +1,8 @@
 /**
  * Signed, httpOnly cookies: one per event for a checked-in guest (bound to the
  * wristband number) and one per event for a signed-in host. The signing key lives
- * in Postgres (app_secrets) so every instance of a deployment shares it.
+ * in Postgres (app_secrets) so every instance of a deployment shares it. `setCookie` also
+ * writes the guest page's readable check-in mark (CHECKED_IN_MARK), which carries nothing secret.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { eq } from 'drizzle-orm'
@@ -88,13 +89,13 @@ export function readCookie(header: string | null, name: string): string | undefi
 export function setCookie(
   name: string,
   value: string,
-  opts: { path?: string; maxAgeSeconds: number; secure: boolean; sameSite?: 'Lax' | 'Strict' },
+  opts: { path?: string; maxAgeSeconds: number; secure: boolean; sameSite?: 'Lax' | 'Strict'; readable?: boolean },
 ) {
   return [
     `${name}=${encodeURIComponent(value)}`,
     `Path=${opts.path ?? '/'}`,
     `Max-Age=${opts.maxAgeSeconds}`,
-    'HttpOnly',
+    opts.readable ? '' : 'HttpOnly',
     `SameSite=${opts.sameSite ?? 'Lax'}`,
     opts.secure ? 'Secure' : '',
   ]

@@ -177,12 +177,13 @@ const QUIET_TICKS = 7
  * shared counters; the woken one keeps asking for the lease every tick (it does not
  * count as quiet) until it holds it and finds nothing new. A holder going to sleep gives
  * the lease up at once, so a change taken elsewhere just before waits at most a tick more.
- * That is how embedded mode runs. Cluster mode (`sleep: false`) still ticks every open
- * event on the lease holder, as before: when Redis comes back behind what the clients saw
- * (its AOF lost the last second), the history goes on from the holder's own state
- * (`ahead`), and with the lease handed from a sleeping holder to whichever instance woke
- * first, that state would be on the wrong instance (test/faults/redis-lost-second.test.ts
- * caught it). Making cluster mode sleep needs that state in Redis first.
+ * Both modes run so. A sleeping ticker keeps no state: the history it made is in the log
+ * with the state after each delta, and whoever wakes first goes on from there. When Redis
+ * came back behind what the clients saw (its AOF lost the last second), the log says so
+ * (`sameStore`), and the history goes on from a fresh epoch: clients get a snapshot rather
+ * than deltas under sequence numbers they already saw (test/faults/redis-lost-second.test.ts,
+ * test/faults/ticker-and-redis-lost.test.ts). A holder that stays awake through the outage
+ * goes on from its own state (`ahead`), which is the newest: the lease kept anyone else out.
  * An instance that dies between taking a change and ticking it would leave it unread
  * until the next change; so in cluster mode each instance pokes the events it has
  * subscribers for once a second (`poke`: one tick), and whoever holds the lease, or
@@ -193,7 +194,7 @@ export class Tickers {
   private states = new Map<number, TickerState>()
   /** Events whose log came back behind this ticker's state: the next append goes on from ours. */
   private ahead = new Set<number>()
-  /** Events whose last tick failed (Redis away), or that slept: the log is looked at again before going on. */
+  /** Events whose last tick failed (Redis away): the log is looked at again before going on. */
   private failed = new Set<number>()
   private events = new Set<number>()
   /** Awake events, with their quiet ticks in a row. */
@@ -207,18 +208,16 @@ export class Tickers {
   constructor(
     private live: LiveLayer,
     private log: Logger,
-    private opts: { owner: string; tickMs: number; leaseMs: number; sleep?: boolean },
+    private opts: { owner: string; tickMs: number; leaseMs: number },
   ) {}
 
   /**
    * The open events. One that leaves is forgotten and its lease given up once it is quiet.
-   * Without `sleep` (cluster mode), every open event is kept awake.
    */
   setEvents(ids: Iterable<number>) {
     const next = new Set(ids)
     for (const id of this.events) if (!next.has(id) && !this.awake.has(id)) this.forget(id)
     this.events = next
-    if (this.opts.sleep === false) for (const id of next) if (!this.awake.has(id)) this.wake(id)
   }
 
   /** Events awake now (for tests and metrics). */
@@ -288,18 +287,18 @@ export class Tickers {
     const quiet = (await this.tick(eventId)) && this.wakes.get(eventId) === woken
     if (!this.awake.has(eventId)) return
     const ticks = quiet ? (this.awake.get(eventId) ?? 0) + 1 : 0
-    // Cluster mode: an open event's ticker does not sleep (see the class comment).
-    const stays = this.opts.sleep === false && this.events.has(eventId)
-    if (ticks < QUIET_TICKS || stays) {
+    if (ticks < QUIET_TICKS) {
       this.awake.set(eventId, ticks)
       return
     }
     this.awake.delete(eventId)
     this.wakes.delete(eventId)
-    // The state is kept (it is the history the clients saw, should Redis come back behind
-    // it), and checked against the log on waking, as after a failure: another instance
-    // may have appended meanwhile.
-    this.failed.add(eventId)
+    // The state goes too: once the lease is given up, another instance may take the history
+    // further, and a state kept here could only be older. On waking, the ticker goes on from
+    // the log's, or from a fresh epoch if its Redis restarted since (see tick).
+    this.states.delete(eventId)
+    this.ahead.delete(eventId)
+    this.failed.delete(eventId)
     if (this.stats.owned.delete(eventId))
       await this.live.leases.release(`ticker:${eventId}`, this.opts.owner).catch(() => {})
     if (!this.events.has(eventId)) this.forget(eventId)

@@ -13,6 +13,7 @@ import {
   seedEvent,
   startTestServer,
   type TestServer,
+  until,
 } from '../support/backends.ts'
 
 interface Case {
@@ -50,6 +51,11 @@ for (const backend of BACKENDS) {
       optionId = poll.options[0].id
       const closed = await server.rt.polls.createPoll(seeded.event, { question: 'Old?', options: ['A', 'B'] })
       closedPollId = closed.id
+      // The snapshot is part of what must not change: let it show the setup first.
+      await until(async () => {
+        const body = await (await server.fetch(`/api/events/${slug}/snapshot`)).json()
+        return body.snapshot.polls.length === 2
+      }, 5000)
     })
     afterAll(async () => {
       if (!skip) await server.stop()

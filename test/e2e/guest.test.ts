@@ -283,9 +283,20 @@ describe.skipIf(!run)('guest phone page', () => {
 
   test('a typed code with a typo is caught on the phone, before any request', async () => {
     const { context, page } = await newPhone()
+    // A phone that never checked in does not ask who it is (a 401 in its console).
+    const consoleErrors: string[] = []
+    const askedMe: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text())
+    })
+    page.on('request', (r) => {
+      if (r.url().endsWith('/me')) askedMe.push(r.url())
+    })
     await page.goto(url(`/e/${SLUG}`))
     const form = page.locator('gb-checkin-form')
     await form.locator('input').waitFor()
+    expect(consoleErrors).toEqual([])
+    expect(askedMe).toEqual([])
     const sent: string[] = []
     page.on('request', (r) => {
       if (r.method() !== 'GET' || r.url().includes('/w/')) sent.push(`${r.method()} ${r.url()}`)
@@ -316,6 +327,11 @@ describe.skipIf(!run)('guest phone page', () => {
     await page.locator('[data-testid="number"]').waitFor({ timeout: 5000 })
     expect(await page.locator('[data-testid="number"]').textContent()).toContain(`#${wristbands[2].number}`)
     expect(sent.some((s) => s.startsWith('POST') && s.endsWith('/checkin'))).toBe(true)
+    // Checked in, a reload with nothing remembered (storage cleared) still knows the phone.
+    await page.evaluate(() => localStorage.clear())
+    await page.reload()
+    await page.locator('[data-testid="number"]').waitFor({ timeout: 5000 })
+    expect(await page.locator('[data-testid="number"]').textContent()).toContain(`#${wristbands[2].number}`)
     await context.close()
   }, 30_000)
 

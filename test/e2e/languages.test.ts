@@ -128,6 +128,24 @@ describe.skipIf(!run)('languages on every page', () => {
     expect(times['zh-CN']).toMatch(/^\d{2}:\d{2}:\d{2}$/)
   }, 30_000)
 
+  test("the pause presets speak the host page's language: a zh-CN host's are in Chinese", async () => {
+    for (const [locale, emergency] of [
+      ['en-US', 'Emergency: please stay where you are'],
+      ['zh-CN', '紧急情况：请留在原地'],
+    ]) {
+      const { context, page } = await openState(browser, demo, 'admin-polls', { locale, viewport: LAPTOP })
+      try {
+        await page.locator('gb-status-panel button[aria-haspopup="dialog"]').first().click()
+        const preset = page.locator('gb-status-panel [role="dialog"] .preset.emergency small')
+        expect(await preset.innerText()).toBe(`“${emergency}”`)
+        await page.keyboard.press('Escape')
+        await page.locator('gb-status-panel [role="dialog"]').waitFor({ state: 'detached' })
+      } finally {
+        await context.close()
+      }
+    }
+  }, 30_000)
+
   test('the guest switches language on the phone, without a reload, and the phone remembers it', async () => {
     const { context, page } = await openState(browser, demo, 'guest-poll', { locale: 'en-US', viewport: PHONE })
     try {

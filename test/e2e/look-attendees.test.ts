@@ -167,6 +167,32 @@ describe.skipIf(!run)('the event look and the attendees at a glance', () => {
     await page.context().close()
   })
 
+  test('a look changed while the screen and a phone are open reaches both without a reload', async () => {
+    const screen = await open(`/e/${slug}/screen`, { width: 1280, height: 720 })
+    const phone = await open(`/w/${guestCode}`, { width: 390, height: 844 })
+    const accentOf = (page: Page) =>
+      page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--gb-accent').trim())
+    try {
+      for (const page of [screen, phone])
+        await page.waitForFunction(
+          (a) => getComputedStyle(document.documentElement).getPropertyValue('--gb-accent').trim() === a,
+          ACCENT,
+        )
+      const navigations: string[] = []
+      for (const page of [screen, phone]) page.on('framenavigated', (f) => navigations.push(f.url()))
+      const changed = '#0b7a3e'
+      const started = Date.now()
+      await host('PATCH', '/look', { accent: changed })
+      await until(async () => (await accentOf(screen)) === changed && (await accentOf(phone)) === changed, 8000, 100)
+      console.log(`look change on the screen and the phone after ${Date.now() - started} ms`)
+      expect(navigations).toEqual([])
+    } finally {
+      await host('PATCH', '/look', { accent: ACCENT })
+      await screen.context().close()
+      await phone.context().close()
+    }
+  }, 30_000)
+
   test('the Look tab refuses an SVG with a clear error and takes a PNG', async () => {
     const page = await open(`/e/${slug}/admin#key=${secret}`, { width: 1280, height: 720 })
     await page.locator('button[role="tab"]#tab-look').click()

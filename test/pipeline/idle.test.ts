@@ -15,7 +15,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { count, eq } from 'drizzle-orm'
 import { checkins, defaultEventSettings, events } from '../../db/schema.ts'
-import { checkIn, seedEvent, startTestServer, type TestServer, until } from '../support/backends.ts'
+import { scratchBackends } from '../../scripts/scratch-backends.ts'
+import {
+  checkIn,
+  seedEvent,
+  startTestServer,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  type TestServer,
+  until,
+} from '../support/backends.ts'
 import { startServerProcess } from '../support/process.ts'
 
 /** CPU a process has used so far, in ms (utime + stime from /proc, at 100 ticks a second). */
@@ -32,19 +41,26 @@ async function processCpuShare(pid: number, ms: number): Promise<number> {
   return (processCpuMs(pid) - before) / (performance.now() - started)
 }
 
-/** Waits until a 1 s window of the process's CPU is under `share` (start-up done), at most `ms`. */
-async function settled(pid: number, share: number, ms: number) {
+/** Waits until a `windowMs` window of the process's CPU is under `share` (start-up done), at most `ms`. */
+async function settled(pid: number, share: number, ms: number, windowMs: number) {
   const deadline = Date.now() + ms
-  while (Date.now() < deadline && (await processCpuShare(pid, 1000)) >= share) {}
+  while (Date.now() < deadline && (await processCpuShare(pid, windowMs)) >= share) {}
 }
 
 /**
- * An embedded server process over a data directory holding `count` idle events (made
- * beforehand by a runtime in this process, which then closes the database).
+ * A server process of its own over `count` idle events (made beforehand by a runtime in
+ * this process, which then closes the database): embedded over a data directory, or
+ * cluster mode over a scratch database and Redis prefix.
  */
-async function idleServer(count: number) {
+async function idleServer(count: number, backend: 'embedded' | 'cluster' = 'embedded') {
   const dataDir = mkdtempSync(join(tmpdir(), 'gb-idle-'))
-  const maker = await startTestServer('embedded', { env: { DATA_DIR: dataDir }, start: false })
+  const scratch = backend === 'cluster' ? await scratchBackends(TEST_DATABASE_URL, TEST_REDIS_URL, 'gb_test') : null
+  const maker = scratch
+    ? await startTestServer('cluster', {
+        share: { databaseUrl: scratch.env.DATABASE_URL, redisPrefix: scratch.env.REDIS_PREFIX },
+        start: false,
+      })
+    : await startTestServer('embedded', { env: { DATA_DIR: dataDir }, start: false })
   await maker.rt.database.db.insert(events).values(
     Array.from({ length: count }, (_, i) => ({
       slug: `idle-${i}`,
@@ -54,11 +70,13 @@ async function idleServer(count: number) {
     })),
   )
   await maker.stop()
-  const server = await startServerProcess({ DATA_DIR: dataDir, TICK_MS: '150', FLUSH_MS: '100', LOG_LEVEL: 'warn' })
+  const where: Record<string, string> = scratch ? { ...scratch.env, REDIS_URL: TEST_REDIS_URL } : { DATA_DIR: dataDir }
+  const server = await startServerProcess({ ...where, TICK_MS: '150', FLUSH_MS: '100', LOG_LEVEL: 'warn' })
   return {
     server,
     async stop() {
       await server.stop()
+      await scratch?.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
@@ -66,7 +84,7 @@ async function idleServer(count: number) {
 
 const asleep = (server: TestServer) => server.rt.tickers.awakeCount === 0 && server.rt.flusher.sleeping
 
-describe('idle costs nothing (embedded)', () => {
+describe('idle costs nothing', () => {
   let server: TestServer
   const slugs: string[] = []
 
@@ -78,34 +96,48 @@ describe('idle costs nothing (embedded)', () => {
     await server.stop()
   })
 
-  // The target is 0.5 % of a core for 10 idle events; measured 0.8-0.9 %, of which the main
-  // thread (one wake a second) 0.3 % and Bun's allocator and collector threads the rest, the
-  // same as with no event at all. The bound catches any loop of ours coming back.
-  test('10 idle events: a server process of their own uses under 2 % of a core', async () => {
-    const idle = await idleServer(10)
-    try {
-      // Start-up (module loading, PGlite, the JIT, each event's first tick) settles, the loops go to sleep.
-      await settled(idle.server.proc.pid, 0.05, 10_000)
-      await Bun.sleep(2000)
-      const share = await processCpuShare(idle.server.proc.pid, 8000)
-      console.log(`10 idle events: ${(share * 100).toFixed(3)} % of a core (server process)`)
-      expect(share).toBeLessThan(0.02)
-    } finally {
-      await idle.stop()
-    }
-  }, 60_000)
+  // Both servers start together and are measured over the same window, each from /proc.
+  // Start-up leaves 15-30 s of collector work behind (the JIT, PGlite, each event's first
+  // ticks: 1.6 % then 0.6 % in 5 s windows for 10 events, 6.2 % then 1.2 % for 1,000), so
+  // the measuring waits for a 5 s window under 0.3 %, at most 45 s: a loop of ours never
+  // gets there, and is then measured as it is.
+  // Cluster mode re-reads the open events every second (other instances create and end
+  // them, and Redis may have lost them): 1.2-2 % of a core for 1,000, so it settles at 3 %.
+  let measured: Promise<{ ten: number; thousand: number; cluster: number }>
+  beforeAll(() => {
+    measured = (async () => {
+      const servers = await Promise.all([idleServer(10), idleServer(1000), idleServer(1000, 'cluster')])
+      const settledAt = [0.003, 0.003, 0.03]
+      try {
+        await Promise.all(servers.map((s, i) => settled(s.server.proc.pid, settledAt[i], 45_000, 5000)))
+        const [ten, thousand, cluster] = await Promise.all(
+          servers.map((s) => processCpuShare(s.server.proc.pid, 10_000)),
+        )
+        return { ten, thousand, cluster }
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()))
+      }
+    })()
+    // The tests below await it; a failure is theirs, not an unhandled rejection.
+    measured.catch(() => {})
+  })
 
-  test('1,000 idle events: a server process of their own uses under 5 % of a core (a tick each: 12 %)', async () => {
-    const idle = await idleServer(1000)
-    try {
-      await settled(idle.server.proc.pid, 0.05, 20_000)
-      await Bun.sleep(2000)
-      const share = await processCpuShare(idle.server.proc.pid, 6000)
-      console.log(`1,000 idle events: ${(share * 100).toFixed(3)} % of a core (server process)`)
-      expect(share).toBeLessThan(0.05)
-    } finally {
-      await idle.stop()
-    }
+  test('10 idle events: a server process of their own uses under 0.5 % of a core', async () => {
+    const { ten } = await measured
+    console.log(`10 idle events: ${(ten * 100).toFixed(3)} % of a core (server process, 10 s)`)
+    expect(ten).toBeLessThan(0.005)
+  }, 90_000)
+
+  test('1,000 idle events: a server process of their own uses under 1 % of a core (a tick each: 12 %)', async () => {
+    const { thousand } = await measured
+    console.log(`1,000 idle events: ${(thousand * 100).toFixed(3)} % of a core (server process, 10 s)`)
+    expect(thousand).toBeLessThan(0.01)
+  }, 90_000)
+
+  test('1,000 idle events in cluster mode: a server process of its own uses under 5 % of a core (a tick each: 25 %)', async () => {
+    const { cluster } = await measured
+    console.log(`1,000 idle events, cluster mode: ${(cluster * 100).toFixed(3)} % of a core (server process, 10 s)`)
+    expect(cluster).toBeLessThan(0.05)
   }, 90_000)
 
   test('in this process the loops sleep once the events are quiet', async () => {

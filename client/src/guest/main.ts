@@ -6,11 +6,13 @@
  */
 import '../lib/zod-jitless.ts'
 import { css, html, LitElement, nothing } from 'lit'
+import { CHECKED_IN_MARK } from '../../../protocol/constants.ts'
 import type { PublicEvent } from '../../../protocol/host.ts'
 import type { Me, Poll, Raffle } from '../../../protocol/index.ts'
-import { api, slugFromPath } from '../lib/api.ts'
+import { type ApiResult, api, slugFromPath } from '../lib/api.ts'
 import { cueStageStyles } from '../lib/cue-stage.ts'
 import { FreshnessController } from '../lib/freshness.ts'
+import { InfoWatch } from '../lib/info-watch.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
 import { applyLook, lookTitle } from '../lib/look.ts'
 import {
@@ -94,6 +96,12 @@ const SAVED: Notice = {
 
 /** How long "Sent!" stays under the message box. */
 const NOTICE_MS = 8000
+/** What `/me` would answer a phone that never checked in, without asking (see boot). */
+const NOT_CHECKED_IN: ApiResult<Me> = {
+  ok: false,
+  status: 401,
+  error: { error: 'unauthorized', message: 'check in first' },
+}
 /** A live stream that was silent this long and then answers again: the server is back. */
 const STALE_MS = 5000
 /** Polling that has not got an answer for this long is not live: say "reconnecting". */
@@ -398,6 +406,8 @@ export class GuestApp extends LitElement {
   private readonly api = `/api/events/${encodeURIComponent(this.slug)}`
   private readonly urls = streamUrls(encodeURIComponent(this.slug))
   private live = new LiveController(this, { ...this.urls, onChange: (s) => this.onStream(s) })
+  // Spread over 3 s: a room of phones should not ask for the event at the same instant.
+  private infoWatch = new InfoWatch(() => void this.reloadEvent(), { delayMs: 1500, spreadMs: 3000 })
   // An SSE connection can die without an error (venue Wi-Fi, a NAT): this notices and catches up.
   private freshness = new FreshnessController(this, () => this.live.stream, this.urls.snapshotUrl)
   private lights = new LightShowController(this, `/time?event=${encodeURIComponent(this.slug)}`)
@@ -440,6 +450,7 @@ export class GuestApp extends LitElement {
     this.resize?.disconnect()
     this.resize = this.observed = null
     this.outbox?.stop()
+    this.infoWatch.stop()
     if (this.bootTimer) clearTimeout(this.bootTimer)
     if (this.noticeTimer) clearTimeout(this.noticeTimer)
     if (this.pollWatch) clearInterval(this.pollWatch)
@@ -466,7 +477,14 @@ export class GuestApp extends LitElement {
   /** Loads the event and this phone's check-in; falls back to what the last visit kept. */
   private async boot() {
     const cached = readCache(this.slug)
-    const [ev, me] = await Promise.all([api<EventInfo>('GET', this.api), api<Me>('GET', `${this.api}/me`)])
+    // A phone with neither the check-in mark nor a check-in it remembers has not checked in:
+    // no need to ask (a 401 in the console). One that remembers asks, so a cookie from
+    // before the mark existed still counts.
+    const mayBeIn = !!cached.me || document.cookie.split('; ').includes(`${CHECKED_IN_MARK}=1`)
+    const [ev, me] = await Promise.all([
+      api<EventInfo>('GET', this.api),
+      mayBeIn ? api<Me>('GET', `${this.api}/me`) : Promise.resolve(NOT_CHECKED_IN),
+    ])
     if (ev.ok) {
       this.event = ev.body
       writeCache(this.slug, { event: ev.body })
@@ -476,12 +494,7 @@ export class GuestApp extends LitElement {
     } else {
       this.event = cached.event
     }
-    if (this.event) {
-      applyLook(this.event.look)
-      document.title = `${lookTitle(this.event.look, this.event.name)} · Glowband`
-    }
-    // The host's fixed language wins over the browser and the guest's own pick.
-    if (fixedLanguage(this.event)) void useLocale(chooseLocale(this.event?.language))
+    this.applyEvent()
     if (me.ok) return this.setMe(me.body, false)
     if (me.status === 401) {
       this.phase = 'checkin'
@@ -495,6 +508,23 @@ export class GuestApp extends LitElement {
     if (cached.me) return this.setMe(cached.me, true)
     this.phase = 'offline'
     this.bootTimer = setTimeout(() => void this.boot(), 3000)
+  }
+
+  /** The event's look and title, and the host's fixed language, which wins over the browser and the guest's own pick. */
+  private applyEvent() {
+    if (!this.event) return
+    applyLook(this.event.look)
+    document.title = `${lookTitle(this.event.look, this.event.name)} · Glowband`
+    if (fixedLanguage(this.event)) void useLocale(chooseLocale(this.event.language))
+  }
+
+  /** The host changed the look or the settings (the stream's `screen.infoAt` moved). */
+  private async reloadEvent() {
+    const ev = await api<EventInfo>('GET', this.api)
+    if (!ev.ok) return
+    this.event = ev.body
+    writeCache(this.slug, { event: ev.body })
+    this.applyEvent()
   }
 
   private setMe(me: Me, fromCache: boolean) {
@@ -579,6 +609,7 @@ export class GuestApp extends LitElement {
 
   private onStream(s: LiveStream) {
     this.hear(s.snapshot)
+    if (s.snapshot) this.infoWatch.update(s.snapshot.screen?.infoAt)
     const back =
       (s.state === 'live' && this.lastState !== 'live') ||
       (s.freshAt > 0 && this.lastFresh > 0 && s.freshAt - this.lastFresh > STALE_MS)

@@ -18,6 +18,7 @@ import {
 } from '../../../protocol/index.ts'
 import { api, slugFromPath } from '../lib/api.ts'
 import { ServerClock } from '../lib/clock.ts'
+import { InfoWatch } from '../lib/info-watch.ts'
 import { LiveController, type LiveStream, streamUrls } from '../lib/live-stream.ts'
 import { applyLook, lookTitle } from '../lib/look.ts'
 import './connection-badge/connection-badge.ts'
@@ -127,6 +128,8 @@ export class ScreenApp extends LitElement {
   private wake = new WakeLockController(this)
   private freshness = new FreshnessController(this, () => this.live.stream, this.urls.snapshotUrl)
   private prev: Snapshot | null = null
+  /** The host changed the look or the language: read them again, the screen stays up. */
+  private infoWatch = new InfoWatch(() => void this.readInfo(), { delayMs: 1500, spreadMs: 0 })
   /** Raffles known to be drawn; a raffle that joins this set while the screen watches gets a drum roll. */
   private drawn = new Set<number>()
   /** The poll that most recently went from open to closed, shown as the final result. */
@@ -156,6 +159,7 @@ export class ScreenApp extends LitElement {
 
   disconnectedCallback() {
     super.disconnectedCallback()
+    this.infoWatch.stop()
     this.removeEventListener('dblclick', this.toggleFullscreen)
   }
 
@@ -165,21 +169,24 @@ export class ScreenApp extends LitElement {
   }
 
   private async loadInfo() {
-    for (let attempt = 0; !this.info; attempt++) {
-      const r = await api<PublicEvent>('GET', `/api/events/${encodeURIComponent(this.slug)}`)
-      if (r.ok) {
-        this.info = r.body
-        applyLook(r.body.look)
-        document.title = `${lookTitle(r.body.look, r.body.name)} · Glowband screen`
-        void useLocale(chooseLocale(r.body.language))
-        return
-      }
-      if (r.status === 404) {
-        this.missing = true
-        return
-      }
-      await new Promise((ok) => setTimeout(ok, Math.min(10_000, 1000 * 2 ** attempt)))
+    for (let attempt = 0; !this.info && !this.missing; attempt++) {
+      if (await this.readInfo()) return
+      if (!this.missing) await new Promise((ok) => setTimeout(ok, Math.min(10_000, 1000 * 2 ** attempt)))
     }
+  }
+
+  /** Reads the event's name, look and language and applies them; false when that failed. */
+  private async readInfo(): Promise<boolean> {
+    const r = await api<PublicEvent>('GET', `/api/events/${encodeURIComponent(this.slug)}`)
+    if (r.ok) {
+      this.info = r.body
+      applyLook(r.body.look)
+      document.title = `${lookTitle(r.body.look, r.body.name)} · Glowband screen`
+      void useLocale(chooseLocale(r.body.language))
+      return true
+    }
+    if (r.status === 404) this.missing = true
+    return false
   }
 
   /**
@@ -192,6 +199,7 @@ export class ScreenApp extends LitElement {
     if (!snap || snap === this.prev) return
     const prev = this.prev
     this.prev = snap
+    this.infoWatch.update(snap.screen?.infoAt)
     const live = snap.status === 'live'
     if (!prev) {
       if (live) this.inbox.add.push(...snap.danmaku.slice(-INITIAL_DANMAKU))

@@ -20,6 +20,9 @@ export interface StoredImage {
 }
 
 export class LookService {
+  /** Told after each change, so the screen and the phones read the look again (runtime.ts). */
+  changed?: (event: EventRecord) => Promise<unknown>
+
   constructor(
     private db: Database,
     private directory: EventDirectory,
@@ -91,6 +94,7 @@ export class LookService {
       .returning({ settings: events.settings })
     await audit(this.db, event.id, 'look', patch)
     this.directory.forget(event.slug)
+    await this.changed?.(event)
     return row.settings.look ?? {}
   }
 }

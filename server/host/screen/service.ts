@@ -87,11 +87,16 @@ export class ScreenService {
     return row
   }
 
+  /** The event's public info changed (look, settings): pages showing it read it again. */
+  async infoChanged(event: EventRecord) {
+    return this.save(event, (s) => ({ ...s, infoAt: Date.now() }), null)
+  }
+
   /**
    * Changes the state in one locked read-modify-write, so two hosts tapping at once both
    * land in order, then hands it to the counter layer (the ticker puts it in the next delta).
    */
-  private async save(event: EventRecord, change: (s: ScreenState) => ScreenState, action: string) {
+  private async save(event: EventRecord, change: (s: ScreenState) => ScreenState, action: string | null) {
     const next = await this.db.transaction(async (tx) => {
       const [row] = await tx
         .select({ settings: events.settings })
@@ -106,7 +111,8 @@ export class ScreenService {
         .where(eq(events.id, event.id))
       return state
     })
-    await audit(this.db, event.id, action, { ...next })
+    // The change that moved `infoAt` is in the audit log already, under its own name.
+    if (action) await audit(this.db, event.id, action, { ...next })
     await this.counters.setScreen(event.id, next)
     this.directory.forget(event.slug)
     return next

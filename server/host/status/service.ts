@@ -7,6 +7,9 @@ import type { LiveCounters } from '../../live/counters/types.ts'
 import { audit } from '../audit.ts'
 
 export class StatusService {
+  /** Told after a settings change, so the screen and the phones read the event again (runtime.ts). */
+  changed?: (event: EventRecord) => Promise<unknown>
+
   constructor(
     private db: Database,
     private counters: LiveCounters,
@@ -29,6 +32,7 @@ export class StatusService {
       .returning({ settings: events.settings })
     await audit(this.db, event.id, 'settings', patch)
     this.directory.forget(event.slug)
+    await this.changed?.(event)
     return row.settings
   }
 }

@@ -7,13 +7,16 @@ import { clockTime, NowController } from '../shared/format.ts'
 import { Actions, hostApi } from '../shared/host-api.ts'
 import { statusPanelStyles } from './status-panel.styles.ts'
 
-/** The message the one-tap emergency preset sends. */
-export const EMERGENCY_MESSAGE = 'Emergency: please stay where you are'
+/**
+ * The message the one-tap emergency preset sends, in the host page's language: the host
+ * speaks to the room in theirs, and guests see the host's words as written.
+ */
+export const emergencyMessage = () => msg('Emergency: please stay where you are')
 
-export const PAUSE_PRESETS = [
-  { label: 'Short break', message: 'Short break: we will be right back' },
-  { label: 'Technical problem', message: 'Technical problem: please hold on' },
-] as const
+export const pausePresets = () => [
+  { label: msg('Short break'), message: msg('Short break: we will be right back') },
+  { label: msg('Technical problem'), message: msg('Technical problem: please hold on') },
+]
 
 /** How long to wait for the stream to echo a status before warning. */
 const ECHO_WARN_MS = 5000
@@ -220,6 +223,7 @@ export class StatusPanel extends LitElement {
   private renderPauseSheet() {
     const busy = this.actions.busy('status')
     const editing = this.status === 'paused'
+    const emergency = emergencyMessage()
     return html`<div class="sheet" role="dialog" aria-modal="true" aria-labelledby="pause-title">
       <h3 id="pause-title">${editing ? msg('Change the pause message') : msg('Pause the event')}</h3>
       <p>${msg('Every phone and the big screen show this message at once, until you resume.')}</p>
@@ -228,15 +232,15 @@ export class StatusPanel extends LitElement {
           class="btn btn-danger preset emergency"
           data-autofocus
           ?disabled=${busy}
-          @click=${() => this.send('paused', EMERGENCY_MESSAGE)}
+          @click=${() => this.send('paused', emergency)}
         >
           <span aria-hidden="true">🚨</span>
-          <span>${msg('Emergency pause')}<small>“${EMERGENCY_MESSAGE}”</small></span>
+          <span>${msg('Emergency pause')}<small>“${emergency}”</small></span>
         </button>
-        ${PAUSE_PRESETS.map(
+        ${pausePresets().map(
           (p) =>
             html`<button class="btn btn-outline preset" ?disabled=${busy} @click=${() => this.send('paused', p.message)}>
-              <span>${p.label === 'Short break' ? msg('Short break') : msg('Technical problem')}<small>“${p.message}”</small></span>
+              <span>${p.label}<small>“${p.message}”</small></span>
             </button>`,
         )}
       </div>
