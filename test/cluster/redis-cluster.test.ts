@@ -20,8 +20,7 @@ import { describeEngagement } from '../live/engagement.suite.ts'
 import { describeLeases } from '../live/leases.suite.ts'
 import { describeLog } from '../live/log.suite.ts'
 import { describeQueue } from '../live/queue.suite.ts'
-import type { Footprint, MakeLayer } from '../live/suite-support.ts'
-import { baseSeed, E, E2 } from '../live/suite-support.ts'
+import { baseSeed, E, E2, footprintOf, type MakeLayer } from '../live/suite-support.ts'
 import {
   checkIn,
   clusterReachable,
@@ -73,31 +72,8 @@ async function keysOf(prefix: string) {
   return out.sort()
 }
 
-/** As redis.test.ts: lasting keys of one event with length and bytes. */
-async function footprintOf(prefix: string, eventId: number): Promise<Footprint> {
-  const base = `${prefix}:{e${eventId}}:`
-  const out: Footprint = {}
-  for (const key of await keysOf(base.slice(0, -1))) {
-    const name = key.slice(base.length)
-    if (/^(a|rr|rm):/.test(name)) continue
-    const type = await admin.type(key)
-    const length =
-      type === 'hash'
-        ? await admin.hlen(key)
-        : type === 'zset'
-          ? await admin.zcard(key)
-          : type === 'set'
-            ? await admin.scard(key)
-            : type === 'list'
-              ? await admin.llen(key)
-              : type === 'stream'
-                ? await admin.xlen(key)
-                : 1
-    const bytes = Number(await (await nodeOf(key)).call('MEMORY', 'USAGE', key, 'SAMPLES', '0'))
-    out[name] = { length, bytes }
-  }
-  return out
-}
+/** As redis.test.ts: lasting keys of one event, each read on the master that holds it. */
+const footprintSource = { keysOf, clientOf: nodeOf }
 
 /** The master connection holding `key` (MEMORY USAGE names its key second, so it is routed by hand). */
 async function nodeOf(key: string) {
@@ -117,7 +93,7 @@ if (!skip) {
         await live.close()
         await deleteRedisPrefix(rc.url, prefix)
       },
-      footprint: (eventId) => footprintOf(prefix, eventId),
+      footprint: (eventId) => footprintOf(footprintSource, prefix, eventId),
     }
   }
   describeCounters('redis cluster', make)

@@ -16,8 +16,7 @@ import { describeEngagement } from './engagement.suite.ts'
 import { describeLeases } from './leases.suite.ts'
 import { describeLog } from './log.suite.ts'
 import { describeQueue } from './queue.suite.ts'
-import type { Footprint, MakeLayer } from './suite-support.ts'
-import { poll, seededVote, vote as voteInput } from './suite-support.ts'
+import { footprintOf, type MakeLayer, poll, seededVote, vote as voteInput } from './suite-support.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -50,31 +49,8 @@ async function keysOf(prefix: string) {
   return out.sort()
 }
 
-/** Lasting keys of one event (not the expiring actionId and rate-window ones), with length and bytes. */
-async function footprintOf(prefix: string, eventId: number): Promise<Footprint> {
-  const base = `${prefix}:{e${eventId}}:`
-  const out: Footprint = {}
-  for (const key of await keysOf(base.slice(0, -1))) {
-    const name = key.slice(base.length)
-    if (/^(a|rr|rm):/.test(name)) continue
-    const type = await admin.type(key)
-    const length =
-      type === 'hash'
-        ? await admin.hlen(key)
-        : type === 'zset'
-          ? await admin.zcard(key)
-          : type === 'set'
-            ? await admin.scard(key)
-            : type === 'list'
-              ? await admin.llen(key)
-              : type === 'stream'
-                ? await admin.xlen(key)
-                : 1
-    const bytes = Number(await admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'))
-    out[name] = { length, bytes }
-  }
-  return out
-}
+/** Lasting keys of one event, on the shared Redis. */
+const footprintSource = { keysOf, clientOf: async () => admin }
 
 const newPrefix = () => `gbtest-${randomBytes(5).toString('hex')}`
 
@@ -108,7 +84,7 @@ if (reachable) {
         await live.close()
         await deleteRedisPrefix(REDIS_URL, prefix)
       },
-      footprint: (eventId) => footprintOf(prefix, eventId),
+      footprint: (eventId) => footprintOf(footprintSource, prefix, eventId),
     }
   }
   describeCounters('redis', make)

@@ -16,6 +16,7 @@ import type {
 } from '../../server/live/counters/types.ts'
 import type { LiveLayer } from '../../server/live/index.ts'
 import type { QueueItem } from '../../server/live/queue/types.ts'
+import type { RedisClient } from '../../server/live/redis-support.ts'
 import { viewsOf } from '../../server/pipeline/ticker.ts'
 import type { TickerState } from '../../server/pipeline/ticker-state.ts'
 
@@ -32,6 +33,39 @@ export interface LayerUnderTest {
 }
 
 export type Footprint = Record<string, { length: number; bytes: number }>
+
+/** What footprintOf needs of a Redis: the key list and a client for each key (one Redis, or a Cluster's node). */
+export interface FootprintSource {
+  keysOf(prefix: string): Promise<string[]>
+  clientOf(key: string): Promise<RedisClient>
+}
+
+/** Lasting keys of one event (not the expiring actionId and rate-window ones), with length and bytes. */
+export async function footprintOf(source: FootprintSource, prefix: string, eventId: number): Promise<Footprint> {
+  const base = `${prefix}:{e${eventId}}:`
+  const out: Footprint = {}
+  for (const key of await source.keysOf(base.slice(0, -1))) {
+    const name = key.slice(base.length)
+    if (/^(a|rr|rm):/.test(name)) continue
+    const redis = await source.clientOf(key)
+    const type = await redis.type(key)
+    const length =
+      type === 'hash'
+        ? await redis.hlen(key)
+        : type === 'zset'
+          ? await redis.zcard(key)
+          : type === 'set'
+            ? await redis.scard(key)
+            : type === 'list'
+              ? await redis.llen(key)
+              : type === 'stream'
+                ? await redis.xlen(key)
+                : 1
+    const bytes = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'))
+    out[name] = { length, bytes }
+  }
+  return out
+}
 
 /** What `make` is given; `messagesKept` (the message history) defaults to MESSAGES_KEPT. */
 export interface LayerOptions {
